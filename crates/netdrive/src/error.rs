@@ -1,0 +1,251 @@
+//! Errors that carry their Win32 code, and the per-thread "last extended error".
+//!
+//! Every failure maps to exactly one Win32 code so the C library (`libmpr`) and the
+//! dialogs can report what Windows would; the message is for people.
+
+use std::cell::RefCell;
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use crate::busy::Holder;
+use crate::escape::escape;
+
+/// A Win32 error code (`DWORD`) with its symbolic name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Win32Error(pub u32);
+
+macro_rules! codes {
+    ($($name:ident = $value:expr,)*) => {
+        impl Win32Error {
+            $(#[allow(missing_docs)] pub const $name: Win32Error = Win32Error($value);)*
+
+            /// The symbolic name, e.g. `ERROR_OPEN_FILES`; `None` for codes netdrive never returns.
+            pub fn name(self) -> Option<&'static str> {
+                match self.0 {
+                    $($value => Some(stringify!($name)),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    NO_ERROR = 0,
+    ERROR_ACCESS_DENIED = 5,
+    ERROR_INVALID_HANDLE = 6,
+    ERROR_NOT_ENOUGH_MEMORY = 8,
+    ERROR_NOT_SUPPORTED = 50,
+    ERROR_BAD_NET_NAME = 67,
+    ERROR_INVALID_PARAMETER = 87,
+    ERROR_SEM_TIMEOUT = 121,
+    ERROR_BUSY = 170,
+    ERROR_MORE_DATA = 234,
+    ERROR_NO_MORE_ITEMS = 259,
+    ERROR_BAD_DEVICE = 1200,
+    ERROR_CANNOT_OPEN_PROFILE = 1205,
+    ERROR_BAD_PROFILE = 1206,
+    ERROR_EXTENDED_ERROR = 1208,
+    ERROR_NO_NETWORK = 1222,
+    ERROR_CANCELLED = 1223,
+    ERROR_NOT_CONNECTED = 2250,
+    ERROR_OPEN_FILES = 2401,
+    ERROR_DEVICE_IN_USE = 2404,
+}
+
+impl fmt::Display for Win32Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => write!(f, "{name} ({})", self.0),
+            None => write!(f, "error {}", self.0),
+        }
+    }
+}
+
+/// Everything that can go wrong, each with its Win32 code ([`Error::code`]).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error(
+        "{target}: not a network connection (nothing by that name is connected or remembered)"
+    )]
+    NotConnected { target: String },
+
+    #[error(
+        "{target}: changed since it was listed ({what}); list the drives again and choose anew"
+    )]
+    ChangedSinceListed { target: String, what: String },
+
+    #[error("{target}: {}", open_files_message(holders, *uninspectable))]
+    OpenFiles {
+        target: String,
+        holders: Vec<Holder>,
+        uninspectable: usize,
+    },
+
+    #[error("{target}: in use: {reason}")]
+    DeviceInUse { target: String, reason: String },
+
+    #[error("{target}: access denied: {reason}")]
+    AccessDenied { target: String, reason: String },
+
+    #[error("{target}: the server is not responding (no answer within {}s); \
+             you can detach the drive instead (--detach)", .after.as_secs_f32())]
+    NotResponding { target: String, after: Duration },
+
+    #[error("invalid parameter: {0}")]
+    InvalidParameter(String),
+
+    #[error("not enough memory: {0}")]
+    NotEnoughMemory(String),
+
+    #[error("cannot open the profile {}: {source}", path.display())]
+    CannotOpenProfile {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("the profile {} is damaged at line {line}: {message}; fix or move the file, netdrive will not overwrite it", path.display())]
+    BadProfile {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
+    #[error("no network provider could be read: {0}")]
+    NoNetwork(String),
+
+    #[error("{0}")]
+    BadDevice(String),
+
+    #[error("cancelled")]
+    Cancelled,
+
+    #[error("{provider}: {message}")]
+    Extended { provider: String, message: String },
+}
+
+fn open_files_message(holders: &[Holder], uninspectable: usize) -> String {
+    let mut s = String::from("files are open");
+    if !holders.is_empty() {
+        let mut who: Vec<String> = holders
+            .iter()
+            .map(|h| format!("{} (PID {})", escape(&OsString::from(&h.name)), h.pid))
+            .collect();
+        who.dedup();
+        s.push_str(" by ");
+        s.push_str(&who.join(", "));
+    }
+    if uninspectable > 0 {
+        s.push_str(&format!(
+            "; {uninspectable} process(es) could not be inspected (run as root to see them)"
+        ));
+    }
+    s.push_str("; close them, or disconnect with --force (or --detach)");
+    s
+}
+
+impl Error {
+    /// The Win32 code Windows would return for this failure.
+    pub fn code(&self) -> Win32Error {
+        match self {
+            Error::NotConnected { .. } | Error::ChangedSinceListed { .. } => {
+                Win32Error::ERROR_NOT_CONNECTED
+            }
+            Error::OpenFiles { .. } => Win32Error::ERROR_OPEN_FILES,
+            Error::DeviceInUse { .. } => Win32Error::ERROR_DEVICE_IN_USE,
+            Error::AccessDenied { .. } => Win32Error::ERROR_ACCESS_DENIED,
+            Error::NotResponding { .. } => Win32Error::ERROR_SEM_TIMEOUT,
+            Error::InvalidParameter(_) => Win32Error::ERROR_INVALID_PARAMETER,
+            Error::NotEnoughMemory(_) => Win32Error::ERROR_NOT_ENOUGH_MEMORY,
+            Error::CannotOpenProfile { .. } => Win32Error::ERROR_CANNOT_OPEN_PROFILE,
+            Error::BadProfile { .. } => Win32Error::ERROR_BAD_PROFILE,
+            Error::NoNetwork(_) => Win32Error::ERROR_NO_NETWORK,
+            Error::BadDevice(_) => Win32Error::ERROR_BAD_DEVICE,
+            Error::Cancelled => Win32Error::ERROR_CANCELLED,
+            Error::Extended { .. } => Win32Error::ERROR_EXTENDED_ERROR,
+        }
+    }
+
+    /// The provider that produced an extended error, if any.
+    pub fn provider(&self) -> Option<&str> {
+        match self {
+            Error::Extended { provider, .. } => Some(provider),
+            _ => None,
+        }
+    }
+
+    /// Record this error as the calling thread's last error (what `WNetGetLastError` reads).
+    pub fn record(self) -> Self {
+        set_last_error(LastError {
+            code: self.code(),
+            text: self.to_string(),
+            provider: self.provider().unwrap_or("netdrive").to_owned(),
+        });
+        self
+    }
+}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The last error of a thread, as `WNetGetLastError` reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LastError {
+    pub code: Win32Error,
+    pub text: String,
+    pub provider: String,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+/// Set the calling thread's last error.
+pub fn set_last_error(e: LastError) {
+    LAST_ERROR.with(|l| *l.borrow_mut() = Some(e));
+}
+
+/// The calling thread's last error, if one was recorded.
+pub fn last_error() -> Option<LastError> {
+    LAST_ERROR.with(|l| l.borrow().clone())
+}
+
+/// Forget the calling thread's last error.
+pub fn clear_last_error() {
+    LAST_ERROR.with(|l| *l.borrow_mut() = None);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_have_win32_values_and_names() {
+        assert_eq!(Win32Error::ERROR_OPEN_FILES.0, 2401);
+        assert_eq!(
+            Win32Error::ERROR_NOT_CONNECTED.to_string(),
+            "ERROR_NOT_CONNECTED (2250)"
+        );
+        assert_eq!(Win32Error(4242).name(), None);
+        let e = Error::NotConnected {
+            target: "/mnt/x".into(),
+        };
+        assert_eq!(e.code(), Win32Error::ERROR_NOT_CONNECTED);
+    }
+
+    #[test]
+    fn last_error_is_per_thread() {
+        let _ = Error::Cancelled.record();
+        assert_eq!(
+            last_error().map(|l| l.code),
+            Some(Win32Error::ERROR_CANCELLED)
+        );
+        let other = std::thread::spawn(last_error).join().ok().flatten();
+        assert_eq!(other, None);
+        clear_last_error();
+        assert_eq!(last_error(), None);
+    }
+}

@@ -1,0 +1,46 @@
+//! netdrive: network drives on Linux, with the semantics of Windows' WNet API.
+//!
+//! What it is for: the core that every netdrive front end (the `netdrive` command, the
+//! GTK and terminal dialogs, the C library `libmpr`) stands on:
+//!
+//! - [`list`] network connections, connected (the mount table) and remembered (the
+//!   user's profile and `/etc/fstab`): `WNetOpenEnum` / `WNetEnumResource`;
+//! - [`who_uses`] a connection: processes with files, folders or maps on it;
+//! - [`cancel`] a connection: `WNetCancelConnection2`, with force, detach and
+//!   "update profile";
+//! - [`profile`]: remembered connections;
+//! - [`Error`]: failures with their Win32 codes, and [`last_error`] per thread
+//!   (`WNetGetLastError`).
+//!
+//! What it is not: a mounter (connecting is done by the filesystems' own tools), a GUI,
+//! or a C ABI. It never `stat()`s, opens or lists a network mount to learn about it:
+//! everything comes from `/proc`, so a server that does not answer cannot hang a
+//! listing; the one step that must touch the server, the unmount, runs in a child process
+//! with a time bound.
+//!
+//! The provider table and the mapping from sources to UNC names (`\\server\share`) are in
+//! [`provider`].
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+pub mod busy;
+pub mod cancel;
+pub mod connection;
+pub mod error;
+pub mod escape;
+pub mod gvfs;
+pub mod mountinfo;
+pub mod profile;
+pub mod provider;
+pub mod users;
+
+pub use busy::{who_uses, Holder, Usage, Use};
+pub use cancel::{cancel, cancel_listed, CancelOptions, Cancelled, How};
+pub use connection::{list, resolve, Connection, Scope};
+pub use error::{
+    clear_last_error, last_error, set_last_error, Error, LastError, Result, Win32Error,
+};
+pub use escape::escape;
+pub use profile::Remembered;
+pub use provider::Provider;
+pub use users::user_name;

@@ -1,0 +1,220 @@
+//! `/proc/self/mountinfo`: the one source of truth for what is mounted.
+//!
+//! Reading it never touches a mounted filesystem, so a dead server cannot hang a listing.
+//! Format (proc(5), and util-linux `libmount`):
+//!
+//! ```text
+//! 36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw,errors=continue
+//! (1)(2)(3)   (4)   (5)          (6)      (7)    (8) (9)    (10)         (11)
+//! ```
+//!
+//! mount id, parent id, `major:minor`, root, mount point, per-mount options, optional
+//! fields (propagation: `shared:N`, `master:N`, `propagate_from:N`, `unbindable`), a lone
+//! `-`, filesystem type, source, per-superblock options. The kernel escapes space, tab,
+//! newline and backslash in the string fields as three-digit octal (`\040`, `\011`,
+//! `\012`, `\134`); [`unescape`] undoes that for every field. Names stay bytes.
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::Path;
+
+/// One line of mountinfo, decoded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MountEntry {
+    pub mount_id: u64,
+    pub parent_id: u64,
+    pub major: u32,
+    pub minor: u32,
+    pub root: OsString,
+    pub mount_point: OsString,
+    pub mount_options: OsString,
+    /// Propagation fields such as `shared:12`.
+    pub optional: Vec<OsString>,
+    pub fstype: OsString,
+    pub source: OsString,
+    pub super_options: OsString,
+}
+
+impl MountEntry {
+    /// Value of a per-superblock option such as `user_id` (FUSE) or `addr` (cifs, nfs).
+    pub fn super_option(&self, key: &str) -> Option<&OsStr> {
+        option(&self.super_options, key)
+    }
+
+    /// The filesystem type as text (the kernel only uses ASCII here).
+    pub fn fstype_str(&self) -> String {
+        self.fstype.to_string_lossy().into_owned()
+    }
+}
+
+/// Find `key=value` (or a bare `key`, giving an empty value) in a comma-separated list.
+pub fn option<'a>(options: &'a OsStr, key: &str) -> Option<&'a OsStr> {
+    options.as_bytes().split(|&b| b == b',').find_map(|opt| {
+        let (k, v) = match opt.iter().position(|&b| b == b'=') {
+            Some(i) => (&opt[..i], &opt[i + 1..]),
+            None => (opt, &b""[..]),
+        };
+        (k == key.as_bytes()).then(|| OsStr::from_bytes(v))
+    })
+}
+
+/// Decode the kernel's `\ooo` octal escapes. Anything else, including a lone or malformed
+/// backslash, is kept as it is.
+pub fn unescape(field: &[u8]) -> OsString {
+    let mut out = Vec::with_capacity(field.len());
+    let mut i = 0;
+    while i < field.len() {
+        if let Some(&[b'\\', a @ b'0'..=b'3', b @ b'0'..=b'7', c @ b'0'..=b'7']) =
+            field.get(i..i + 4)
+        {
+            out.push((a - b'0') * 64 + (b - b'0') * 8 + (c - b'0'));
+            i += 4;
+            continue;
+        }
+        out.push(field[i]);
+        i += 1;
+    }
+    OsString::from_vec(out)
+}
+
+/// Escape a field the way the kernel does (`show_mountinfo`: space, tab, newline,
+/// backslash). Used to write recorded tables and in tests.
+pub fn escape_field(field: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(field.len());
+    for &b in field {
+        if matches!(b, b' ' | b'\t' | b'\n' | b'\\') {
+            out.extend_from_slice(format!("\\{b:03o}").as_bytes());
+        } else {
+            out.push(b);
+        }
+    }
+    out
+}
+
+/// Parse one line. `None` for a line that is not a mountinfo entry; never panics.
+pub fn parse_line(line: &[u8]) -> Option<MountEntry> {
+    let mut fields = line.split(|&b| b == b' ');
+    let mount_id = parse_num(fields.next()?)?;
+    let parent_id = parse_num(fields.next()?)?;
+    let dev = fields.next()?;
+    let colon = dev.iter().position(|&b| b == b':')?;
+    let major = u32::try_from(parse_num(&dev[..colon])?).ok()?;
+    let minor = u32::try_from(parse_num(&dev[colon + 1..])?).ok()?;
+    let root = unescape(fields.next()?);
+    let mount_point = unescape(fields.next()?);
+    let mount_options = unescape(fields.next()?);
+    let mut optional = Vec::new();
+    loop {
+        let f = fields.next()?;
+        if f == b"-" {
+            break;
+        }
+        optional.push(unescape(f));
+    }
+    let fstype = unescape(fields.next()?);
+    let source = unescape(fields.next()?);
+    // Super options are the rest; tolerate a missing field (very old kernels).
+    let super_options = unescape(fields.next().unwrap_or_default());
+    Some(MountEntry {
+        mount_id,
+        parent_id,
+        major,
+        minor,
+        root,
+        mount_point,
+        mount_options,
+        optional,
+        fstype,
+        source,
+        super_options,
+    })
+}
+
+fn parse_num(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 || !s.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    std::str::from_utf8(s).ok()?.parse().ok()
+}
+
+/// Parse a whole table, skipping lines that are not entries.
+pub fn parse_table(text: &[u8]) -> Vec<MountEntry> {
+    text.split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .filter_map(parse_line)
+        .collect()
+}
+
+/// Where the mount table is read from: `/proc/self/mountinfo`, or the file named by
+/// `NETDRIVE_MOUNTINFO` (recorded tables from other systems, for tests and benchmarks).
+pub fn table_path() -> OsString {
+    std::env::var_os("NETDRIVE_MOUNTINFO").unwrap_or_else(|| "/proc/self/mountinfo".into())
+}
+
+/// Read and parse the current mount table, once.
+pub fn read_table() -> std::io::Result<Vec<MountEntry>> {
+    let text = std::fs::read(Path::new(&table_path()))?;
+    Ok(parse_table(&text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_proc5_example_with_propagation() {
+        let e = parse_line(
+            b"36 35 98:0 /mnt1 /mnt/parent rw,noatime master:1 - ext3 /dev/root rw,errors=continue",
+        )
+        .unwrap();
+        assert_eq!((e.mount_id, e.parent_id, e.major, e.minor), (36, 35, 98, 0));
+        assert_eq!(e.mount_point, "/mnt/parent");
+        assert_eq!(e.optional, vec![OsString::from("master:1")]);
+        assert_eq!(e.fstype, "ext3");
+        assert_eq!(e.super_option("errors"), Some(OsStr::new("continue")));
+    }
+
+    #[test]
+    fn decodes_octal_escapes_in_every_field() {
+        let e = parse_line(br"50 27 0:45 /a\040b /mnt/sp\040ace\011tab\012nl\134bs rw - fuse.sshfs me@h:/x\040y rw,user_id=1000").unwrap();
+        assert_eq!(e.root, "/a b");
+        assert_eq!(e.mount_point, "/mnt/sp ace\ttab\nnl\\bs");
+        assert_eq!(e.source, "me@h:/x y");
+        assert_eq!(e.super_option("user_id"), Some(OsStr::new("1000")));
+    }
+
+    #[test]
+    fn keeps_non_utf8_bytes() {
+        let e = parse_line(b"50 27 0:45 / /mnt/\xff\xfe rw - fuse.sshfs h:/ rw").unwrap();
+        assert_eq!(e.mount_point.as_bytes(), b"/mnt/\xff\xfe");
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert_eq!(parse_line(b""), None);
+        assert_eq!(parse_line(b"x y z"), None);
+        assert_eq!(parse_line(b"1 2 3:4 / /m rw shared:1"), None);
+        assert_eq!(unescape(b"a\\9\\"), OsString::from("a\\9\\"));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics_on_arbitrary_input(bytes: Vec<u8>) {
+            let _ = parse_table(&bytes);
+        }
+
+        #[test]
+        fn escape_round_trips(mp: Vec<u8>, src: Vec<u8>) {
+            prop_assume!(!mp.is_empty() && !src.is_empty());
+            let mut line = b"7 1 0:50 / ".to_vec();
+            line.extend(escape_field(&mp));
+            line.extend_from_slice(b" rw - fuse.sshfs ");
+            line.extend(escape_field(&src));
+            line.extend_from_slice(b" rw,user_id=0");
+            let e = parse_line(&line).unwrap();
+            prop_assert_eq!(e.mount_point.as_bytes(), &mp[..]);
+            prop_assert_eq!(e.source.as_bytes(), &src[..]);
+        }
+    }
+}
