@@ -8,9 +8,10 @@ use std::ffi::OsStr;
 use std::fmt::Write;
 use std::os::unix::ffi::OsStrExt;
 
-/// Escape a name for display: `\\` for a backslash, `\n`, `\t`, `\r`, `\e` and `\xNN`
-/// for other control bytes and invalid UTF-8, `\u{NNNN}` for bidi controls and other
-/// invisible format characters. Printable text, including non-ASCII, is kept.
+/// Escape a name for display: `\n`, `\t`, `\r`, `\e` and `\xNN` for other control bytes
+/// and invalid UTF-8, `\u{NNNN}` for bidi controls and other invisible format
+/// characters. Printable text, including non-ASCII and backslashes, is kept: UNC names
+/// (`\\server\share`) must read as people write them.
 pub fn escape(name: &OsStr) -> String {
     let mut out = String::with_capacity(name.len());
     for chunk in name.as_bytes().utf8_chunks() {
@@ -31,7 +32,6 @@ pub fn escape_str(s: &str) -> String {
 
 fn push_char(out: &mut String, c: char) {
     match c {
-        '\\' => out.push_str("\\\\"),
         '\n' => out.push_str("\\n"),
         '\t' => out.push_str("\\t"),
         '\r' => out.push_str("\\r"),
@@ -67,7 +67,7 @@ mod tests {
     #[test]
     fn hostile_names_are_shown_escaped() {
         let name = OsStr::from_bytes(b"/mnt/a b\tc\nd\x1b[31mred\\e\xff\xfe");
-        assert_eq!(escape(name), "/mnt/a b\\tc\\nd\\e[31mred\\\\e\\xff\\xfe");
+        assert_eq!(escape(name), "/mnt/a b\\tc\\nd\\e[31mred\\e\\xff\\xfe");
         assert_eq!(escape_str("abc\u{202e}txt.exe"), "abc\\u{202e}txt.exe");
         assert_eq!(escape_str("Müller <b>"), "Müller <b>");
     }

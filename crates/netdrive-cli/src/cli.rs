@@ -1,0 +1,141 @@
+//! The command line, as clap sees it.
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "netdrive",
+    version,
+    about = "List, inspect and disconnect network drives (SMB, NFS, SSHFS, rclone, WebDAV, ...)",
+    long_about = "List, inspect and disconnect network drives: mounts of network filesystems \
+(kernel cifs/smb3, nfs, ceph, 9p, afs; FUSE sshfs, rclone, davfs2, smbnetfs, s3fs, curlftpfs, \
+glusterfs; GNOME gvfs). A drive is named by its mount point, its UNC name (\\\\server\\share) \
+or its source (//server/share, user@host:/path).\n\n\
+netdrive never touches a network filesystem to list it or to find who uses it, so a server \
+that does not answer cannot hang it; a disconnect waits for the server at most --timeout seconds.",
+    after_help = "Examples:\n  \
+netdrive list                         connected network drives\n  \
+netdrive list --all --json            connected and remembered, for scripts\n  \
+netdrive who ~/work                   which processes keep ~/work busy\n  \
+netdrive disconnect ~/work            unmount it (refused while files are open)\n  \
+netdrive disconnect '\\\\nas\\media' --force   disconnect even with open files\n  \
+netdrive disconnect ~/work --forget   also forget the remembered connection\n\n\
+Exit status: 0 success, 2 bad usage, 3 an operation failed (the message names the Win32 \
+error, e.g. ERROR_OPEN_FILES (2401))."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List network drives (connected by default)
+    #[command(
+        after_help = "Examples:\n  netdrive list\n  netdrive list --remembered\n  netdrive list --all --json | jq -r '.[].local_name'"
+    )]
+    List(ListArgs),
+    /// Show the processes that use a drive (open files, working folders, programs, maps)
+    #[command(
+        after_help = "Examples:\n  netdrive who /mnt/share\n  netdrive who '\\\\server\\share' --json"
+    )]
+    Who(WhoArgs),
+    /// Disconnect network drives
+    #[command(
+        after_help = "Without --force or --detach, a drive with open files is left alone and the \
+processes are named (ERROR_OPEN_FILES).\n\n\
+--force aborts the connection: programs with files open on the drive get I/O errors.\n\
+--detach removes the drive at once but keeps the connection to the server until the last \
+program using it closes its files (a lazy unmount): use it when the server is not responding.\n\n\
+Examples:\n  netdrive disconnect /mnt/share\n  netdrive disconnect /mnt/a /mnt/b --json\n  \
+netdrive disconnect /mnt/share --detach"
+    )]
+    Disconnect(DisconnectArgs),
+    /// Remember a connected drive in your profile (listed by `list --remembered`)
+    Remember(RememberArgs),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Example:\n  netdrive completions bash > ~/.local/share/bash-completion/completions/netdrive"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff)
+    #[command(after_help = "Example:\n  netdrive man | man -l -")]
+    Man,
+}
+
+#[derive(Args)]
+pub struct ListArgs {
+    /// Print JSON: an array of objects
+    #[arg(long)]
+    pub json: bool,
+    /// List remembered connections (your profile and network entries of /etc/fstab)
+    #[arg(long, conflicts_with = "all")]
+    pub remembered: bool,
+    /// List connected drives and remembered ones that are not connected
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Args)]
+pub struct WhoArgs {
+    /// Mount point, \\server\share, or source
+    pub target: OsString,
+    /// Print JSON: an array of {pid, name, user, path, use}
+    #[arg(long)]
+    pub json: bool,
+    /// Stop looking after this many seconds
+    #[arg(long, default_value = "3", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+#[derive(Args)]
+pub struct DisconnectArgs {
+    /// Mount points, \\server\share names, or sources
+    #[arg(required = true)]
+    pub targets: Vec<OsString>,
+    /// Disconnect even when files are open: the connection is aborted
+    #[arg(long)]
+    pub force: bool,
+    /// Lazy unmount: remove now, keep the connection until its users close their files
+    #[arg(long)]
+    pub detach: bool,
+    /// Also forget the remembered connection (Win32 CONNECT_UPDATE_PROFILE)
+    #[arg(long)]
+    pub forget: bool,
+    /// Print JSON: an array of {target, code, error, message}
+    #[arg(long)]
+    pub json: bool,
+    /// How long the server may take to answer, in seconds
+    #[arg(long, default_value = "3", value_parser = seconds)]
+    pub timeout: Duration,
+}
+
+#[derive(Args)]
+pub struct RememberArgs {
+    /// Mount point, \\server\share, or source of a connected drive
+    pub target: OsString,
+}
+
+fn seconds(s: &str) -> Result<Duration, String> {
+    let v: f64 = s
+        .parse()
+        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(0.05..=3600.0).contains(&v) {
+        return Err("give between 0.05 and 3600 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(v))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn command_line_is_well_formed() {
+        <super::Cli as clap::CommandFactory>::command().debug_assert();
+    }
+}

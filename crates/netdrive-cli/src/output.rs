@@ -1,0 +1,324 @@
+//! What each command prints: human tables (every name escaped) or JSON.
+
+use std::ffi::OsStr;
+use std::io::Write;
+
+use netdrive::{escape, CancelOptions, Connection, Error, Holder, Scope, Use};
+use serde_json::{Map, Value};
+use unicode_width::UnicodeWidthStr;
+
+use crate::cli::{DisconnectArgs, ListArgs, RememberArgs, WhoArgs};
+
+type Res = Result<bool, Box<dyn std::error::Error>>;
+
+/// Put a name into a JSON object. JSON strings are Unicode, names are bytes: a name
+/// that is not UTF-8 is given lossily under `key` and exactly under `key_bytes`.
+fn put_name(obj: &mut Map<String, Value>, key: &str, name: &OsStr) {
+    match name.to_str() {
+        Some(s) => {
+            obj.insert(key.into(), s.into());
+        }
+        None => {
+            obj.insert(key.into(), name.to_string_lossy().into_owned().into());
+            let bytes = std::os::unix::ffi::OsStrExt::as_bytes(name).to_vec();
+            obj.insert(format!("{key}_bytes"), bytes.into());
+        }
+    }
+}
+
+fn connection_json(c: &Connection) -> Value {
+    let mut o = Map::new();
+    put_name(&mut o, "local_name", &c.local_name);
+    put_name(&mut o, "remote_name", &c.remote_name);
+    put_name(&mut o, "source", &c.source);
+    o.insert("provider".into(), c.provider.name().into());
+    o.insert("backend".into(), c.backend.clone().into());
+    o.insert("fstype".into(), c.fstype.clone().into());
+    o.insert("mount_id".into(), c.mount_id.into());
+    o.insert("owner_uid".into(), c.owner_uid.into());
+    put_name(&mut o, "options", &c.options);
+    o.insert("connected".into(), c.connected.into());
+    o.insert(
+        "remembered".into(),
+        serde_json::to_value(c.remembered).unwrap_or(Value::Null),
+    );
+    o.insert("status".into(), c.status().into());
+    Value::Object(o)
+}
+
+fn holder_json(h: &Holder) -> Value {
+    let mut o = Map::new();
+    o.insert("pid".into(), h.pid.into());
+    o.insert("name".into(), h.name.clone().into());
+    o.insert("user".into(), h.user.clone().into());
+    o.insert("uid".into(), h.uid.into());
+    put_name(&mut o, "path", &h.path);
+    let (how, fd) = match h.how {
+        Use::File(fd) => ("file", Some(fd)),
+        Use::Cwd => ("cwd", None),
+        Use::Root => ("root", None),
+        Use::Exe => ("exe", None),
+        Use::Map => ("map", None),
+    };
+    o.insert("use".into(), how.into());
+    o.insert("fd".into(), fd.into());
+    Value::Object(o)
+}
+
+fn print_json(out: &mut impl Write, v: &Value) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, v)?;
+    writeln!(out)
+}
+
+/// Print rows as aligned columns; cells are already escaped.
+fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for r in rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |out: &mut dyn Write, cells: &[&str]| -> std::io::Result<()> {
+        let mut s = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            s.push_str(cell);
+            if i + 1 < cells.len() {
+                s.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        writeln!(out, "{}", s.trim_end())
+    };
+    line(out, header)?;
+    for r in rows {
+        line(out, &r.iter().map(String::as_str).collect::<Vec<_>>())?;
+    }
+    Ok(())
+}
+
+fn report(e: &Error) -> String {
+    format!("{e}: {}", e.code())
+}
+
+pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
+    let scope = if a.all {
+        Scope::All
+    } else if a.remembered {
+        Scope::Remembered
+    } else {
+        Scope::Connected
+    };
+    let conns = netdrive::list(scope).map_err(|e| report(&e))?;
+    if a.json {
+        print_json(
+            out,
+            &Value::Array(conns.iter().map(connection_json).collect()),
+        )?;
+        return Ok(true);
+    }
+    if conns.is_empty() {
+        writeln!(
+            out,
+            "{}",
+            match scope {
+                Scope::Remembered => "No network drives are remembered.",
+                _ => "No network drives are connected.",
+            }
+        )?;
+        return Ok(true);
+    }
+    let rows: Vec<Vec<String>> = conns
+        .iter()
+        .map(|c| {
+            let provider = match &c.backend {
+                Some(b) => format!("{} ({})", c.provider, escape(OsStr::new(b))),
+                None => c.provider.to_string(),
+            };
+            vec![
+                escape(&c.local_name),
+                escape(&c.remote_name),
+                provider,
+                c.status().into(),
+            ]
+        })
+        .collect();
+    table(out, &["Drive", "Network path", "Provider", "Status"], &rows)?;
+    Ok(true)
+}
+
+pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
+    let conns = netdrive::list(Scope::Connected).map_err(|e| report(&e))?;
+    let conn = netdrive::resolve(&conns, &a.target).map_err(|e| report(&e))?;
+    let usage = netdrive::who_uses(conn, a.timeout).map_err(|e| report(&e))?;
+    if usage.uninspectable > 0 {
+        eprintln!(
+            "netdrive: {} process(es) could not be inspected; run as root to see every user",
+            usage.uninspectable
+        );
+    }
+    if !usage.complete {
+        eprintln!(
+            "netdrive: stopped looking after {:.1}s; the list may be incomplete",
+            a.timeout.as_secs_f32()
+        );
+    }
+    if a.json {
+        print_json(
+            out,
+            &Value::Array(usage.holders.iter().map(holder_json).collect()),
+        )?;
+        return Ok(true);
+    }
+    if usage.holders.is_empty() {
+        writeln!(out, "No process is using {}.", escape(&conn.local_name))?;
+        return Ok(true);
+    }
+    let rows: Vec<Vec<String>> = usage
+        .holders
+        .iter()
+        .map(|h| {
+            let how = match h.how {
+                Use::File(fd) => format!("file (fd {fd})"),
+                Use::Cwd => "working folder".into(),
+                Use::Root => "root folder".into(),
+                Use::Exe => "program".into(),
+                Use::Map => "mapped".into(),
+            };
+            vec![
+                h.pid.to_string(),
+                escape(OsStr::new(&h.user)),
+                escape(OsStr::new(&h.name)),
+                how,
+                escape(&h.path),
+            ]
+        })
+        .collect();
+    table(out, &["PID", "User", "Process", "Use", "Path"], &rows)?;
+    Ok(true)
+}
+
+pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
+    let opts = CancelOptions {
+        force: a.force,
+        detach: a.detach,
+        update_profile: a.forget,
+        timeout: a.timeout,
+    };
+    let mut results = Vec::new();
+    let mut all_ok = true;
+    for target in &a.targets {
+        let r = netdrive::cancel(target, &opts);
+        all_ok &= r.is_ok();
+        if a.json {
+            let mut o = Map::new();
+            put_name(&mut o, "target", target);
+            match &r {
+                Ok(done) => {
+                    o.insert("code".into(), 0.into());
+                    o.insert("error".into(), "NO_ERROR".into());
+                    o.insert("message".into(), done_message(done).into());
+                    o.insert(
+                        "how".into(),
+                        serde_json::to_value(done.how).unwrap_or(Value::Null),
+                    );
+                    o.insert("forgotten".into(), done.forgotten.into());
+                }
+                Err(e) => {
+                    o.insert("code".into(), e.code().0.into());
+                    o.insert("error".into(), e.code().name().unwrap_or("ERROR").into());
+                    o.insert("message".into(), e.to_string().into());
+                    if let Error::OpenFiles { holders, .. } = e {
+                        o.insert("holders".into(), holders.iter().map(holder_json).collect());
+                    }
+                }
+            }
+            results.push(Value::Object(o));
+            continue;
+        }
+        match r {
+            Ok(done) => writeln!(out, "{}", done_message(&done))?,
+            Err(e) => {
+                eprintln!("netdrive: {}", report(&e));
+                if let Error::OpenFiles { holders, .. } = &e {
+                    for h in holders {
+                        eprintln!(
+                            "  {} (PID {}, user {}) has {}",
+                            escape(OsStr::new(&h.name)),
+                            h.pid,
+                            escape(OsStr::new(&h.user)),
+                            escape(&h.path)
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if a.json {
+        print_json(out, &Value::Array(results))?;
+    }
+    Ok(all_ok)
+}
+
+fn done_message(d: &netdrive::Cancelled) -> String {
+    let name = escape(&d.connection.local_name);
+    let remote = escape(&d.connection.remote_name);
+    let what = match d.how {
+        netdrive::How::Unmounted => format!("Disconnected {name} ({remote})."),
+        netdrive::How::Forced => format!("Disconnected {name} ({remote}) by force; open files on it were closed."),
+        netdrive::How::Detached => format!(
+            "Detached {name} ({remote}); the connection stays open until the programs using it close their files."
+        ),
+        netdrive::How::Forgotten => format!("Forgot the remembered connection {name} ({remote})."),
+    };
+    if d.forgotten && d.how != netdrive::How::Forgotten {
+        format!("{what} It is no longer remembered.")
+    } else {
+        what
+    }
+}
+
+pub fn remember(out: &mut impl Write, a: &RememberArgs) -> Res {
+    let conns = netdrive::list(Scope::Connected).map_err(|e| report(&e))?;
+    let c = netdrive::resolve(&conns, &a.target).map_err(|e| report(&e))?;
+    let text = |s: &OsStr, what: &str| {
+        s.to_str().map(str::to_owned).ok_or_else(|| {
+            report(&Error::InvalidParameter(format!(
+                "{what} {} is not UTF-8 and cannot be remembered",
+                escape(s)
+            )))
+        })
+    };
+    netdrive::profile::remember(netdrive::profile::RememberedEntry {
+        local_name: text(&c.local_name, "the mount point")?,
+        remote_name: text(&c.remote_name, "the remote name")?,
+        source: text(&c.source, "the source")?,
+        provider: c.provider.name().into(),
+        fstype: c.fstype.clone(),
+        options: String::new(),
+    })
+    .map_err(|e| report(&e))?;
+    writeln!(
+        out,
+        "Remembered {} ({}).",
+        escape(&c.local_name),
+        escape(&c.remote_name)
+    )?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn non_utf8_names_keep_their_bytes_in_json() {
+        let mut o = Map::new();
+        put_name(
+            &mut o,
+            "local_name",
+            std::os::unix::ffi::OsStrExt::from_bytes(b"/mnt/\xff"),
+        );
+        assert_eq!(o["local_name"], "/mnt/\u{fffd}");
+        assert_eq!(o["local_name_bytes"], json!([47, 109, 110, 116, 47, 255]));
+    }
+}

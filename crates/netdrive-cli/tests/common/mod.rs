@@ -1,0 +1,86 @@
+//! Running the real `netdrive` binary as a person or a script would.
+#![allow(dead_code)]
+
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_netdrive");
+
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub took: Duration,
+}
+
+impl Run {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+fn finish(mut cmd: Command) -> Run {
+    let start = Instant::now();
+    let out: Output = cmd.stdin(Stdio::null()).output().expect("run netdrive");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: start.elapsed(),
+    }
+}
+
+/// `netdrive ARGS...` with a private profile folder.
+pub fn nd<I, S>(config: &Path, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut c = Command::new(BIN);
+    c.args(args)
+        .env("XDG_CONFIG_HOME", config)
+        .env("NETDRIVE_FSTAB", "/dev/null");
+    finish(c)
+}
+
+/// `netdrive ARGS...` as the unprivileged test user.
+pub fn nd_as_test_user<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut c = testbed::as_test_user(BIN);
+    c.args(args);
+    finish(c)
+}
+
+/// A name from `list --json`, exactly (from `*_bytes` when it is not UTF-8).
+pub fn json_name(obj: &Value, key: &str) -> OsString {
+    if let Some(bytes) = obj.get(format!("{key}_bytes")).and_then(Value::as_array) {
+        return OsString::from_vec(
+            bytes
+                .iter()
+                .map(|b| b.as_u64().expect("byte") as u8)
+                .collect(),
+        );
+    }
+    OsString::from(obj[key].as_str().expect("string"))
+}
+
+/// The `list --json` entry for a mount point.
+pub fn listed(config: &Path, mount_point: &Path) -> Option<Value> {
+    let r = nd(config, ["list", "--json"]);
+    assert_eq!(r.code, 0, "list failed: {}", r.stderr);
+    r.json()
+        .as_array()
+        .expect("array")
+        .iter()
+        .find(|c| json_name(c, "local_name").as_bytes() == mount_point.as_os_str().as_bytes())
+        .cloned()
+}
