@@ -151,7 +151,7 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
     let usage = netdrive::who_uses(conn, a.timeout).map_err(|e| report(&e))?;
     if usage.uninspectable > 0 {
         eprintln!(
-            "netdrive: {} process(es) could not be inspected; run as root to see every user",
+            "netdrive: {} process(es) could not be inspected (permission denied)",
             usage.uninspectable
         );
     }

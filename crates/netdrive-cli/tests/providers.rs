@@ -2,6 +2,8 @@
 //! disconnected; a process holding a file makes the disconnect fail with
 //! ERROR_OPEN_FILES naming it, `who` names it, and --force / --detach then succeed.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
 mod common;
 
 use std::path::Path;

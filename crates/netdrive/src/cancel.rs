@@ -3,8 +3,8 @@
 //! Order of work: re-read the mount table and check that the drive is still the one the
 //! caller listed (same mount id, mount point and source); refuse drives with other mounts
 //! inside them; unless forced, look for processes that use it and refuse with
-//! `ERROR_OPEN_FILES`, naming them; then flush (`syncfs`) and unmount with
-//! `UMOUNT_NOFOLLOW`.
+//! `ERROR_OPEN_FILES`, naming them; then flush (`syncfs`), check that the server
+//! answers (`fstatfs`), and unmount with `UMOUNT_NOFOLLOW`.
 //!
 //! Every step that can touch the server (the flush, the unmount) runs in a forked child
 //! process with a time bound. A server that does not answer leaves that child waiting,
@@ -330,6 +330,11 @@ fn in_child(path: &CString, step: Step, timeout: Duration) -> Option<i32> {
 /// # Safety
 /// Call only in a freshly forked child; `path` must be NUL-terminated.
 unsafe fn child(path: &CString, step: Step) -> ! {
+    // A child stuck on a dead server cannot be killed (FUSE and NFS wait uninterruptibly
+    // once a request is sent). It must not keep the caller's pipes open, or whoever reads
+    // the caller's output waits for it too: close everything, standard streams included.
+    // SAFETY: close_range only closes descriptors of this (child) process.
+    unsafe { libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32) };
     let errno = || {
         std::io::Error::last_os_error()
             .raw_os_error()
@@ -347,8 +352,21 @@ unsafe fn child(path: &CString, step: Step) -> ! {
             return errno();
         }
         // SAFETY: `fd` was just opened.
-        let r = unsafe { libc::syncfs(fd) };
-        let e = if r < 0 { errno() } else { 0 };
+        let mut e = if unsafe { libc::syncfs(fd) } < 0 {
+            errno()
+        } else {
+            0
+        };
+        if e == 0 {
+            // Many filesystems (sshfs among them) flush and open a folder without asking
+            // the server; statfs always asks. A dead server blocks here, within our bound.
+            // SAFETY: `st` is plain data that fstatfs fills in; all-zero is valid.
+            let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+            // SAFETY: `fd` is open and `st` is a valid out-pointer.
+            if unsafe { libc::fstatfs(fd, &mut st) } < 0 {
+                e = errno();
+            }
+        }
         // SAFETY: closing our own descriptor.
         unsafe { libc::close(fd) };
         e

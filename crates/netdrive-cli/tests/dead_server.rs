@@ -1,0 +1,94 @@
+//! A server that stops answering (SIGSTOP) must never freeze netdrive: `list` and `who`
+//! return within a second, `disconnect` says "not responding" within its bound, and
+//! `--detach` then removes the drive.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod common;
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use common::{listed, nd};
+use testbed::{is_mounted, Sshd};
+
+#[test]
+fn stopped_server_never_hangs_netdrive() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let config = tempfile::tempdir().unwrap();
+    let cfg = config.path();
+    let mount = sshd.mount(&base.path().join("dead"));
+    let frozen = sshd.server.freeze();
+
+    // A process that is stuck on the mount, as `df` or a file manager would be.
+    let mut stuck = Command::new("stat")
+        .arg(mount.path.join("not-cached-yet"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        stuck.try_wait().unwrap().is_none(),
+        "the stopped server should block stat()"
+    );
+
+    eprintln!("step: list");
+    let r = nd(cfg, ["list", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.took < Duration::from_secs(1), "list took {:?}", r.took);
+    assert!(
+        listed(cfg, &mount.path).is_some(),
+        "the dead drive is still listed"
+    );
+
+    eprintln!("step: who");
+    let r = nd(cfg, ["who".as_ref(), mount.path.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.took < Duration::from_secs(1), "who took {:?}", r.took);
+
+    eprintln!("step: disconnect");
+    let r = nd(
+        cfg,
+        [
+            "disconnect".as_ref(),
+            mount.path.as_os_str(),
+            "--timeout".as_ref(),
+            "2".as_ref(),
+        ],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("not responding"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("--detach"),
+        "the message says what to do next: {}",
+        r.stderr
+    );
+    assert!(
+        r.took < Duration::from_secs(4),
+        "disconnect took {:?} with a 2 s bound",
+        r.took
+    );
+    assert!(
+        is_mounted(&mount.path),
+        "a failed disconnect leaves the drive"
+    );
+
+    eprintln!("step: detach");
+    let r = nd(
+        cfg,
+        [
+            "disconnect".as_ref(),
+            mount.path.as_os_str(),
+            "--detach".as_ref(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.took < Duration::from_secs(1), "detach took {:?}", r.took);
+    assert!(!is_mounted(&mount.path));
+
+    eprintln!("step: thaw");
+    drop(frozen);
+    let _ = stuck.kill();
+    let _ = stuck.wait();
+}
