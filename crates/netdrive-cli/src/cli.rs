@@ -44,15 +44,13 @@ pub enum Command {
     )]
     Who(WhoArgs),
     /// Disconnect network drives
-    #[command(
-        after_help = "Without --force or --detach, a drive with open files is left alone and the \
+    #[command(after_help = "Without --force or --detach, a drive with open files is left alone and the \
 processes are named (ERROR_OPEN_FILES).\n\n\
 --force aborts the connection: programs with files open on the drive get I/O errors.\n\
 --detach removes the drive at once but keeps the connection to the server until the last \
 program using it closes its files (a lazy unmount): use it when the server is not responding.\n\n\
 Examples:\n  netdrive disconnect /mnt/share\n  netdrive disconnect /mnt/a /mnt/b --json\n  \
-netdrive disconnect /mnt/share --detach"
-    )]
+netdrive disconnect /mnt/share --detach")]
     Disconnect(DisconnectArgs),
     /// Remember a connected drive in your profile (listed by `list --remembered`)
     Remember(RememberArgs),
@@ -123,9 +121,7 @@ pub struct RememberArgs {
 }
 
 fn seconds(s: &str) -> Result<Duration, String> {
-    let v: f64 = s
-        .parse()
-        .map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
     if !(0.05..=3600.0).contains(&v) {
         return Err("give between 0.05 and 3600 seconds".into());
     }

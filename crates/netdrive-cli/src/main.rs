@@ -30,10 +30,9 @@ fn main() -> ExitCode {
             clap_complete::generate(shell, &mut Cli::command(), "netdrive", &mut out);
             Ok(true)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut out)
-            .map(|()| true)
-            .map_err(Into::into),
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut out).map(|()| true).map_err(Into::into)
+        }
     };
     let _ = out.flush();
     match result {

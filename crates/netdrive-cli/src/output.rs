@@ -38,10 +38,7 @@ fn connection_json(c: &Connection) -> Value {
     o.insert("owner_uid".into(), c.owner_uid.into());
     put_name(&mut o, "options", &c.options);
     o.insert("connected".into(), c.connected.into());
-    o.insert(
-        "remembered".into(),
-        serde_json::to_value(c.remembered).unwrap_or(Value::Null),
-    );
+    o.insert("remembered".into(), serde_json::to_value(c.remembered).unwrap_or(Value::Null));
     o.insert("status".into(), c.status().into());
     Value::Object(o)
 }
@@ -109,10 +106,7 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
     };
     let conns = netdrive::list(scope).map_err(|e| report(&e))?;
     if a.json {
-        print_json(
-            out,
-            &Value::Array(conns.iter().map(connection_json).collect()),
-        )?;
+        print_json(out, &Value::Array(conns.iter().map(connection_json).collect()))?;
         return Ok(true);
     }
     if conns.is_empty() {
@@ -133,12 +127,7 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
                 Some(b) => format!("{} ({})", c.provider, escape(OsStr::new(b))),
                 None => c.provider.to_string(),
             };
-            vec![
-                escape(&c.local_name),
-                escape(&c.remote_name),
-                provider,
-                c.status().into(),
-            ]
+            vec![escape(&c.local_name), escape(&c.remote_name), provider, c.status().into()]
         })
         .collect();
     table(out, &["Drive", "Network path", "Provider", "Status"], &rows)?;
@@ -150,10 +139,7 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
     let conn = netdrive::resolve(&conns, &a.target).map_err(|e| report(&e))?;
     let usage = netdrive::who_uses(conn, a.timeout).map_err(|e| report(&e))?;
     if usage.uninspectable > 0 {
-        eprintln!(
-            "netdrive: {} process(es) could not be inspected (permission denied)",
-            usage.uninspectable
-        );
+        eprintln!("netdrive: {} process(es) could not be inspected (permission denied)", usage.uninspectable);
     }
     if !usage.complete {
         eprintln!(
@@ -162,10 +148,7 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
         );
     }
     if a.json {
-        print_json(
-            out,
-            &Value::Array(usage.holders.iter().map(holder_json).collect()),
-        )?;
+        print_json(out, &Value::Array(usage.holders.iter().map(holder_json).collect()))?;
         return Ok(true);
     }
     if usage.holders.is_empty() {
@@ -197,12 +180,8 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
 }
 
 pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
-    let opts = CancelOptions {
-        force: a.force,
-        detach: a.detach,
-        update_profile: a.forget,
-        timeout: a.timeout,
-    };
+    let opts =
+        CancelOptions { force: a.force, detach: a.detach, update_profile: a.forget, timeout: a.timeout };
     let mut results = Vec::new();
     let mut all_ok = true;
     for target in &a.targets {
@@ -216,10 +195,7 @@ pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
                     o.insert("code".into(), 0.into());
                     o.insert("error".into(), "NO_ERROR".into());
                     o.insert("message".into(), done_message(done).into());
-                    o.insert(
-                        "how".into(),
-                        serde_json::to_value(done.how).unwrap_or(Value::Null),
-                    );
+                    o.insert("how".into(), serde_json::to_value(done.how).unwrap_or(Value::Null));
                     o.insert("forgotten".into(), done.forgotten.into());
                 }
                 Err(e) => {
@@ -296,12 +272,7 @@ pub fn remember(out: &mut impl Write, a: &RememberArgs) -> Res {
         options: String::new(),
     })
     .map_err(|e| report(&e))?;
-    writeln!(
-        out,
-        "Remembered {} ({}).",
-        escape(&c.local_name),
-        escape(&c.remote_name)
-    )?;
+    writeln!(out, "Remembered {} ({}).", escape(&c.local_name), escape(&c.remote_name))?;
     Ok(true)
 }
 
@@ -313,11 +284,7 @@ mod tests {
     #[test]
     fn non_utf8_names_keep_their_bytes_in_json() {
         let mut o = Map::new();
-        put_name(
-            &mut o,
-            "local_name",
-            std::os::unix::ffi::OsStrExt::from_bytes(b"/mnt/\xff"),
-        );
+        put_name(&mut o, "local_name", std::os::unix::ffi::OsStrExt::from_bytes(b"/mnt/\xff"));
         assert_eq!(o["local_name"], "/mnt/\u{fffd}");
         assert_eq!(o["local_name_bytes"], json!([47, 109, 110, 116, 47, 255]));
     }

@@ -28,19 +28,13 @@ fn stopped_server_never_hangs_netdrive() {
         .spawn()
         .unwrap();
     std::thread::sleep(Duration::from_millis(200));
-    assert!(
-        stuck.try_wait().unwrap().is_none(),
-        "the stopped server should block stat()"
-    );
+    assert!(stuck.try_wait().unwrap().is_none(), "the stopped server should block stat()");
 
     eprintln!("step: list");
     let r = nd(cfg, ["list", "--json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.took < Duration::from_secs(1), "list took {:?}", r.took);
-    assert!(
-        listed(cfg, &mount.path).is_some(),
-        "the dead drive is still listed"
-    );
+    assert!(listed(cfg, &mount.path).is_some(), "the dead drive is still listed");
 
     eprintln!("step: who");
     let r = nd(cfg, ["who".as_ref(), mount.path.as_os_str()]);
@@ -48,41 +42,15 @@ fn stopped_server_never_hangs_netdrive() {
     assert!(r.took < Duration::from_secs(1), "who took {:?}", r.took);
 
     eprintln!("step: disconnect");
-    let r = nd(
-        cfg,
-        [
-            "disconnect".as_ref(),
-            mount.path.as_os_str(),
-            "--timeout".as_ref(),
-            "2".as_ref(),
-        ],
-    );
+    let r = nd(cfg, ["disconnect".as_ref(), mount.path.as_os_str(), "--timeout".as_ref(), "2".as_ref()]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("not responding"), "{}", r.stderr);
-    assert!(
-        r.stderr.contains("--detach"),
-        "the message says what to do next: {}",
-        r.stderr
-    );
-    assert!(
-        r.took < Duration::from_secs(4),
-        "disconnect took {:?} with a 2 s bound",
-        r.took
-    );
-    assert!(
-        is_mounted(&mount.path),
-        "a failed disconnect leaves the drive"
-    );
+    assert!(r.stderr.contains("--detach"), "the message says what to do next: {}", r.stderr);
+    assert!(r.took < Duration::from_secs(4), "disconnect took {:?} with a 2 s bound", r.took);
+    assert!(is_mounted(&mount.path), "a failed disconnect leaves the drive");
 
     eprintln!("step: detach");
-    let r = nd(
-        cfg,
-        [
-            "disconnect".as_ref(),
-            mount.path.as_os_str(),
-            "--detach".as_ref(),
-        ],
-    );
+    let r = nd(cfg, ["disconnect".as_ref(), mount.path.as_os_str(), "--detach".as_ref()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.took < Duration::from_secs(1), "detach took {:?}", r.took);
     assert!(!is_mounted(&mount.path));

@@ -24,11 +24,7 @@ fn exercise(provider: &str, unc: &str, mut mount: impl FnMut(&Path) -> Mount, ba
     assert_eq!(entry["connected"], true);
     assert!(entry["mount_id"].as_u64().is_some());
     let human = nd(cfg, ["list"]);
-    assert!(
-        human.stdout.contains(unc) && human.stdout.contains(provider),
-        "{}",
-        human.stdout
-    );
+    assert!(human.stdout.contains(unc) && human.stdout.contains(provider), "{}", human.stdout);
     let r = nd(cfg, [&plain.path]);
     assert_ne!(r.code, 0); // no subcommand
     let r = nd(cfg, ["disconnect".as_ref(), plain.path.as_os_str()]);
@@ -42,61 +38,25 @@ fn exercise(provider: &str, unc: &str, mut mount: impl FnMut(&Path) -> Mount, ba
     let r = nd(cfg, ["disconnect".as_ref(), busy.path.as_os_str()]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("ERROR_OPEN_FILES (2401)"), "{}", r.stderr);
-    assert!(
-        r.stderr.contains(&format!("sleep (PID {})", holder.pid())),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        is_mounted(&busy.path),
-        "a refused disconnect must leave the drive alone"
-    );
-    let r = nd(
-        cfg,
-        [
-            "disconnect".as_ref(),
-            busy.path.as_os_str(),
-            "--json".as_ref(),
-        ],
-    );
+    assert!(r.stderr.contains(&format!("sleep (PID {})", holder.pid())), "{}", r.stderr);
+    assert!(is_mounted(&busy.path), "a refused disconnect must leave the drive alone");
+    let r = nd(cfg, ["disconnect".as_ref(), busy.path.as_os_str(), "--json".as_ref()]);
     let v = r.json();
     assert_eq!(v[0]["code"], 2401);
     assert_eq!(v[0]["error"], "ERROR_OPEN_FILES");
     assert_eq!(v[0]["holders"][0]["pid"], holder.pid());
 
-    let r = nd(
-        cfg,
-        ["who".as_ref(), busy.path.as_os_str(), "--json".as_ref()],
-    );
+    let r = nd(cfg, ["who".as_ref(), busy.path.as_os_str(), "--json".as_ref()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let who = r.json();
-    let h = who
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|h| h["pid"] == holder.pid())
-        .expect("who names the holder");
+    let h = who.as_array().unwrap().iter().find(|h| h["pid"] == holder.pid()).expect("who names the holder");
     assert_eq!(h["name"], "sleep");
     assert_eq!(h["user"], "root");
-    assert!(
-        h["path"].as_str().unwrap().ends_with("/busy/hello.txt"),
-        "{h}"
-    );
+    assert!(h["path"].as_str().unwrap().ends_with("/busy/hello.txt"), "{h}");
     let r = nd(cfg, ["who".as_ref(), busy.path.as_os_str()]);
-    assert!(
-        r.stdout.contains("sleep") && r.stdout.contains(&holder.pid().to_string()),
-        "{}",
-        r.stdout
-    );
+    assert!(r.stdout.contains("sleep") && r.stdout.contains(&holder.pid().to_string()), "{}", r.stdout);
 
-    let r = nd(
-        cfg,
-        [
-            "disconnect".as_ref(),
-            busy.path.as_os_str(),
-            "--force".as_ref(),
-        ],
-    );
+    let r = nd(cfg, ["disconnect".as_ref(), busy.path.as_os_str(), "--force".as_ref()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!is_mounted(&busy.path));
     drop(holder);
@@ -104,14 +64,7 @@ fn exercise(provider: &str, unc: &str, mut mount: impl FnMut(&Path) -> Mount, ba
     // Detach with a file open: gone from the tree at once.
     let lazy = mount(&base.join("lazy"));
     let holder = Holder::open(&lazy.path.join("hello.txt"));
-    let r = nd(
-        cfg,
-        [
-            "disconnect".as_ref(),
-            lazy.path.as_os_str(),
-            "--detach".as_ref(),
-        ],
-    );
+    let r = nd(cfg, ["disconnect".as_ref(), lazy.path.as_os_str(), "--detach".as_ref()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Detached"), "{}", r.stdout);
     assert!(!is_mounted(&lazy.path));
@@ -122,10 +75,7 @@ fn exercise(provider: &str, unc: &str, mut mount: impl FnMut(&Path) -> Mount, ba
 fn sshfs_drive() {
     let sshd = Sshd::start();
     let base = testbed::open_tempdir();
-    let unc = format!(
-        r"\\127.0.0.1{}",
-        sshd.export.display().to_string().replace('/', "\\")
-    );
+    let unc = format!(r"\\127.0.0.1{}", sshd.export.display().to_string().replace('/', "\\"));
     exercise("SSHFS", &unc, |p| sshd.mount(p), base.path());
 }
 
@@ -133,12 +83,7 @@ fn sshfs_drive() {
 fn rclone_smb_drive() {
     let smbd = Smbd::start();
     let base = testbed::open_tempdir();
-    exercise(
-        "rclone",
-        r"\\127.0.0.1\share",
-        |p| smbd.rclone_mount(p),
-        base.path(),
-    );
+    exercise("rclone", r"\\127.0.0.1\share", |p| smbd.rclone_mount(p), base.path());
 }
 
 #[test]

@@ -94,12 +94,10 @@ impl Target<'_> {
 /// Scan every process for use of `conn`, with a time bound. Reads the mount table once.
 pub fn who_uses(conn: &Connection, bound: Duration) -> Result<Usage> {
     let (Some(mount_id), Some(device)) = (conn.mount_id, conn.device) else {
-        return Err(Error::NotConnected {
-            target: crate::escape::escape(&conn.local_name),
-        });
+        return Err(Error::NotConnected { target: crate::escape::escape(&conn.local_name) });
     };
-    let table = mountinfo::read_table()
-        .map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
+    let table =
+        mountinfo::read_table().map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
     let local_name = conn.local_name.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let deadline = Instant::now() + bound;
@@ -109,14 +107,13 @@ pub fn who_uses(conn: &Connection, bound: Duration) -> Result<Usage> {
             let _ = tx.send(scan(&table, mount_id, device, &local_name, deadline));
         })
         .map_err(|e| Error::NotEnoughMemory(format!("cannot start the scan: {e}")))?;
-    rx.recv_timeout(bound + Duration::from_millis(250))
-        .map_err(|_| Error::Extended {
-            provider: "netdrive".into(),
-            message: format!(
-                "looking for processes that use {} did not finish in time",
-                crate::escape::escape(&conn.local_name)
-            ),
-        })
+    rx.recv_timeout(bound + Duration::from_millis(250)).map_err(|_| Error::Extended {
+        provider: "netdrive".into(),
+        message: format!(
+            "looking for processes that use {} did not finish in time",
+            crate::escape::escape(&conn.local_name)
+        ),
+    })
 }
 
 /// Scan `/proc` for users of the mount `mount_id` in `table`. Stops at `deadline`.
@@ -139,10 +136,7 @@ pub fn scan(
             .filter(|n| n.len() > mp.len() && under(n, mp))
             .collect(),
     };
-    let mut usage = Usage {
-        complete: true,
-        ..Usage::default()
-    };
+    let mut usage = Usage { complete: true, ..Usage::default() };
     let mut users = HashMap::new();
     let Ok(proc_dir) = std::fs::read_dir("/proc") else {
         usage.complete = false;
@@ -181,11 +175,7 @@ fn scan_process(pid: u32, t: &Target<'_>, usage: &mut Usage, users: &mut HashMap
                 if !t.owns(p.as_os_str().as_bytes()) {
                     continue;
                 }
-                let n: u32 = fd
-                    .file_name()
-                    .to_str()
-                    .and_then(|s| s.parse().ok())
-                    .unwrap_or(0);
+                let n: u32 = fd.file_name().to_str().and_then(|s| s.parse().ok()).unwrap_or(0);
                 if fd_mount_id(pid, n).is_none_or(|id| id == t.mount_id) {
                     found.push((p.into_os_string(), Use::File(n)));
                 }
@@ -213,23 +203,10 @@ fn scan_process(pid: u32, t: &Target<'_>, usage: &mut Usage, users: &mut HashMap
         .map(|c| String::from_utf8_lossy(c.trim_ascii_end()).into_owned())
         .unwrap_or_default();
     let uid = std::fs::metadata(&base).ok().map(|m| m.uid());
-    let user = uid
-        .map(|u| {
-            users
-                .entry(u)
-                .or_insert_with(|| crate::users::user_name(u))
-                .clone()
-        })
-        .unwrap_or_default();
+    let user =
+        uid.map(|u| users.entry(u).or_insert_with(|| crate::users::user_name(u)).clone()).unwrap_or_default();
     for (path, how) in found {
-        usage.holders.push(Holder {
-            pid,
-            name: name.clone(),
-            uid,
-            user: user.clone(),
-            path,
-            how,
-        });
+        usage.holders.push(Holder { pid, name: name.clone(), uid, user: user.clone(), path, how });
     }
 }
 
@@ -264,12 +241,7 @@ mod tests {
 
     #[test]
     fn ownership_respects_nested_mounts_and_deleted_files() {
-        let t = Target {
-            mount_id: 1,
-            device: (0, 40),
-            mount_point: b"/mnt/a",
-            nested: vec![b"/mnt/a/in"],
-        };
+        let t = Target { mount_id: 1, device: (0, 40), mount_point: b"/mnt/a", nested: vec![b"/mnt/a/in"] };
         assert!(t.owns(b"/mnt/a"));
         assert!(t.owns(b"/mnt/a/x/y"));
         assert!(t.owns(b"/mnt/a/gone.txt (deleted)"));
@@ -283,10 +255,7 @@ mod tests {
         let l = b"7f00-7f10 r--p 00000000 00:28 1234                       /mnt/a/lib.so";
         assert_eq!(map_on_device(l, (0, 0x28)), Some(&b"/mnt/a/lib.so"[..]));
         assert_eq!(map_on_device(l, (0, 0x29)), None);
-        assert_eq!(
-            map_on_device(b"7f00-7f10 rw-p 00000000 00:00 0 [heap]", (0, 0)),
-            None
-        );
+        assert_eq!(map_on_device(b"7f00-7f10 rw-p 00000000 00:00 0 [heap]", (0, 0)), None);
     }
 
     #[test]
@@ -306,11 +275,6 @@ mod tests {
             &root.mount_point,
             Instant::now() + Duration::from_secs(5),
         );
-        assert!(
-            u.holders
-                .iter()
-                .any(|h| h.pid == std::process::id() && h.how == Use::Cwd),
-            "{u:?}"
-        );
+        assert!(u.holders.iter().any(|h| h.pid == std::process::id() && h.how == Use::Cwd), "{u:?}");
     }
 }

@@ -53,12 +53,7 @@ pub struct CancelOptions {
 
 impl Default for CancelOptions {
     fn default() -> Self {
-        CancelOptions {
-            force: false,
-            detach: false,
-            update_profile: false,
-            timeout: DEFAULT_TIMEOUT,
-        }
+        CancelOptions { force: false, detach: false, update_profile: false, timeout: DEFAULT_TIMEOUT }
     }
 }
 
@@ -106,37 +101,24 @@ pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
         return forget_only(conn, opts, target);
     }
     if conn.provider == Provider::Gvfs {
-        let uri = conn
-            .source
-            .to_str()
-            .ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
+        let uri =
+            conn.source.to_str().ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
         crate::gvfs::unmount(uri, opts.timeout)?;
-        return Ok(Cancelled {
-            connection: conn.clone(),
-            how: How::Unmounted,
-            forgotten: false,
-        });
+        return Ok(Cancelled { connection: conn.clone(), how: How::Unmounted, forgotten: false });
     }
-    let table = mountinfo::read_table()
-        .map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
+    let table =
+        mountinfo::read_table().map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
     let Some(entry) = table.iter().find(|e| Some(e.mount_id) == conn.mount_id) else {
         return Err(Error::NotConnected { target });
     };
     if entry.mount_point != conn.local_name || entry.source != conn.source {
         return Err(Error::ChangedSinceListed {
             target,
-            what: format!(
-                "now {} from {}",
-                escape(&entry.mount_point),
-                escape(&entry.source)
-            ),
+            what: format!("now {} from {}", escape(&entry.mount_point), escape(&entry.source)),
         });
     }
-    let nested: Vec<String> = table
-        .iter()
-        .filter(|e| e.parent_id == entry.mount_id)
-        .map(|e| escape(&e.mount_point))
-        .collect();
+    let nested: Vec<String> =
+        table.iter().filter(|e| e.parent_id == entry.mount_id).map(|e| escape(&e.mount_point)).collect();
     if !nested.is_empty() && !opts.detach {
         return Err(Error::DeviceInUse {
             target,
@@ -172,29 +154,16 @@ pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
         }
     }
 
-    let how = if euid == 0 {
-        unmount_as_root(conn, opts)?
-    } else {
-        unmount_own_fuse(conn, opts)?
-    };
-    let forgotten =
-        opts.update_profile && conn.remembered == Some(Remembered::User) && forget(conn)?;
-    Ok(Cancelled {
-        connection: conn.clone(),
-        how,
-        forgotten,
-    })
+    let how = if euid == 0 { unmount_as_root(conn, opts)? } else { unmount_own_fuse(conn, opts)? };
+    let forgotten = opts.update_profile && conn.remembered == Some(Remembered::User) && forget(conn)?;
+    Ok(Cancelled { connection: conn.clone(), how, forgotten })
 }
 
 fn forget_only(conn: &Connection, opts: &CancelOptions, target: String) -> Result<Cancelled> {
     match conn.remembered {
         Some(Remembered::User) if opts.update_profile => {
             if forget(conn)? {
-                Ok(Cancelled {
-                    connection: conn.clone(),
-                    how: How::Forgotten,
-                    forgotten: true,
-                })
+                Ok(Cancelled { connection: conn.clone(), how: How::Forgotten, forgotten: true })
             } else {
                 Err(Error::NotConnected { target })
             }
@@ -204,8 +173,7 @@ fn forget_only(conn: &Connection, opts: &CancelOptions, target: String) -> Resul
         }),
         Some(Remembered::System) if opts.update_profile => Err(Error::AccessDenied {
             target,
-            reason: "it is remembered by the system in /etc/fstab; edit that file to forget it"
-                .into(),
+            reason: "it is remembered by the system in /etc/fstab; edit that file to forget it".into(),
         }),
         _ => Err(Error::NotConnected { target }),
     }
@@ -222,10 +190,7 @@ fn unmount_as_root(conn: &Connection, opts: &CancelOptions) -> Result<How> {
     let target = escape(&conn.local_name);
     let path = CString::new(conn.local_name.as_bytes())
         .map_err(|_| Error::InvalidParameter(format!("{target}: a NUL byte in the name")))?;
-    let not_responding = || Error::NotResponding {
-        target: target.clone(),
-        after: opts.timeout,
-    };
+    let not_responding = || Error::NotResponding { target: target.clone(), after: opts.timeout };
     let status = if opts.detach {
         in_child(&path, Step::Detach, opts.timeout).ok_or_else(not_responding)?
     } else if opts.force {
@@ -249,17 +214,12 @@ fn unmount_error(conn: &Connection, errno: i32, opts: &CancelOptions) -> Error {
     match errno {
         libc::EBUSY => {
             let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
-            Error::OpenFiles {
-                target,
-                holders: usage.holders,
-                uninspectable: usage.uninspectable,
-            }
+            Error::OpenFiles { target, holders: usage.holders, uninspectable: usage.uninspectable }
         }
         libc::EINVAL | libc::ENOENT => Error::NotConnected { target },
-        libc::EPERM | libc::EACCES => Error::AccessDenied {
-            target,
-            reason: "the system refused the unmount".into(),
-        },
+        libc::EPERM | libc::EACCES => {
+            Error::AccessDenied { target, reason: "the system refused the unmount".into() }
+        }
         e => Error::Extended {
             provider: conn.provider.name().into(),
             message: format!("{target}: {}", std::io::Error::from_raw_os_error(e)),
@@ -289,11 +249,7 @@ fn in_child(path: &CString, step: Step, timeout: Duration) -> Option<i32> {
         unsafe { child(path, step) }
     }
     if pid < 0 {
-        return Some(
-            std::io::Error::last_os_error()
-                .raw_os_error()
-                .unwrap_or(libc::EAGAIN),
-        );
+        return Some(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EAGAIN));
     }
     let deadline = Instant::now() + timeout;
     let mut wait = Duration::from_micros(200);
@@ -302,22 +258,16 @@ fn in_child(path: &CString, step: Step, timeout: Duration) -> Option<i32> {
         // SAFETY: `pid` is our child; `status` is a valid out-pointer.
         let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
         if r == pid {
-            return Some(if libc::WIFEXITED(status) {
-                libc::WEXITSTATUS(status)
-            } else {
-                libc::EINTR
-            });
+            return Some(if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { libc::EINTR });
         }
         if r < 0 || Instant::now() >= deadline {
             // SAFETY: signalling our own child.
             unsafe { libc::kill(pid, libc::SIGKILL) };
-            let _ = std::thread::Builder::new()
-                .name("netdrive-reap".into())
-                .spawn(move || {
-                    let mut status = 0;
-                    // SAFETY: as above; blocks only this helper thread, which is interruptible.
-                    unsafe { libc::waitpid(pid, &mut status, 0) };
-                });
+            let _ = std::thread::Builder::new().name("netdrive-reap".into()).spawn(move || {
+                let mut status = 0;
+                // SAFETY: as above; blocks only this helper thread, which is interruptible.
+                unsafe { libc::waitpid(pid, &mut status, 0) };
+            });
             return None;
         }
         std::thread::sleep(wait);
@@ -335,28 +285,17 @@ unsafe fn child(path: &CString, step: Step) -> ! {
     // the caller's output waits for it too: close everything, standard streams included.
     // SAFETY: close_range only closes descriptors of this (child) process.
     unsafe { libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32) };
-    let errno = || {
-        std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(libc::EIO)
-    };
+    let errno = || std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO);
     let flush = || -> i32 {
         // SAFETY: `path` is a valid C string; the flags open a folder read-only.
         let fd = unsafe {
-            libc::open(
-                path.as_ptr(),
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW,
-            )
+            libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW)
         };
         if fd < 0 {
             return errno();
         }
         // SAFETY: `fd` was just opened.
-        let mut e = if unsafe { libc::syncfs(fd) } < 0 {
-            errno()
-        } else {
-            0
-        };
+        let mut e = if unsafe { libc::syncfs(fd) } < 0 { errno() } else { 0 };
         if e == 0 {
             // Many filesystems (sshfs among them) flush and open a folder without asking
             // the server; statfs always asks. A dead server blocks here, within our bound.
@@ -410,11 +349,7 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
         if lazy {
             cmd.arg("-z");
         }
-        cmd.arg("--")
-            .arg(&conn.local_name)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped());
+        cmd.arg("--").arg(&conn.local_name).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
         let mut child = match cmd.spawn() {
             Ok(c) => c,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -422,10 +357,7 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
                 continue;
             }
             Err(e) => {
-                return Err(Error::Extended {
-                    provider: "FUSE".into(),
-                    message: format!("{tool}: {e}"),
-                })
+                return Err(Error::Extended { provider: "FUSE".into(), message: format!("{tool}: {e}") })
             }
         };
         let deadline = Instant::now() + opts.timeout;
@@ -452,16 +384,11 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
                         message: crate::escape::escape_str(msg.trim()),
                     });
                 }
-                Ok(None) if Instant::now() < deadline => {
-                    std::thread::sleep(Duration::from_millis(5))
-                }
+                Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
                 _ => {
                     let _ = child.kill();
                     std::thread::spawn(move || child.wait());
-                    return Err(Error::NotResponding {
-                        target,
-                        after: opts.timeout,
-                    });
+                    return Err(Error::NotResponding { target, after: opts.timeout });
                 }
             }
         }

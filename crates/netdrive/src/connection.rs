@@ -48,8 +48,7 @@ impl Connection {
     pub fn from_mount(e: &MountEntry) -> Option<Connection> {
         let provider = provider::classify(e.fstype.as_bytes(), e.source.as_bytes())?;
         let owner_uid = if Provider::is_fuse_fstype(e.fstype.as_bytes()) {
-            e.super_option("user_id")
-                .and_then(|v| v.to_str()?.parse().ok())
+            e.super_option("user_id").and_then(|v| v.to_str()?.parse().ok())
         } else {
             None
         };
@@ -63,9 +62,7 @@ impl Connection {
             remote_name: provider::remote_name(provider, &e.source, None),
             source: e.source.clone(),
             provider,
-            backend: (provider == Provider::Rclone)
-                .then(|| provider::rclone_backend(&e.source))
-                .flatten(),
+            backend: (provider == Provider::Rclone).then(|| provider::rclone_backend(&e.source)).flatten(),
             fstype: e.fstype_str(),
             mount_id: Some(e.mount_id),
             device: Some((e.major, e.minor)),
@@ -125,17 +122,10 @@ impl Connection {
 pub fn connected_in(table: &[MountEntry]) -> Vec<Connection> {
     let mut conns: Vec<Connection> = table.iter().filter_map(Connection::from_mount).collect();
     // rclone hides its connection string in the table; its command line has it.
-    if conns
-        .iter()
-        .any(|c| c.provider == Provider::Rclone && c.source.as_bytes().contains(&b'{'))
-    {
+    if conns.iter().any(|c| c.provider == Provider::Rclone && c.source.as_bytes().contains(&b'{')) {
         let remotes = rclone_command_lines();
         for c in conns.iter_mut().filter(|c| c.provider == Provider::Rclone) {
-            if let Some(remote) = remotes
-                .iter()
-                .find(|(mp, _)| *mp == c.local_name)
-                .map(|(_, r)| r)
-            {
+            if let Some(remote) = remotes.iter().find(|(mp, _)| *mp == c.local_name).map(|(_, r)| r) {
                 c.remote_name = provider::remote_name(Provider::Rclone, &c.source, Some(remote));
             }
         }
@@ -164,20 +154,9 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
         let Ok(cmdline) = std::fs::read(ent.path().join("cmdline")) else {
             continue;
         };
-        let args: Vec<&[u8]> = cmdline
-            .split(|&b| b == 0)
-            .filter(|a| !a.is_empty())
-            .collect();
-        let positional: Vec<&[u8]> = args
-            .iter()
-            .skip(1)
-            .copied()
-            .filter(|a| !a.starts_with(b"-"))
-            .collect();
-        if let Some(i) = positional
-            .iter()
-            .position(|a| matches!(*a, b"mount" | b"cmount" | b"mount2"))
-        {
+        let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).filter(|a| !a.is_empty()).collect();
+        let positional: Vec<&[u8]> = args.iter().skip(1).copied().filter(|a| !a.starts_with(b"-")).collect();
+        if let Some(i) = positional.iter().position(|a| matches!(*a, b"mount" | b"cmount" | b"mount2")) {
             if let (Some(remote), Some(mp)) = (positional.get(i + 1), positional.get(i + 2)) {
                 let mp = Path::new(OsStr::from_bytes(mp));
                 let mp = if mp.is_absolute() {
@@ -188,10 +167,7 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
                         Err(_) => continue,
                     }
                 };
-                found.push((
-                    normalize(mp.as_os_str()),
-                    OsString::from_vec(remote.to_vec()),
-                ));
+                found.push((normalize(mp.as_os_str()), OsString::from_vec(remote.to_vec())));
             }
         }
     }
@@ -203,10 +179,7 @@ pub fn list(scope: Scope) -> Result<Vec<Connection>> {
     let table = match scope {
         Scope::Remembered => Vec::new(),
         _ => mountinfo::read_table().map_err(|e| {
-            Error::NoNetwork(format!(
-                "cannot read {}: {e}",
-                mountinfo::table_path().to_string_lossy()
-            ))
+            Error::NoNetwork(format!("cannot read {}: {e}", mountinfo::table_path().to_string_lossy()))
         })?,
     };
     let mut conns = list_with(scope, &table)?;
@@ -218,11 +191,7 @@ pub fn list(scope: Scope) -> Result<Vec<Connection>> {
 
 /// [`list`] over a given table (for recorded tables and callers that already read one).
 pub fn list_with(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> {
-    let mut conns = if scope == Scope::Remembered {
-        Vec::new()
-    } else {
-        connected_in(table)
-    };
+    let mut conns = if scope == Scope::Remembered { Vec::new() } else { connected_in(table) };
     if scope == Scope::Connected {
         // Still mark connected drives that are remembered, without failing on a bad profile.
         let user = profile::load().unwrap_or_default();
@@ -234,11 +203,7 @@ pub fn list_with(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> 
     mark_remembered(&mut conns, &user, &fstab);
     let mut remembered: Vec<Connection> = user.iter().map(Connection::from_remembered).collect();
     remembered.extend(fstab.iter().map(Connection::from_fstab));
-    let table_conns = if scope == Scope::Remembered {
-        connected_in(table)
-    } else {
-        Vec::new()
-    };
+    let table_conns = if scope == Scope::Remembered { connected_in(table) } else { Vec::new() };
     for r in remembered {
         let already = conns.iter().any(|c| c.local_name == r.local_name);
         if scope == Scope::Remembered || !already {
@@ -259,10 +224,7 @@ fn mark_remembered(
     fstab: &[profile::FstabEntry],
 ) {
     for c in conns.iter_mut() {
-        if user
-            .iter()
-            .any(|u| u.local_name.as_bytes() == c.local_name.as_bytes())
-        {
+        if user.iter().any(|u| u.local_name.as_bytes() == c.local_name.as_bytes()) {
             c.remembered = Some(Remembered::User);
         } else if fstab.iter().any(|f| f.mount_point == c.local_name) {
             c.remembered = Some(Remembered::System);
@@ -277,9 +239,7 @@ pub fn normalize(name: &OsStr) -> OsString {
     let abs = if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map(|d| d.join(p))
-            .unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
     };
     let mut out = PathBuf::new();
     for c in abs.components() {
@@ -295,16 +255,8 @@ pub fn normalize(name: &OsStr) -> OsString {
 }
 
 fn unc_key(name: &[u8]) -> Vec<u8> {
-    let mut k: Vec<u8> = name
-        .iter()
-        .map(|&b| {
-            if b == b'/' {
-                b'\\'
-            } else {
-                b.to_ascii_lowercase()
-            }
-        })
-        .collect();
+    let mut k: Vec<u8> =
+        name.iter().map(|&b| if b == b'/' { b'\\' } else { b.to_ascii_lowercase() }).collect();
     while k.len() > 2 && k.ends_with(b"\\") {
         k.pop();
     }
@@ -323,38 +275,27 @@ pub fn resolve<'a>(conns: &'a [Connection], target: &OsStr) -> Result<&'a Connec
     let matches = if !by_local.is_empty() {
         by_local
     } else {
-        let by_source: Vec<&Connection> =
-            conns.iter().filter(|c| c.source.as_bytes() == t).collect();
+        let by_source: Vec<&Connection> = conns.iter().filter(|c| c.source.as_bytes() == t).collect();
         if !by_source.is_empty() {
             by_source
         } else if t.starts_with(b"\\\\") || t.starts_with(b"//") {
             let key = unc_key(t);
-            conns
-                .iter()
-                .filter(|c| unc_key(c.remote_name.as_bytes()) == key)
-                .collect()
+            conns.iter().filter(|c| unc_key(c.remote_name.as_bytes()) == key).collect()
         } else {
             Vec::new()
         }
     };
     match matches.as_slice() {
-        [] => Err(Error::NotConnected {
-            target: crate::escape::escape(target),
-        }),
+        [] => Err(Error::NotConnected { target: crate::escape::escape(target) }),
         [one] => Ok(one),
-        [first, ..] if matches.iter().all(|c| c.local_name == first.local_name) => Ok(matches
-            .iter()
-            .find(|c| c.connected)
-            .copied()
-            .unwrap_or(first)),
+        [first, ..] if matches.iter().all(|c| c.local_name == first.local_name) => {
+            Ok(matches.iter().find(|c| c.connected).copied().unwrap_or(first))
+        }
         many => Err(Error::InvalidParameter(format!(
             "{} names {} drives ({}); name the drive by its mount point",
             crate::escape::escape(target),
             many.len(),
-            many.iter()
-                .map(|c| crate::escape::escape(&c.local_name))
-                .collect::<Vec<_>>()
-                .join(", ")
+            many.iter().map(|c| crate::escape::escape(&c.local_name)).collect::<Vec<_>>().join(", ")
         ))),
     }
 }
@@ -384,27 +325,10 @@ mod tests {
     #[test]
     fn resolves_by_local_remote_and_source() {
         let c = connected_in(&mountinfo::parse_table(TABLE));
-        assert_eq!(
-            resolve(&c, OsStr::new("/mnt/ssh/")).unwrap().mount_id,
-            Some(40)
-        );
-        assert_eq!(
-            resolve(&c, OsStr::new(r"\\NAS\Media")).unwrap().mount_id,
-            Some(41)
-        );
-        assert_eq!(
-            resolve(&c, OsStr::new("//nas/media")).unwrap().mount_id,
-            Some(41)
-        );
-        assert_eq!(
-            resolve(&c, OsStr::new("me@127.0.0.1:/srv"))
-                .unwrap()
-                .mount_id,
-            Some(40)
-        );
-        assert_eq!(
-            resolve(&c, OsStr::new("/mnt/none")).unwrap_err().code().0,
-            2250
-        );
+        assert_eq!(resolve(&c, OsStr::new("/mnt/ssh/")).unwrap().mount_id, Some(40));
+        assert_eq!(resolve(&c, OsStr::new(r"\\NAS\Media")).unwrap().mount_id, Some(41));
+        assert_eq!(resolve(&c, OsStr::new("//nas/media")).unwrap().mount_id, Some(41));
+        assert_eq!(resolve(&c, OsStr::new("me@127.0.0.1:/srv")).unwrap().mount_id, Some(40));
+        assert_eq!(resolve(&c, OsStr::new("/mnt/none")).unwrap_err().code().0, 2250);
     }
 }

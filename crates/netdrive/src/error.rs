@@ -68,22 +68,14 @@ impl fmt::Display for Win32Error {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error(
-        "{target}: not a network connection (nothing by that name is connected or remembered)"
-    )]
+    #[error("{target}: not a network connection (nothing by that name is connected or remembered)")]
     NotConnected { target: String },
 
-    #[error(
-        "{target}: changed since it was listed ({what}); list the drives again and choose anew"
-    )]
+    #[error("{target}: changed since it was listed ({what}); list the drives again and choose anew")]
     ChangedSinceListed { target: String, what: String },
 
     #[error("{target}: {}", open_files_message(holders, *uninspectable))]
-    OpenFiles {
-        target: String,
-        holders: Vec<Holder>,
-        uninspectable: usize,
-    },
+    OpenFiles { target: String, holders: Vec<Holder>, uninspectable: usize },
 
     #[error("{target}: in use: {reason}")]
     DeviceInUse { target: String, reason: String },
@@ -102,17 +94,10 @@ pub enum Error {
     NotEnoughMemory(String),
 
     #[error("cannot open the profile {}: {source}", path.display())]
-    CannotOpenProfile {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    CannotOpenProfile { path: PathBuf, source: std::io::Error },
 
     #[error("the profile {} is damaged at line {line}: {message}; fix or move the file, netdrive will not overwrite it", path.display())]
-    BadProfile {
-        path: PathBuf,
-        line: usize,
-        message: String,
-    },
+    BadProfile { path: PathBuf, line: usize, message: String },
 
     #[error("no network provider could be read: {0}")]
     NoNetwork(String),
@@ -130,24 +115,17 @@ pub enum Error {
 fn open_files_message(holders: &[Holder], uninspectable: usize) -> String {
     let mut s = String::from("files are open");
     if !holders.is_empty() {
-        let mut who: Vec<String> = holders
-            .iter()
-            .map(|h| format!("{} (PID {})", escape(&OsString::from(&h.name)), h.pid))
-            .collect();
+        let mut who: Vec<String> =
+            holders.iter().map(|h| format!("{} (PID {})", escape(&OsString::from(&h.name)), h.pid)).collect();
         who.dedup();
         s.push_str(" by ");
         s.push_str(&who.join(", "));
     }
     if uninspectable > 0 {
         // SAFETY: geteuid has no preconditions and cannot fail.
-        let hint = if unsafe { libc::geteuid() } == 0 {
-            "permission denied"
-        } else {
-            "run as root to see them"
-        };
-        s.push_str(&format!(
-            "; {uninspectable} process(es) could not be inspected ({hint})"
-        ));
+        let hint =
+            if unsafe { libc::geteuid() } == 0 { "permission denied" } else { "run as root to see them" };
+        s.push_str(&format!("; {uninspectable} process(es) could not be inspected ({hint})"));
     }
     s.push_str("; close them, or disconnect with --force (or --detach)");
     s
@@ -157,9 +135,7 @@ impl Error {
     /// The Win32 code Windows would return for this failure.
     pub fn code(&self) -> Win32Error {
         match self {
-            Error::NotConnected { .. } | Error::ChangedSinceListed { .. } => {
-                Win32Error::ERROR_NOT_CONNECTED
-            }
+            Error::NotConnected { .. } | Error::ChangedSinceListed { .. } => Win32Error::ERROR_NOT_CONNECTED,
             Error::OpenFiles { .. } => Win32Error::ERROR_OPEN_FILES,
             Error::DeviceInUse { .. } => Win32Error::ERROR_DEVICE_IN_USE,
             Error::AccessDenied { .. } => Win32Error::ERROR_ACCESS_DENIED,
@@ -231,24 +207,16 @@ mod tests {
     #[test]
     fn codes_have_win32_values_and_names() {
         assert_eq!(Win32Error::ERROR_OPEN_FILES.0, 2401);
-        assert_eq!(
-            Win32Error::ERROR_NOT_CONNECTED.to_string(),
-            "ERROR_NOT_CONNECTED (2250)"
-        );
+        assert_eq!(Win32Error::ERROR_NOT_CONNECTED.to_string(), "ERROR_NOT_CONNECTED (2250)");
         assert_eq!(Win32Error(4242).name(), None);
-        let e = Error::NotConnected {
-            target: "/mnt/x".into(),
-        };
+        let e = Error::NotConnected { target: "/mnt/x".into() };
         assert_eq!(e.code(), Win32Error::ERROR_NOT_CONNECTED);
     }
 
     #[test]
     fn last_error_is_per_thread() {
         let _ = Error::Cancelled.record();
-        assert_eq!(
-            last_error().map(|l| l.code),
-            Some(Win32Error::ERROR_CANCELLED)
-        );
+        assert_eq!(last_error().map(|l| l.code), Some(Win32Error::ERROR_CANCELLED));
         let other = std::thread::spawn(last_error).join().ok().flatten();
         assert_eq!(other, None);
         clear_last_error();

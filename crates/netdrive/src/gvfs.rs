@@ -13,9 +13,7 @@ use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::provider::{self, Provider};
 
-const SCHEMES: [&str; 10] = [
-    "smb", "sftp", "ssh", "ftp", "ftps", "dav", "davs", "nfs", "afp", "afc",
-];
+const SCHEMES: [&str; 10] = ["smb", "sftp", "ssh", "ftp", "ftps", "dav", "davs", "nfs", "afp", "afc"];
 
 /// Network mounts in `gio mount -l` output.
 pub fn parse_gio_list(text: &str) -> Vec<Connection> {
@@ -67,10 +65,7 @@ fn run_gio(args: &[&str], bound: Duration) -> Result<String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| Error::Extended {
-            provider: "GVfs".into(),
-            message: format!("gio: {e}"),
-        })?;
+        .map_err(|e| Error::Extended { provider: "GVfs".into(), message: format!("gio: {e}") })?;
     let deadline = Instant::now() + bound;
     loop {
         match child.try_wait() {
@@ -79,17 +74,13 @@ fn run_gio(args: &[&str], bound: Duration) -> Result<String> {
             _ => {
                 let _ = child.kill();
                 std::thread::spawn(move || child.wait());
-                return Err(Error::NotResponding {
-                    target: format!("gio {}", args.join(" ")),
-                    after: bound,
-                });
+                return Err(Error::NotResponding { target: format!("gio {}", args.join(" ")), after: bound });
             }
         }
     }
-    let out = child.wait_with_output().map_err(|e| Error::Extended {
-        provider: "GVfs".into(),
-        message: e.to_string(),
-    })?;
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::Extended { provider: "GVfs".into(), message: e.to_string() })?;
     if !out.status.success() {
         return Err(Error::Extended {
             provider: "GVfs".into(),
@@ -104,8 +95,7 @@ mod tests {
     use super::*;
 
     /// Recorded from `gio mount -l` on a GNOME desktop (GLib 2.74).
-    const RECORDED: &str =
-        "Drive(0): QEMU HARDDISK\n  Type: GProxyDrive (GProxyVolumeMonitorUDisks2)\n\
+    const RECORDED: &str = "Drive(0): QEMU HARDDISK\n  Type: GProxyDrive (GProxyVolumeMonitorUDisks2)\n\
 Mount(0): share on 192.168.1.20 -> smb://192.168.1.20/share/\n  Type: GDaemonMount\n\
 Mount(1): me on files.example.org -> sftp://me@files.example.org/\n  Type: GDaemonMount\n\
 Mount(2): Trash -> trash:///\n";

@@ -37,9 +37,7 @@ pub mod users;
 pub use busy::{who_uses, Holder, Usage, Use};
 pub use cancel::{cancel, cancel_listed, CancelOptions, Cancelled, How};
 pub use connection::{list, resolve, Connection, Scope};
-pub use error::{
-    clear_last_error, last_error, set_last_error, Error, LastError, Result, Win32Error,
-};
+pub use error::{clear_last_error, last_error, set_last_error, Error, LastError, Result, Win32Error};
 pub use escape::escape;
 pub use profile::Remembered;
 pub use provider::Provider;

@@ -64,9 +64,7 @@ pub fn unescape(field: &[u8]) -> OsString {
     let mut out = Vec::with_capacity(field.len());
     let mut i = 0;
     while i < field.len() {
-        if let Some(&[b'\\', a @ b'0'..=b'3', b @ b'0'..=b'7', c @ b'0'..=b'7']) =
-            field.get(i..i + 4)
-        {
+        if let Some(&[b'\\', a @ b'0'..=b'3', b @ b'0'..=b'7', c @ b'0'..=b'7']) = field.get(i..i + 4) {
             out.push((a - b'0') * 64 + (b - b'0') * 8 + (c - b'0'));
             i += 4;
             continue;
@@ -139,10 +137,7 @@ fn parse_num(s: &[u8]) -> Option<u64> {
 
 /// Parse a whole table, skipping lines that are not entries.
 pub fn parse_table(text: &[u8]) -> Vec<MountEntry> {
-    text.split(|&b| b == b'\n')
-        .filter(|l| !l.is_empty())
-        .filter_map(parse_line)
-        .collect()
+    text.split(|&b| b == b'\n').filter(|l| !l.is_empty()).filter_map(parse_line).collect()
 }
 
 /// Where the mount table is read from: `/proc/self/mountinfo`, or the file named by

@@ -88,34 +88,15 @@ pub fn load_from(path: &Path) -> Result<Vec<RememberedEntry>> {
     let text = match std::fs::read(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => {
-            return Err(Error::CannotOpenProfile {
-                path: path.into(),
-                source,
-            })
-        }
+        Err(source) => return Err(Error::CannotOpenProfile { path: path.into(), source }),
     };
     let text = String::from_utf8(text).map_err(|e| {
-        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        Error::BadProfile {
-            path: path.into(),
-            line,
-            message: "not UTF-8 text".into(),
-        }
+        let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count();
+        Error::BadProfile { path: path.into(), line, message: "not UTF-8 text".into() }
     })?;
     let file: File = toml::from_str(&text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count())
-            .unwrap_or(1);
-        Error::BadProfile {
-            path: path.into(),
-            line,
-            message: e.message().to_owned(),
-        }
+        let line = e.span().map(|s| 1 + text[..s.start.min(text.len())].matches('\n').count()).unwrap_or(1);
+        Error::BadProfile { path: path.into(), line, message: e.message().to_owned() }
     })?;
     Ok(file.connections)
 }
@@ -143,28 +124,18 @@ pub fn forget(local_name: &str) -> Result<bool> {
 }
 
 fn save_to(path: &Path, connections: Vec<RememberedEntry>) -> Result<()> {
-    let cannot = |source: std::io::Error| Error::CannotOpenProfile {
-        path: path.into(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .ok_or_else(|| cannot(std::io::Error::other("no parent folder")))?;
+    let cannot = |source: std::io::Error| Error::CannotOpenProfile { path: path.into(), source };
+    let dir = path.parent().ok_or_else(|| cannot(std::io::Error::other("no parent folder")))?;
     std::fs::create_dir_all(dir).map_err(cannot)?;
     let body = toml::to_string_pretty(&File { connections })
         .map_err(|e| cannot(std::io::Error::other(e.to_string())))?;
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".connections.")
-        .tempfile_in(dir)
-        .map_err(cannot)?;
+    let mut tmp = tempfile::Builder::new().prefix(".connections.").tempfile_in(dir).map_err(cannot)?;
     tmp.write_all(b"# netdrive: remembered network connections (`netdrive list --remembered`).\n")
         .and_then(|()| tmp.write_all(body.as_bytes()))
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(cannot)?;
     tmp.persist(path).map_err(|e| cannot(e.error))?;
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(cannot)?;
+    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(cannot)?;
     Ok(())
 }
 
@@ -181,9 +152,7 @@ pub struct FstabEntry {
 /// Network entries of the system's fstab. A missing or unreadable fstab has none.
 pub fn fstab() -> Vec<FstabEntry> {
     let path = std::env::var_os("NETDRIVE_FSTAB").unwrap_or_else(|| "/etc/fstab".into());
-    std::fs::read(path)
-        .map(|t| parse_fstab(&t))
-        .unwrap_or_default()
+    std::fs::read(path).map(|t| parse_fstab(&t)).unwrap_or_default()
 }
 
 /// Parse fstab text, keeping only network filesystems.
@@ -194,23 +163,11 @@ pub fn parse_fstab(text: &[u8]) -> Vec<FstabEntry> {
             if line.is_empty() || line.starts_with(b"#") {
                 return None;
             }
-            let mut f = line
-                .split(|b| b.is_ascii_whitespace())
-                .filter(|f| !f.is_empty());
-            let (source, mp, fstype) = (
-                unescape(f.next()?),
-                unescape(f.next()?),
-                unescape(f.next()?),
-            );
+            let mut f = line.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty());
+            let (source, mp, fstype) = (unescape(f.next()?), unescape(f.next()?), unescape(f.next()?));
             let options = unescape(f.next().unwrap_or(b"defaults"));
             let provider = classify(fstype.as_bytes(), source.as_bytes())?;
-            Some(FstabEntry {
-                source,
-                mount_point: mp,
-                fstype,
-                options,
-                provider,
-            })
+            Some(FstabEntry { source, mount_point: mp, fstype, options, provider })
         })
         .collect()
 }
@@ -235,31 +192,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("netdrive/connections.toml");
         save_to(&path, vec![entry("/mnt/a"), entry("/mnt/b")]).unwrap();
-        assert_eq!(
-            load_from(&path).unwrap(),
-            vec![entry("/mnt/a"), entry("/mnt/b")]
-        );
+        assert_eq!(load_from(&path).unwrap(), vec![entry("/mnt/a"), entry("/mnt/b")]);
         let text = std::fs::read_to_string(&path).unwrap();
-        assert!(
-            text.contains("[[connection]]") && text.contains(r"'\\h\x'"),
-            "{text}"
-        );
+        assert!(text.contains("[[connection]]") && text.contains(r"'\\h\x'"), "{text}");
         // no temporary files left behind
-        assert_eq!(
-            std::fs::read_dir(path.parent().unwrap()).unwrap().count(),
-            1
-        );
+        assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
     }
 
     #[test]
     fn corrupt_profile_names_the_line_and_is_not_overwritten() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("connections.toml");
-        std::fs::write(
-            &path,
-            "[[connection]]\nlocal_name = \"/mnt/a\"\nremote_name = oops\n",
-        )
-        .unwrap();
+        std::fs::write(&path, "[[connection]]\nlocal_name = \"/mnt/a\"\nremote_name = oops\n").unwrap();
         let err = load_from(&path).unwrap_err();
         assert_eq!(err.code().0, 1206);
         assert!(matches!(err, Error::BadProfile { line: 3, .. }), "{err}");

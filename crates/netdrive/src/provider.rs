@@ -65,9 +65,7 @@ impl Provider {
 
     /// Parse a [`Provider::name`] back (case-insensitive), as stored in profiles.
     pub fn from_name(name: &str) -> Option<Provider> {
-        ALL.iter()
-            .copied()
-            .find(|p| p.name().eq_ignore_ascii_case(name))
+        ALL.iter().copied().find(|p| p.name().eq_ignore_ascii_case(name))
     }
 
     /// FUSE providers run a user-space daemon; their mounts can belong to a user.
@@ -148,11 +146,7 @@ fn unc(host: &[u8], path: &[u8]) -> OsString {
 
 /// Split `host:path` at the first `:` not inside `[...]` (IPv6).
 fn split_host_path(s: &[u8]) -> Option<(&[u8], &[u8])> {
-    let start = if s.first() == Some(&b'[') {
-        s.iter().position(|&b| b == b']')?
-    } else {
-        0
-    };
+    let start = if s.first() == Some(&b'[') { s.iter().position(|&b| b == b']')? } else { 0 };
     let i = start + s[start..].iter().position(|&b| b == b':')?;
     Some((&s[..i], &s[i + 1..]))
 }
@@ -177,10 +171,7 @@ pub fn remote_name(provider: Provider, source: &OsStr, rclone_remote: Option<&Os
         Provider::Ceph => ceph_unc(s),
         Provider::NineP => unc(s, b""),
         Provider::Afs => {
-            let t = s
-                .strip_prefix(b"#")
-                .or_else(|| s.strip_prefix(b"%"))
-                .unwrap_or(s);
+            let t = s.strip_prefix(b"#").or_else(|| s.strip_prefix(b"%")).unwrap_or(s);
             match split_host_path(t) {
                 Some((cell, vol)) => unc(cell, vol.strip_suffix(b".").unwrap_or(vol)),
                 None => unc(t, b""),
@@ -211,10 +202,7 @@ pub fn remote_name(provider: Provider, source: &OsStr, rclone_remote: Option<&Os
 
 /// `//server/share/sub` (also `\\server\share`) to `\\server\share\sub`.
 fn unc_from_slashes(s: &[u8]) -> OsString {
-    let norm: Vec<u8> = s
-        .iter()
-        .map(|&b| if b == b'\\' { b'/' } else { b })
-        .collect();
+    let norm: Vec<u8> = s.iter().map(|&b| if b == b'\\' { b'/' } else { b }).collect();
     let t = norm.trim_ascii_start();
     let t = {
         let mut t = t;
@@ -298,24 +286,13 @@ fn rclone_unc(s: &[u8]) -> OsString {
     };
     let parts = split_unquoted(conn, b':');
     let spec = parts.first().copied().unwrap_or(conn);
-    let path = if parts.len() > 1 {
-        &conn[spec.len() + 1..]
-    } else {
-        &b""[..]
-    };
+    let path = if parts.len() > 1 { &conn[spec.len() + 1..] } else { &b""[..] };
     let fields = split_unquoted(spec, b',');
-    let backend_end = spec
-        .iter()
-        .position(|&b| b == b'{')
-        .unwrap_or(fields[0].len());
+    let backend_end = spec.iter().position(|&b| b == b'{').unwrap_or(fields[0].len());
     let value = |key: &[u8]| {
         fields.iter().skip(1).find_map(|kv| {
             let v = kv.strip_prefix(key)?.strip_prefix(b"=")?;
-            Some(
-                v.strip_prefix(b"'")
-                    .and_then(|v| v.strip_suffix(b"'"))
-                    .unwrap_or(v),
-            )
+            Some(v.strip_prefix(b"'").and_then(|v| v.strip_suffix(b"'")).unwrap_or(v))
         })
     };
     if let Some(url) = value(b"url") {
@@ -350,10 +327,7 @@ fn split_unquoted(s: &[u8], sep: u8) -> Vec<&[u8]> {
 /// The rclone backend named in a source, e.g. `smb` for `:smb{KU2z_}:share`.
 pub fn rclone_backend(source: &OsStr) -> Option<String> {
     let s = source.as_bytes().strip_prefix(b":")?;
-    let end = s
-        .iter()
-        .position(|&b| matches!(b, b',' | b'{' | b':'))
-        .unwrap_or(s.len());
+    let end = s.iter().position(|&b| matches!(b, b',' | b'{' | b':')).unwrap_or(s.len());
     Some(String::from_utf8_lossy(&s[..end]).into_owned())
 }
 
@@ -362,9 +336,7 @@ mod tests {
     use super::*;
 
     fn r(p: Provider, s: &str) -> String {
-        remote_name(p, OsStr::new(s), None)
-            .to_string_lossy()
-            .into_owned()
+        remote_name(p, OsStr::new(s), None).to_string_lossy().into_owned()
     }
 
     #[test]
@@ -373,52 +345,28 @@ mod tests {
         assert_eq!(r(Provider::Smb, "//fs1/public/"), r"\\fs1\public");
         assert_eq!(r(Provider::Nfs, "nas:/export/home"), r"\\nas\export\home");
         assert_eq!(r(Provider::Nfs, "[fd00::1]:/e"), r"\\[fd00::1]\e");
-        assert_eq!(
-            r(Provider::Ceph, "10.0.0.1:6789,10.0.0.2:6789:/vol/a"),
-            r"\\10.0.0.1\vol\a"
-        );
+        assert_eq!(r(Provider::Ceph, "10.0.0.1:6789,10.0.0.2:6789:/vol/a"), r"\\10.0.0.1\vol\a");
         assert_eq!(r(Provider::Ceph, "admin@b5c2.cephfs=/"), r"\\cephfs");
         assert_eq!(r(Provider::NineP, "hostshare"), r"\\hostshare");
-        assert_eq!(
-            r(Provider::Afs, "#example.org:root.cell."),
-            r"\\example.org\root.cell"
-        );
+        assert_eq!(r(Provider::Afs, "#example.org:root.cell."), r"\\example.org\root.cell");
         assert_eq!(r(Provider::Sshfs, "me@host:/srv/data"), r"\\host\srv\data");
         assert_eq!(r(Provider::Sshfs, "host:"), r"\\host\~");
         assert_eq!(r(Provider::Sshfs, "host:docs"), r"\\host\~\docs");
-        assert_eq!(
-            r(Provider::Rclone, "gdrive:Photos/2024"),
-            r"\\gdrive\Photos\2024"
-        );
+        assert_eq!(r(Provider::Rclone, "gdrive:Photos/2024"), r"\\gdrive\Photos\2024");
         assert_eq!(r(Provider::Rclone, ":smb{KU2z_}:share"), r"\\smb\share");
         assert_eq!(
-            r(
-                Provider::Rclone,
-                ":smb,host=127.0.0.1,port=445,user=guest:share"
-            ),
+            r(Provider::Rclone, ":smb,host=127.0.0.1,port=445,user=guest:share"),
             r"\\127.0.0.1\share"
         );
-        assert_eq!(
-            r(Provider::Rclone, ":webdav,url='http://dav.example/x':docs"),
-            r"\\dav.example\docs"
-        );
-        assert_eq!(
-            r(Provider::WebDav, "http://127.0.0.1:28080/"),
-            r"\\127.0.0.1@28080\DavWWWRoot"
-        );
+        assert_eq!(r(Provider::Rclone, ":webdav,url='http://dav.example/x':docs"), r"\\dav.example\docs");
+        assert_eq!(r(Provider::WebDav, "http://127.0.0.1:28080/"), r"\\127.0.0.1@28080\DavWWWRoot");
         assert_eq!(
             r(Provider::WebDav, "https://dav.example/remote.php/dav"),
             r"\\dav.example@SSL\remote.php\dav"
         );
         assert_eq!(r(Provider::WebDav, "https://h:8443/x"), r"\\h@SSL@8443\x");
-        assert_eq!(
-            r(Provider::CurlFtpFs, "curlftpfs#ftp://ftp.example/pub/"),
-            r"\\ftp.example\pub"
-        );
-        assert_eq!(
-            r(Provider::Gvfs, "sftp://me@host/home/me"),
-            r"\\host\home\me"
-        );
+        assert_eq!(r(Provider::CurlFtpFs, "curlftpfs#ftp://ftp.example/pub/"), r"\\ftp.example\pub");
+        assert_eq!(r(Provider::Gvfs, "sftp://me@host/home/me"), r"\\host\home\me");
     }
 
     #[test]
@@ -429,10 +377,7 @@ mod tests {
         assert_eq!(classify(b"fuse.gvfsd-fuse", b"gvfsd-fuse"), None);
         assert_eq!(classify(b"ext4", b"/dev/sda1"), None);
         assert_eq!(classify(b"tmpfs", b"tmpfs"), None);
-        assert_eq!(
-            rclone_backend(OsStr::new(":smb{KU2z_}:share")).as_deref(),
-            Some("smb")
-        );
+        assert_eq!(rclone_backend(OsStr::new(":smb{KU2z_}:share")).as_deref(), Some("smb"));
         assert_eq!(Provider::from_name("sshfs"), Some(Provider::Sshfs));
     }
 

@@ -33,10 +33,7 @@ pub fn require(program: &str, package: &str) -> PathBuf {
 
 /// A port on 127.0.0.1 that was free a moment ago.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("no free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("no free port")
 }
 
 fn wait_for_port(port: u16, what: &str, child: &mut Child) {
@@ -55,25 +52,14 @@ fn wait_for_port(port: u16, what: &str, child: &mut Child) {
 
 /// A temporary folder that other users may enter (mount points for the test user).
 pub fn open_tempdir() -> tempfile::TempDir {
-    let d = tempfile::Builder::new()
-        .prefix("netdrive-test.")
-        .tempdir()
-        .expect("tempdir");
+    let d = tempfile::Builder::new().prefix("netdrive-test.").tempdir().expect("tempdir");
     fs::set_permissions(d.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
     d
 }
 
 fn run(cmd: &mut Command) -> Output {
-    let out = cmd
-        .stdin(Stdio::null())
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed: {}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = cmd.stdin(Stdio::null()).output().unwrap_or_else(|e| panic!("{cmd:?}: {e}"));
+    assert!(out.status.success(), "{cmd:?} failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
     out
 }
 
@@ -81,10 +67,7 @@ fn run(cmd: &mut Command) -> Output {
 pub fn is_mounted(path: &Path) -> bool {
     let want = escape_mountinfo(path.as_os_str().as_encoded_bytes());
     fs::read("/proc/self/mountinfo")
-        .map(|t| {
-            t.split(|&b| b == b'\n')
-                .any(|l| l.split(|&b| b == b' ').nth(4) == Some(&want[..]))
-        })
+        .map(|t| t.split(|&b| b == b'\n').any(|l| l.split(|&b| b == b' ').nth(4) == Some(&want[..])))
         .unwrap_or(false)
 }
 
@@ -124,11 +107,7 @@ fn descendants(pid: u32) -> Vec<u32> {
                 continue;
             };
             let after = stat.rsplit_once(") ").map(|x| x.1).unwrap_or("");
-            let ppid = after
-                .split(' ')
-                .nth(1)
-                .and_then(|s| s.parse::<u32>().ok())
-                .unwrap_or(0);
+            let ppid = after.split(' ').nth(1).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
             parent_of.push((p, ppid));
         }
     }
@@ -136,12 +115,7 @@ fn descendants(pid: u32) -> Vec<u32> {
     let mut i = 0;
     while i < out.len() {
         let cur = out[i];
-        out.extend(
-            parent_of
-                .iter()
-                .filter(|(_, pp)| *pp == cur)
-                .map(|(p, _)| *p),
-        );
+        out.extend(parent_of.iter().filter(|(_, pp)| *pp == cur).map(|(p, _)| *p));
         i += 1;
     }
     out
@@ -216,9 +190,7 @@ impl Sshd {
         let d = dir.path();
         fs::create_dir_all("/run/sshd").expect("/run/sshd");
         for k in ["host_key", "id"] {
-            run(Command::new("ssh-keygen")
-                .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-                .arg(d.join(k)));
+            run(Command::new("ssh-keygen").args(["-q", "-t", "ed25519", "-N", "", "-f"]).arg(d.join(k)));
         }
         fs::copy(d.join("id.pub"), d.join("authorized_keys")).expect("authorized_keys");
         let export = d.join("export");
@@ -251,11 +223,7 @@ impl Sshd {
             }
             wait_for_port(port, "sshd", &mut child);
             let key = d.join("id");
-            return Sshd {
-                server: Server { child, port, dir },
-                key,
-                export,
-            };
+            return Sshd { server: Server { child, port, dir }, key, export };
         }
         panic!("sshd would not start: {last}");
     }
@@ -269,8 +237,7 @@ impl Sshd {
             "IdentityFile={},StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,BatchMode=yes,LogLevel=ERROR",
             key.display()
         ));
-        c.arg(format!("root@127.0.0.1:{}", remote.display()))
-            .arg(mount_point);
+        c.arg(format!("root@127.0.0.1:{}", remote.display())).arg(mount_point);
         c
     }
 
@@ -278,15 +245,8 @@ impl Sshd {
     pub fn mount(&self, mount_point: &Path) -> Mount {
         fs::create_dir_all(mount_point).expect("mount point");
         run(&mut self.sshfs_command(&self.key, &self.export, mount_point));
-        assert!(
-            wait_mounted(mount_point, true),
-            "sshfs did not mount {}",
-            mount_point.display()
-        );
-        Mount {
-            path: mount_point.to_path_buf(),
-            daemon: None,
-        }
+        assert!(wait_mounted(mount_point, true), "sshfs did not mount {}", mount_point.display());
+        Mount { path: mount_point.to_path_buf(), daemon: None }
     }
 
     /// Mount the export at `mount_point` as the unprivileged test user.
@@ -304,15 +264,8 @@ impl Sshd {
         let mut c = as_test_user(inner.get_program());
         c.args(inner.get_args());
         run(&mut c);
-        assert!(
-            wait_mounted(mount_point, true),
-            "sshfs (test user) did not mount {}",
-            mount_point.display()
-        );
-        Mount {
-            path: mount_point.to_path_buf(),
-            daemon: None,
-        }
+        assert!(wait_mounted(mount_point, true), "sshfs (test user) did not mount {}", mount_point.display());
+        Mount { path: mount_point.to_path_buf(), daemon: None }
     }
 }
 
@@ -320,22 +273,15 @@ impl Sshd {
 pub fn as_test_user(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut c = Command::new("runuser");
     c.args(["-u", TEST_USER, "--"]).arg(program);
-    c.env("HOME", format!("/home/{TEST_USER}"))
-        .env_remove("XDG_CONFIG_HOME");
+    c.env("HOME", format!("/home/{TEST_USER}")).env_remove("XDG_CONFIG_HOME");
     c
 }
 
 /// Create the unprivileged test user, and let users open /dev/fuse (mode 0600 here).
 pub fn ensure_test_user() {
-    let exists = Command::new("id")
-        .arg(TEST_USER)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    let exists = Command::new("id").arg(TEST_USER).stdout(Stdio::null()).stderr(Stdio::null()).status();
     if !exists.map(|s| s.success()).unwrap_or(false) {
-        let _ = Command::new("useradd")
-            .args(["--create-home", "--shell", "/bin/sh", TEST_USER])
-            .status();
+        let _ = Command::new("useradd").args(["--create-home", "--shell", "/bin/sh", TEST_USER]).status();
     }
     let _ = fs::set_permissions("/dev/fuse", fs::Permissions::from_mode(0o666));
 }
@@ -379,20 +325,14 @@ impl Smbd {
             .spawn()
             .expect("smbd");
         wait_for_port(port, "smbd", &mut child);
-        Smbd {
-            server: Server { child, port, dir },
-            share,
-        }
+        Smbd { server: Server { child, port, dir }, share }
     }
 
     /// `rclone mount` of the share with the SMB backend.
     pub fn rclone_mount(&self, mount_point: &Path) -> Mount {
         require("rclone", "rclone");
         fs::create_dir_all(mount_point).expect("mount point");
-        let remote = format!(
-            ":smb,host=127.0.0.1,port={},user=guest:share",
-            self.server.port
-        );
+        let remote = format!(":smb,host=127.0.0.1,port={},user=guest:share", self.server.port);
         let daemon = Command::new("rclone")
             .args(["mount", &remote])
             .arg(mount_point)
@@ -403,15 +343,8 @@ impl Smbd {
             .process_group(0)
             .spawn()
             .expect("rclone mount");
-        assert!(
-            wait_mounted(mount_point, true),
-            "rclone did not mount {}",
-            mount_point.display()
-        );
-        Mount {
-            path: mount_point.to_path_buf(),
-            daemon: Some(daemon),
-        }
+        assert!(wait_mounted(mount_point, true), "rclone did not mount {}", mount_point.display());
+        Mount { path: mount_point.to_path_buf(), daemon: Some(daemon) }
     }
 }
 
@@ -449,10 +382,7 @@ impl WebDav {
             .spawn()
             .expect("rclone serve webdav");
         wait_for_port(port, "rclone serve webdav", &mut child);
-        WebDav {
-            server: Server { child, port, dir },
-            root,
-        }
+        WebDav { server: Server { child, port, dir }, root }
     }
 
     pub fn url(&self) -> String {
@@ -468,25 +398,14 @@ impl WebDav {
         fs::write(&secrets, format!("{} dav secret\n", self.url())).expect("secrets");
         fs::set_permissions(&secrets, fs::Permissions::from_mode(0o600)).expect("chmod");
         let conf = d.join("davfs2.conf");
-        fs::write(
-            &conf,
-            format!("ask_auth 0\nuse_locks 0\nsecrets {}\n", secrets.display()),
-        )
-        .expect("conf");
+        fs::write(&conf, format!("ask_auth 0\nuse_locks 0\nsecrets {}\n", secrets.display())).expect("conf");
         run(Command::new("mount")
             .args(["-t", "davfs", "-o"])
             .arg(format!("conf={}", conf.display()))
             .arg(self.url())
             .arg(mount_point));
-        assert!(
-            wait_mounted(mount_point, true),
-            "davfs2 did not mount {}",
-            mount_point.display()
-        );
-        Mount {
-            path: mount_point.to_path_buf(),
-            daemon: None,
-        }
+        assert!(wait_mounted(mount_point, true), "davfs2 did not mount {}", mount_point.display());
+        Mount { path: mount_point.to_path_buf(), daemon: None }
     }
 }
 
@@ -523,11 +442,7 @@ pub struct Holder {
 impl Holder {
     pub fn open(file: &Path) -> Holder {
         let f = fs::File::open(file).unwrap_or_else(|e| panic!("open {}: {e}", file.display()));
-        let child = Command::new("sleep")
-            .arg("600")
-            .stdin(f)
-            .spawn()
-            .expect("sleep");
+        let child = Command::new("sleep").arg("600").stdin(f).spawn().expect("sleep");
         Holder { child }
     }
 
@@ -545,9 +460,5 @@ impl Drop for Holder {
 
 /// Run the `netdrive` binary built for these tests.
 pub fn netdrive(bin: &str, args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("netdrive")
+    Command::new(bin).args(args).stdin(Stdio::null()).output().expect("netdrive")
 }

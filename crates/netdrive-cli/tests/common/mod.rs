@@ -20,8 +20,7 @@ pub struct Run {
 
 impl Run {
     pub fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
     }
 }
 
@@ -42,10 +41,20 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    nd_env(config, &[], args)
+}
+
+/// [`nd`] with more environment (`NETDRIVE_MOUNTINFO`, `NETDRIVE_FSTAB`, ...).
+pub fn nd_env<I, S>(config: &Path, env: &[(&str, &OsStr)], args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let mut c = Command::new(BIN);
-    c.args(args)
-        .env("XDG_CONFIG_HOME", config)
-        .env("NETDRIVE_FSTAB", "/dev/null");
+    c.args(args).env("XDG_CONFIG_HOME", config).env("NETDRIVE_FSTAB", "/dev/null");
+    for (k, v) in env {
+        c.env(k, v);
+    }
     finish(c)
 }
 
@@ -63,12 +72,7 @@ where
 /// A name from `list --json`, exactly (from `*_bytes` when it is not UTF-8).
 pub fn json_name(obj: &Value, key: &str) -> OsString {
     if let Some(bytes) = obj.get(format!("{key}_bytes")).and_then(Value::as_array) {
-        return OsString::from_vec(
-            bytes
-                .iter()
-                .map(|b| b.as_u64().expect("byte") as u8)
-                .collect(),
-        );
+        return OsString::from_vec(bytes.iter().map(|b| b.as_u64().expect("byte") as u8).collect());
     }
     OsString::from(obj[key].as_str().expect("string"))
 }

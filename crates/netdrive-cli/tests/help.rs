@@ -1,0 +1,31 @@
+//! The command teaches: help with examples, a man page, shell completions.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod common;
+
+use common::nd;
+
+#[test]
+fn help_man_page_and_completions() {
+    let config = tempfile::tempdir().unwrap();
+    let help = nd(config.path(), ["--help"]);
+    assert_eq!(help.code, 0);
+    assert!(
+        help.stdout.contains("Examples:") && help.stdout.contains("netdrive disconnect"),
+        "{}",
+        help.stdout
+    );
+    assert!(help.stdout.contains("Exit status"), "{}", help.stdout);
+    let sub = nd(config.path(), ["disconnect", "--help"]);
+    assert!(sub.stdout.contains("--detach") && sub.stdout.contains("lazy"), "{}", sub.stdout);
+    let man = nd(config.path(), ["man"]);
+    assert!(
+        man.stdout.starts_with(".ie") || man.stdout.contains(".TH netdrive"),
+        "{}",
+        &man.stdout[..200.min(man.stdout.len())]
+    );
+    let bash = nd(config.path(), ["completions", "bash"]);
+    assert!(bash.code == 0 && bash.stdout.contains("disconnect"), "{}", bash.stderr);
+    let bad = nd(config.path(), ["disconnect"]);
+    assert_eq!(bad.code, 2, "usage errors exit 2");
+}

@@ -1,0 +1,108 @@
+//! Remembered connections through the command: remember, list, forget on disconnect,
+//! system-remembered fstab entries, and a damaged profile that is never overwritten.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod common;
+
+use common::{nd, nd_env};
+use testbed::{is_mounted, Sshd};
+
+#[test]
+fn remembered_connections_are_listed_and_forgotten() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let config = tempfile::tempdir().unwrap();
+    let cfg = config.path();
+    let m = sshd.mount(&base.path().join("kept"));
+    let mp = m.path.to_str().unwrap();
+
+    let r = nd(cfg, ["remember", mp]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("Remembered"), "{}", r.stdout);
+    let profile = std::fs::read_to_string(cfg.join("netdrive/connections.toml")).unwrap();
+    assert!(profile.contains(mp) && profile.contains("SSHFS"), "{profile}");
+
+    let listed = nd(cfg, ["list", "--json"]).json();
+    let e = listed.as_array().unwrap().iter().find(|c| c["local_name"] == mp).unwrap().clone();
+    assert_eq!(e["remembered"], "user");
+    assert_eq!(e["status"], "connected, remembered");
+
+    // Disconnected but still remembered: --all lists it as not connected.
+    let r = nd(cfg, ["disconnect", mp]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!is_mounted(&m.path));
+    let all = nd(cfg, ["list", "--all", "--json"]).json();
+    let e = all.as_array().unwrap().iter().find(|c| c["local_name"] == mp).unwrap().clone();
+    assert_eq!(e["connected"], false);
+    assert_eq!(e["remembered"], "user");
+    let human = nd(cfg, ["list", "--remembered"]).stdout;
+    assert!(human.contains(mp) && human.contains("remembered"), "{human}");
+
+    let r = nd(cfg, ["disconnect", mp]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("ERROR_NOT_CONNECTED (2250)") && r.stderr.contains("--forget"), "{}", r.stderr);
+    let r = nd(cfg, ["disconnect", mp, "--forget", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(r.json()[0]["how"], "forgotten");
+    let human = nd(cfg, ["list", "--remembered"]).stdout;
+    assert_eq!(human.trim(), "No network drives are remembered.");
+
+    // Connected and remembered: --forget unmounts and forgets in one go.
+    let m2 = sshd.mount(&base.path().join("again"));
+    let mp2 = m2.path.to_str().unwrap();
+    assert_eq!(nd(cfg, ["remember", mp2]).code, 0);
+    let r = nd(cfg, ["disconnect", mp2, "--forget"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("no longer remembered"), "{}", r.stdout);
+    assert!(!std::fs::read_to_string(cfg.join("netdrive/connections.toml")).unwrap().contains(mp2));
+}
+
+#[test]
+fn fstab_entries_are_remembered_by_the_system_and_read_only() {
+    let config = tempfile::tempdir().unwrap();
+    let fstab = config.path().join("fstab");
+    std::fs::write(
+        &fstab,
+        "/dev/vda1 / ext4 defaults 0 1\n//nas/media /mnt/media cifs credentials=/etc/c,_netdev 0 0\n",
+    )
+    .unwrap();
+    let env = [("NETDRIVE_FSTAB", fstab.as_os_str())];
+    let v = nd_env(config.path(), &env, ["list", "--remembered", "--json"]).json();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["remote_name"], r"\\nas\media");
+    assert_eq!(v[0]["remembered"], "system");
+    let r = nd_env(config.path(), &env, [r"disconnect", r"\\nas\media", "--forget"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("ERROR_ACCESS_DENIED (5)") && r.stderr.contains("/etc/fstab"), "{}", r.stderr);
+}
+
+#[test]
+fn damaged_profile_is_reported_with_its_line_and_left_alone() {
+    let config = tempfile::tempdir().unwrap();
+    let dir = config.path().join("netdrive");
+    std::fs::create_dir_all(&dir).unwrap();
+    let damaged = "[[connection]]\nlocal_name = \"/mnt/x\"\nremote_name = \\\\oops\n";
+    std::fs::write(dir.join("connections.toml"), damaged).unwrap();
+    let r = nd(config.path(), ["list", "--all"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("ERROR_BAD_PROFILE (1206)") && r.stderr.contains("line 3"), "{}", r.stderr);
+    let r = nd(config.path(), ["disconnect", "/mnt/x", "--forget"]);
+    assert_eq!(r.code, 3);
+    assert_eq!(std::fs::read_to_string(dir.join("connections.toml")).unwrap(), damaged, "never overwritten");
+    // Connected drives are still listed: a damaged profile only hides remembered ones.
+    assert_eq!(nd(config.path(), ["list"]).code, 0);
+}
+
+#[test]
+fn unknown_drive_is_not_connected() {
+    let config = tempfile::tempdir().unwrap();
+    let r = nd(config.path(), ["disconnect", "/no/such/drive", "--json"]);
+    assert_eq!(r.code, 3);
+    let v = r.json();
+    assert_eq!(v[0]["code"], 2250);
+    assert_eq!(v[0]["error"], "ERROR_NOT_CONNECTED");
+    assert_eq!(v[0]["target"], "/no/such/drive");
+    let r = nd(config.path(), ["who", "/no/such/drive"]);
+    assert_eq!(r.code, 3);
+    assert!(r.stderr.contains("ERROR_NOT_CONNECTED (2250)"), "{}", r.stderr);
+}
