@@ -93,11 +93,16 @@ impl Target<'_> {
 
 /// Scan every process for use of `conn`, with a time bound. Reads the mount table once.
 pub fn who_uses(conn: &Connection, bound: Duration) -> Result<Usage> {
+    let table =
+        mountinfo::read_table().map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
+    who_uses_in(conn, table, bound)
+}
+
+/// [`who_uses`] with a mount table the caller has just read.
+pub fn who_uses_in(conn: &Connection, table: Vec<MountEntry>, bound: Duration) -> Result<Usage> {
     let (Some(mount_id), Some(device)) = (conn.mount_id, conn.device) else {
         return Err(Error::NotConnected { target: crate::escape::escape(&conn.local_name) });
     };
-    let table =
-        mountinfo::read_table().map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
     let local_name = conn.local_name.clone();
     let (tx, rx) = std::sync::mpsc::channel();
     let deadline = Instant::now() + bound;

@@ -144,7 +144,7 @@ pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
     }
 
     if !opts.force && !opts.detach {
-        let usage = busy::who_uses(conn, opts.timeout)?;
+        let usage = busy::who_uses_in(conn, table, opts.timeout)?;
         if !usage.holders.is_empty() {
             return Err(Error::OpenFiles {
                 target,

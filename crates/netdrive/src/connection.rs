@@ -191,45 +191,32 @@ pub fn list(scope: Scope) -> Result<Vec<Connection>> {
 
 /// [`list`] over a given table (for recorded tables and callers that already read one).
 pub fn list_with(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> {
-    let mut conns = if scope == Scope::Remembered { Vec::new() } else { connected_in(table) };
-    if scope == Scope::Connected {
-        // Still mark connected drives that are remembered, without failing on a bad profile.
-        let user = profile::load().unwrap_or_default();
-        mark_remembered(&mut conns, &user, &profile::fstab());
-        return Ok(conns);
+    let mut connected = connected_in(table);
+    // Listing connected drives uses the profile only to mark them remembered: a damaged
+    // profile must not hide them.
+    let user = if scope == Scope::Connected { profile::load().unwrap_or_default() } else { profile::load()? };
+    let mut remembered: Vec<Connection> = user
+        .iter()
+        .map(Connection::from_remembered)
+        .chain(profile::fstab().iter().map(Connection::from_fstab))
+        .collect();
+    // One entry per local name; the user's profile comes first and wins over fstab.
+    let mut seen = std::collections::HashSet::new();
+    remembered.retain(|r| seen.insert(r.local_name.clone()));
+    for c in connected.iter_mut() {
+        c.remembered = remembered.iter().find(|r| r.local_name == c.local_name).and_then(|r| r.remembered);
     }
-    let user = profile::load()?;
-    let fstab = profile::fstab();
-    mark_remembered(&mut conns, &user, &fstab);
-    let mut remembered: Vec<Connection> = user.iter().map(Connection::from_remembered).collect();
-    remembered.extend(fstab.iter().map(Connection::from_fstab));
-    let table_conns = if scope == Scope::Remembered { connected_in(table) } else { Vec::new() };
-    for r in remembered {
-        let already = conns.iter().any(|c| c.local_name == r.local_name);
-        if scope == Scope::Remembered || !already {
-            let mut r = r;
-            r.connected = table_conns.iter().any(|c| c.local_name == r.local_name) || already;
-            conns.push(r);
+    for r in remembered.iter_mut() {
+        r.connected = connected.iter().any(|c| c.local_name == r.local_name);
+    }
+    Ok(match scope {
+        Scope::Connected => connected,
+        Scope::Remembered => remembered,
+        Scope::All => {
+            connected.extend(remembered.into_iter().filter(|r| !r.connected));
+            connected
         }
-    }
-    if scope == Scope::Remembered {
-        conns.dedup_by(|a, b| a.local_name == b.local_name);
-    }
-    Ok(conns)
-}
-
-fn mark_remembered(
-    conns: &mut [Connection],
-    user: &[profile::RememberedEntry],
-    fstab: &[profile::FstabEntry],
-) {
-    for c in conns.iter_mut() {
-        if user.iter().any(|u| u.local_name.as_bytes() == c.local_name.as_bytes()) {
-            c.remembered = Some(Remembered::User);
-        } else if fstab.iter().any(|f| f.mount_point == c.local_name) {
-            c.remembered = Some(Remembered::System);
-        }
-    }
+    })
 }
 
 /// Make a local name comparable: absolute (joined to the current folder, without

@@ -63,7 +63,8 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
-/// Is `path` a mount point right now (per /proc/self/mountinfo)?
+/// Is `path` a mount point right now (per /proc/self/mountinfo)? Deliberately its own
+/// small reading, not netdrive's parser: a test's oracle must not share the code it checks.
 pub fn is_mounted(path: &Path) -> bool {
     let want = escape_mountinfo(path.as_os_str().as_encoded_bytes());
     fs::read("/proc/self/mountinfo")
@@ -93,6 +94,20 @@ pub fn wait_mounted(path: &Path, mounted: bool) -> bool {
         std::thread::sleep(Duration::from_millis(20));
     }
     false
+}
+
+/// rclone without a config file and without chatter.
+const QUIET_RCLONE: [&str; 4] = ["--config", "/dev/null", "--log-level", "ERROR"];
+
+/// Start a server or FUSE daemon: no terminal, and its own process group (smbd, for one,
+/// signals its whole group when it stops, which would take the test runner with it).
+fn daemon(cmd: &mut Command, what: &str) -> Child {
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{what}: {e}"))
 }
 
 /// Processes descended from `pid`, itself included.
@@ -207,15 +222,8 @@ impl Sshd {
                 d = d.display()
             );
             fs::write(d.join("sshd_config"), config).expect("config");
-            let mut child = Command::new(&sshd)
-                .args(["-D", "-e", "-f"])
-                .arg(d.join("sshd_config"))
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .process_group(0)
-                .spawn()
-                .expect("sshd");
+            let mut child =
+                daemon(Command::new(&sshd).args(["-D", "-e", "-f"]).arg(d.join("sshd_config")), "sshd");
             std::thread::sleep(Duration::from_millis(30));
             if let Ok(Some(s)) = child.try_wait() {
                 last = format!("sshd exited: {s}");
@@ -314,16 +322,10 @@ impl Smbd {
             d = d.display()
         );
         fs::write(d.join("smb.conf"), conf).expect("smb.conf");
-        let mut child = Command::new(smbd)
-            .args(["--foreground", "--no-process-group", "-s"])
-            .arg(d.join("smb.conf"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            // smbd signals its whole process group when it stops: give it its own.
-            .process_group(0)
-            .spawn()
-            .expect("smbd");
+        let mut child = daemon(
+            Command::new(smbd).args(["--foreground", "--no-process-group", "-s"]).arg(d.join("smb.conf")),
+            "smbd",
+        );
         wait_for_port(port, "smbd", &mut child);
         Smbd { server: Server { child, port, dir }, share }
     }
@@ -333,18 +335,12 @@ impl Smbd {
         require("rclone", "rclone");
         fs::create_dir_all(mount_point).expect("mount point");
         let remote = format!(":smb,host=127.0.0.1,port={},user=guest:share", self.server.port);
-        let daemon = Command::new("rclone")
-            .args(["mount", &remote])
-            .arg(mount_point)
-            .args(["--config", "/dev/null", "--log-level", "ERROR"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("rclone mount");
+        let child = daemon(
+            Command::new("rclone").args(["mount", &remote]).arg(mount_point).args(QUIET_RCLONE),
+            "rclone mount",
+        );
         assert!(wait_mounted(mount_point, true), "rclone did not mount {}", mount_point.display());
-        Mount { path: mount_point.to_path_buf(), daemon: Some(daemon) }
+        Mount { path: mount_point.to_path_buf(), daemon: Some(child) }
     }
 }
 
@@ -362,25 +358,10 @@ impl WebDav {
         fs::create_dir(&root).expect("root");
         fs::write(root.join("hello.txt"), "hello from webdav\n").expect("write");
         let port = free_port();
-        let mut child = Command::new("rclone")
-            .args([
-                "serve",
-                "webdav",
-                "--addr",
-                &format!("127.0.0.1:{port}"),
-                "--user",
-                "dav",
-                "--pass",
-                "secret",
-            ])
-            .args(["--config", "/dev/null", "--log-level", "ERROR"])
-            .arg(&root)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("rclone serve webdav");
+        let addr = format!("127.0.0.1:{port}");
+        let serve = ["serve", "webdav", "--addr", &addr, "--user", "dav", "--pass", "secret"];
+        let mut child =
+            daemon(Command::new("rclone").args(serve).args(QUIET_RCLONE).arg(&root), "rclone serve webdav");
         wait_for_port(port, "rclone serve webdav", &mut child);
         WebDav { server: Server { child, port, dir }, root }
     }
