@@ -93,9 +93,9 @@ impl Target<'_> {
 
 /// Scan every process for use of `conn`, with a time bound. Reads the mount table once.
 pub fn who_uses(conn: &Connection, bound: Duration) -> Result<Usage> {
-    let table =
-        mountinfo::read_table().map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
-    who_uses_in(conn, table, bound)
+    let table = mountinfo::read_table()
+        .map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")).record())?;
+    who_uses_in(conn, table, bound).map_err(Error::record)
 }
 
 /// [`who_uses`] with a mount table the caller has just read.

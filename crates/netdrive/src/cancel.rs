@@ -81,7 +81,12 @@ pub struct Cancelled {
 }
 
 /// Disconnect by name: mount point, `\\server\share`, or source. Lists, then disconnects.
+/// On failure the error is also the thread's last error ([`crate::last_error`]).
 pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Cancelled> {
+    cancel_by_name(target, opts).map_err(Error::record)
+}
+
+fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Cancelled> {
     let conns = connection::list(Scope::All).or_else(|e| match e {
         // A damaged profile must not stop an unmount that does not need it.
         Error::BadProfile { .. } | Error::CannotOpenProfile { .. } if !opts.update_profile => {
@@ -90,12 +95,17 @@ pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Cancelled> {
         e => Err(e),
     })?;
     let conn = connection::resolve(&conns, target)?.clone();
-    cancel_listed(&conn, opts)
+    cancel_connection(&conn, opts)
 }
 
 /// Disconnect a connection the caller listed earlier. Refuses when the drive changed
 /// since (another mount at that place, another source).
+/// On failure the error is also the thread's last error ([`crate::last_error`]).
 pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Cancelled> {
+    cancel_connection(conn, opts).map_err(Error::record)
+}
+
+fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelled> {
     let target = escape(&conn.local_name);
     if !conn.connected {
         return forget_only(conn, opts, target);
@@ -111,6 +121,9 @@ pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
     let Some(entry) = table.iter().find(|e| Some(e.mount_id) == conn.mount_id) else {
         return Err(Error::NotConnected { target });
     };
+    // Mount ids are reused once freed, so the mount point and source must match too. (On
+    // Linux 6.8+ `statmount` has unique 64-bit ids; mountinfo, which every kernel has,
+    // shows only the reusable ones.)
     if entry.mount_point != conn.local_name || entry.source != conn.source {
         return Err(Error::ChangedSinceListed {
             target,

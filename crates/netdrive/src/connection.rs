@@ -175,7 +175,12 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
 }
 
 /// List network connections. Reads the mount table once; never touches a network mount.
+/// On failure the error is also the thread's last error ([`crate::last_error`]).
 pub fn list(scope: Scope) -> Result<Vec<Connection>> {
+    list_now(scope).map_err(Error::record)
+}
+
+fn list_now(scope: Scope) -> Result<Vec<Connection>> {
     let table = match scope {
         Scope::Remembered => Vec::new(),
         _ => mountinfo::read_table().map_err(|e| {

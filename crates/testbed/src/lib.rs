@@ -249,10 +249,15 @@ impl Sshd {
         c
     }
 
-    /// Mount the export (or `remote`) at `mount_point` with sshfs, as root.
+    /// Mount the export at `mount_point` with sshfs, as root.
     pub fn mount(&self, mount_point: &Path) -> Mount {
+        self.mount_remote(&self.export, mount_point)
+    }
+
+    /// Mount a folder of the server at `mount_point` with sshfs, as root.
+    pub fn mount_remote(&self, remote: &Path, mount_point: &Path) -> Mount {
         fs::create_dir_all(mount_point).expect("mount point");
-        run(&mut self.sshfs_command(&self.key, &self.export, mount_point));
+        run(&mut self.sshfs_command(&self.key, remote, mount_point));
         assert!(wait_mounted(mount_point, true), "sshfs did not mount {}", mount_point.display());
         Mount { path: mount_point.to_path_buf(), daemon: None }
     }
