@@ -3,6 +3,7 @@
 use std::ffi::OsStr;
 use std::io::Write;
 
+use netdrive::json::put_name;
 use netdrive::{escape, CancelOptions, Connection, Error, Holder, Scope, Use};
 use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
@@ -10,21 +11,6 @@ use unicode_width::UnicodeWidthStr;
 use crate::cli::{DisconnectArgs, ListArgs, RememberArgs, WhoArgs};
 
 type Res = Result<bool, Box<dyn std::error::Error>>;
-
-/// Put a name into a JSON object. JSON strings are Unicode, names are bytes: a name
-/// that is not UTF-8 is given lossily under `key` and exactly under `key_bytes`.
-fn put_name(obj: &mut Map<String, Value>, key: &str, name: &OsStr) {
-    match name.to_str() {
-        Some(s) => {
-            obj.insert(key.into(), s.into());
-        }
-        None => {
-            obj.insert(key.into(), name.to_string_lossy().into_owned().into());
-            let bytes = std::os::unix::ffi::OsStrExt::as_bytes(name).to_vec();
-            obj.insert(format!("{key}_bytes"), bytes.into());
-        }
-    }
-}
 
 fn connection_json(c: &Connection) -> Value {
     let mut o = Map::new();
@@ -274,18 +260,4 @@ pub fn remember(out: &mut impl Write, a: &RememberArgs) -> Res {
     .map_err(|e| report(&e))?;
     writeln!(out, "Remembered {} ({}).", escape(&c.local_name), escape(&c.remote_name))?;
     Ok(true)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn non_utf8_names_keep_their_bytes_in_json() {
-        let mut o = Map::new();
-        put_name(&mut o, "local_name", std::os::unix::ffi::OsStrExt::from_bytes(b"/mnt/\xff"));
-        assert_eq!(o["local_name"], "/mnt/\u{fffd}");
-        assert_eq!(o["local_name_bytes"], json!([47, 109, 110, 116, 47, 255]));
-    }
 }

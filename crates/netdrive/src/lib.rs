@@ -29,6 +29,7 @@ pub mod connection;
 pub mod error;
 pub mod escape;
 pub mod gvfs;
+pub mod json;
 pub mod mountinfo;
 pub mod profile;
 pub mod provider;

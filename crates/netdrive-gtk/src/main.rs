@@ -1,0 +1,491 @@
+//! `netdrive-dialog-gtk`: the "Disconnect Network Drives" window (GTK4).
+//!
+//! What it is for: the helper process that `netdrive_dialog::disconnect_dialog` starts.
+//! It shows the dialog (or, with `--ask`/`--message`, one question or message for
+//! `WNetDisconnectDialog1`), transient for `--owner`, and prints one JSON line with the
+//! outcome. Exit status: 0 disconnected ("yes"), 1 cancelled ("no"), 3 error.
+//!
+//! What it is not: a library. All logic lives in `netdrive` and `netdrive-dialog`; every
+//! blocking step runs off the GUI thread (`gio::spawn_blocking`).
+
+#![deny(unsafe_op_in_unsafe_fn)]
+
+mod x11;
+
+use std::cell::{Cell, RefCell};
+use std::io::Write;
+use std::os::fd::AsRawFd;
+use std::rc::Rc;
+use std::time::Duration;
+
+use clap::Parser;
+use gtk::prelude::*;
+use gtk::{gio, glib};
+use netdrive::{Error, Holder, Win32Error};
+use netdrive_dialog::model::{self, Mode, Row, Step, DETACH_EXPLAINED, EMPTY_TEXT};
+use netdrive_dialog::{CancelReason, Disconnected, Outcome, Owner};
+
+use x11::OwnerLink;
+
+const TITLE: &str = "Disconnect Network Drives";
+const WIDTH: i32 = 720;
+const HEIGHT: i32 = 360;
+
+#[derive(Parser)]
+#[command(name = "netdrive-dialog-gtk", about = "The Disconnect Network Drives window (started by netdrive)")]
+struct Args {
+    /// Owner window: x11:0xHEX, wayland:HANDLE, or empty
+    #[arg(long, default_value = "")]
+    owner: String,
+    /// Ask this yes/no question instead (exit 0 yes, 1 no)
+    #[arg(long, conflicts_with = "message")]
+    ask: Option<String>,
+    /// Show this message instead
+    #[arg(long)]
+    message: Option<String>,
+    /// Seconds a server may take to answer a disconnect
+    #[arg(long, default_value_t = 3.0)]
+    timeout: f64,
+}
+
+/// Print the outcome line and exit.
+fn finish(o: Outcome) -> ! {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{}", o.to_json());
+    let _ = out.flush();
+    std::process::exit(match o {
+        Outcome::Disconnected(_) => 0,
+        Outcome::Cancelled(_) => 1,
+        Outcome::Failed { .. } => 3,
+    })
+}
+
+/// When started by a host, our standard input is its pipe: its end means the host is
+/// gone, and so must the dialog be. (A person starting us from a terminal has a tty.)
+fn die_with_host() {
+    // SAFETY: fstat on fd 0 with a valid out-pointer.
+    let is_pipe = unsafe {
+        let mut st: libc::stat = std::mem::zeroed();
+        libc::fstat(0, &mut st) == 0 && (st.st_mode & libc::S_IFMT) == libc::S_IFIFO
+    };
+    if is_pipe {
+        std::thread::spawn(|| {
+            let mut buf = [0u8; 64];
+            // SAFETY: reading into a local buffer of the given size.
+            while unsafe { libc::read(0, buf.as_mut_ptr().cast(), buf.len()) } > 0 {}
+            // SAFETY: _exit ends the process at once, without running GTK's handlers.
+            unsafe { libc::_exit(1) };
+        });
+    }
+}
+
+fn main() {
+    let args = Args::parse();
+    die_with_host();
+    let owner = match Owner::parse(&args.owner) {
+        Ok(o) => o,
+        Err(e) => finish(Outcome::Failed { code: e.code(), message: e.to_string() }),
+    };
+    if let Err(e) = gtk::init() {
+        let display =
+            std::env::var("DISPLAY").or_else(|_| std::env::var("WAYLAND_DISPLAY")).unwrap_or_default();
+        finish(Outcome::extended(format!("cannot open display {display:?}: {e}")));
+    }
+    let link = match owner {
+        Owner::X11(id) => match OwnerLink::connect(id) {
+            Ok(l) => Some(Rc::new(l)),
+            Err(m) => finish(Outcome::Failed { code: Win32Error::ERROR_INVALID_PARAMETER, message: m }),
+        },
+        // Wayland owners need xdg_foreign (gdk4-wayland); not yet: the dialog opens unparented.
+        Owner::Wayland(_) | Owner::None => None,
+    };
+    let main_loop = glib::MainLoop::new(None, false);
+    if let Some(q) = args.ask {
+        question(link, &q, true);
+    } else if let Some(m) = args.message {
+        question(link, &m, false);
+    } else {
+        let timeout = Duration::from_secs_f64(args.timeout.clamp(0.1, 600.0));
+        dialog(link, timeout);
+    }
+    main_loop.run();
+}
+
+/// Give a freshly built window its owner (before mapping), show it, and place it.
+fn present_owned(window: &gtk::Window, link: &Option<Rc<OwnerLink>>) {
+    WidgetExt::realize(window);
+    let xid =
+        window.surface().and_then(|s| s.downcast::<gdk4_x11::X11Surface>().ok()).map(|s| s.xid() as u32);
+    if let (Some(link), Some(xid)) = (link, xid) {
+        link.make_transient(xid);
+    }
+    window.present();
+    if let (Some(link), Some(xid)) = (link, xid) {
+        link.place_over_owner(xid, WIDTH, HEIGHT);
+        let link = link.clone();
+        glib::timeout_add_local(Duration::from_millis(250), move || {
+            if link.owner_gone() {
+                finish(Outcome::Cancelled(CancelReason::OwnerGone));
+            }
+            glib::ControlFlow::Continue
+        });
+    }
+}
+
+/// `--ask` / `--message`: one message box; "yes" is reported as NO_ERROR.
+fn question(link: Option<Rc<OwnerLink>>, text: &str, ask: bool) {
+    let d = gtk::MessageDialog::builder()
+        .title(TITLE)
+        .modal(true)
+        .message_type(if ask { gtk::MessageType::Question } else { gtk::MessageType::Error })
+        .text(if ask { "Disconnect network drive?" } else { "Could not disconnect the network drive" })
+        .secondary_text(text)
+        .build();
+    if ask {
+        d.add_button("_Disconnect anyway", gtk::ResponseType::Yes);
+        d.add_button("_Cancel", gtk::ResponseType::No);
+        d.set_default_response(gtk::ResponseType::No);
+    } else {
+        d.add_button("_Close", gtk::ResponseType::Close);
+    }
+    d.connect_response(move |_, r| {
+        finish(if r == gtk::ResponseType::Yes {
+            Outcome::Disconnected(Vec::new())
+        } else {
+            Outcome::Cancelled(CancelReason::Person)
+        })
+    });
+    present_owned(d.upcast_ref(), &link);
+}
+
+struct Ui {
+    window: gtk::Window,
+    store: gio::ListStore,
+    selection: gtk::MultiSelection,
+    stack: gtk::Stack,
+    status: gtk::Label,
+    spinner: gtk::Spinner,
+    disconnect: gtk::Button,
+    busy: Cell<bool>,
+    done: RefCell<Vec<Disconnected>>,
+    timeout: Duration,
+}
+
+fn row_of(obj: &glib::Object) -> Option<Row> {
+    obj.downcast_ref::<glib::BoxedAnyObject>().map(|b| b.borrow::<Row>().clone())
+}
+
+fn column(view: &gtk::ColumnView, title: &str, text: fn(&Row) -> String, expand: bool) {
+    let factory = gtk::SignalListItemFactory::new();
+    factory.connect_setup(|_, item| {
+        if let Some(item) = item.downcast_ref::<gtk::ListItem>() {
+            let label = gtk::Label::builder().xalign(0.0).use_markup(false).build();
+            label.set_ellipsize(gtk::pango::EllipsizeMode::Middle);
+            item.set_child(Some(&label));
+        }
+    });
+    factory.connect_bind(move |_, item| {
+        let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+        let (Some(label), Some(row)) =
+            (item.child().and_downcast::<gtk::Label>(), item.item().as_ref().and_then(row_of))
+        else {
+            return;
+        };
+        label.set_text(&text(&row));
+        label.set_tooltip_text(Some(&text(&row)));
+    });
+    let col = gtk::ColumnViewColumn::new(Some(title), Some(factory));
+    col.set_expand(expand);
+    col.set_resizable(true);
+    view.append_column(&col);
+}
+
+fn dialog(link: Option<Rc<OwnerLink>>, timeout: Duration) {
+    let store = gio::ListStore::new::<glib::BoxedAnyObject>();
+    let selection = gtk::MultiSelection::new(Some(store.clone()));
+    let view = gtk::ColumnView::new(Some(selection.clone()));
+    view.set_show_row_separators(true);
+    column(&view, "Drive", |r| r.drive.clone(), true);
+    column(&view, "Network path", |r| r.network_path.clone(), true);
+    column(&view, "Provider", |r| r.provider.clone(), false);
+    column(&view, "Status", |r| r.status.clone(), false);
+    let scroller = gtk::ScrolledWindow::builder().child(&view).vexpand(true).build();
+
+    let empty = gtk::Label::new(Some(EMPTY_TEXT));
+    let stack = gtk::Stack::new();
+    stack.add_named(&scroller, Some("list"));
+    stack.add_named(&empty, Some("empty"));
+
+    // The heading names the list for screen readers (its mnemonic widget).
+    let heading = gtk::Label::builder()
+        .label("_Network drives: choose the ones to disconnect (Space or Ctrl+click for several), then press Disconnect.")
+        .use_underline(true)
+        .mnemonic_widget(&view)
+        .xalign(0.0)
+        .wrap(true)
+        .build();
+    let status = gtk::Label::builder().xalign(0.0).hexpand(true).wrap(true).build();
+    let spinner = gtk::Spinner::new();
+    let disconnect = gtk::Button::with_mnemonic("_Disconnect");
+    disconnect.add_css_class("suggested-action");
+    disconnect.set_sensitive(false);
+    let cancel = gtk::Button::with_mnemonic("_Cancel");
+    let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+    buttons.append(&spinner);
+    buttons.append(&status);
+    buttons.append(&cancel);
+    buttons.append(&disconnect);
+
+    let content = gtk::Box::new(gtk::Orientation::Vertical, 10);
+    content.set_margin_top(12);
+    content.set_margin_bottom(12);
+    content.set_margin_start(12);
+    content.set_margin_end(12);
+    content.append(&heading);
+    content.append(&stack);
+    content.append(&buttons);
+
+    let window = gtk::Window::builder()
+        .title(TITLE)
+        .default_width(WIDTH)
+        .default_height(HEIGHT)
+        .child(&content)
+        .default_widget(&disconnect)
+        .build();
+
+    let ui = Rc::new(Ui {
+        window,
+        store,
+        selection,
+        stack,
+        status,
+        spinner,
+        disconnect,
+        busy: Cell::new(false),
+        done: RefCell::new(Vec::new()),
+        timeout,
+    });
+
+    ui.selection.connect_selection_changed({
+        let ui = ui.clone();
+        move |_, _, _| ui.disconnect.set_sensitive(!ui.busy.get() && !selected(&ui).is_empty())
+    });
+    ui.disconnect.connect_clicked({
+        let ui = ui.clone();
+        move |_| start_disconnect(&ui)
+    });
+    view.connect_activate({
+        let ui = ui.clone();
+        move |_, _| start_disconnect(&ui)
+    });
+    cancel.connect_clicked({
+        let ui = ui.clone();
+        move |_| end(&ui, CancelReason::Person)
+    });
+    ui.window.connect_close_request({
+        let ui = ui.clone();
+        move |_| {
+            end(&ui, CancelReason::Person);
+            glib::Propagation::Stop
+        }
+    });
+    let keys = gtk::EventControllerKey::new();
+    keys.connect_key_pressed({
+        let ui = ui.clone();
+        move |_, key, _, _| {
+            if key == gtk::gdk::Key::Escape {
+                end(&ui, CancelReason::Person);
+                return glib::Propagation::Stop;
+            }
+            glib::Propagation::Proceed
+        }
+    });
+    ui.window.add_controller(keys);
+
+    watch_mount_table(&ui);
+    refresh(&ui);
+    present_owned(&ui.window, &link);
+    view.grab_focus();
+}
+
+/// Cancel, unless something was disconnected already: then that is the outcome.
+fn end(ui: &Ui, reason: CancelReason) {
+    let done = ui.done.borrow().clone();
+    if done.is_empty() {
+        finish(Outcome::Cancelled(reason));
+    }
+    finish(Outcome::Disconnected(done));
+}
+
+fn selected(ui: &Ui) -> Vec<Row> {
+    (0..ui.store.n_items())
+        .filter(|&i| ui.selection.is_selected(i))
+        .filter_map(|i| ui.store.item(i).as_ref().and_then(row_of))
+        .collect()
+}
+
+/// Re-read the list off the GUI thread and show it, keeping the selection.
+fn refresh(ui: &Rc<Ui>) {
+    let ui = ui.clone();
+    glib::spawn_future_local(async move {
+        let loaded = gio::spawn_blocking(|| {
+            model::load_rows().map(|(mut rows, warning)| {
+                model::mark_in_use(&mut rows, Duration::from_secs(1));
+                (rows, warning.map(|w| w.to_string()))
+            })
+        })
+        .await;
+        let (rows, warning) = match loaded {
+            Ok(Ok(x)) => x,
+            Ok(Err(e)) => finish(Outcome::Failed { code: e.code(), message: e.to_string() }),
+            Err(_) => finish(Outcome::extended("listing the drives failed")),
+        };
+        let keep: Vec<Option<u64>> = selected(&ui).iter().map(|r| r.connection.mount_id).collect();
+        ui.store.remove_all();
+        for (i, r) in rows.into_iter().enumerate() {
+            let reselect = r.connection.mount_id.is_some() && keep.contains(&r.connection.mount_id);
+            ui.store.append(&glib::BoxedAnyObject::new(r));
+            if reselect {
+                ui.selection.select_item(i as u32, false);
+            }
+        }
+        ui.stack.set_visible_child_name(if ui.store.n_items() == 0 { "empty" } else { "list" });
+        if !ui.busy.get() {
+            ui.status.set_text(warning.as_deref().unwrap_or(""));
+        }
+    });
+}
+
+/// Refresh when the mount table changes: the kernel flags `/proc/self/mountinfo` with
+/// POLLPRI. Checked with a zero-timeout poll from a timer, so the GUI never blocks.
+fn watch_mount_table(ui: &Rc<Ui>) {
+    let Ok(file) = std::fs::File::open("/proc/self/mountinfo") else { return };
+    let ui = ui.clone();
+    glib::timeout_add_local(Duration::from_millis(250), move || {
+        let mut p = libc::pollfd { fd: file.as_raw_fd(), events: libc::POLLPRI, revents: 0 };
+        // SAFETY: one valid pollfd, zero timeout.
+        let n = unsafe { libc::poll(&mut p, 1, 0) };
+        if n > 0 && p.revents & libc::POLLPRI != 0 && !ui.busy.get() {
+            refresh(&ui);
+        }
+        glib::ControlFlow::Continue
+    });
+}
+
+fn set_busy(ui: &Ui, busy: bool, text: &str) {
+    ui.busy.set(busy);
+    ui.spinner.set_spinning(busy);
+    ui.status.set_text(text);
+    ui.disconnect.set_sensitive(!busy && !selected(ui).is_empty());
+}
+
+fn start_disconnect(ui: &Rc<Ui>) {
+    if ui.busy.get() {
+        return;
+    }
+    let rows = selected(ui);
+    if rows.is_empty() {
+        ui.status.set_text("Choose a drive first: arrow keys, then Space to choose more.");
+        return;
+    }
+    let ui = ui.clone();
+    glib::spawn_future_local(async move {
+        for row in rows {
+            disconnect_one(&ui, &row).await;
+        }
+        if !ui.done.borrow().is_empty() {
+            end(&ui, CancelReason::Person);
+        }
+        set_busy(&ui, false, "");
+        refresh(&ui);
+    });
+}
+
+async fn disconnect_one(ui: &Rc<Ui>, row: &Row) {
+    let mut mode = Mode::Normal;
+    let mut timeout = ui.timeout;
+    loop {
+        set_busy(ui, true, &format!("Disconnecting {}…", row.drive));
+        let c = row.connection.clone();
+        let step = gio::spawn_blocking(move || model::disconnect_step(&c, mode, timeout, false)).await;
+        match step {
+            Ok(Step::Done(d)) => {
+                ui.done.borrow_mut().push(d);
+                return;
+            }
+            Ok(Step::OpenFiles(holders)) => {
+                if confirm_open_files(ui, row, &holders).await {
+                    mode = Mode::Force;
+                    continue;
+                }
+                return;
+            }
+            Ok(Step::NotResponding) => match ask_not_responding(ui, row).await {
+                gtk::ResponseType::Other(1) => mode = Mode::Detach,
+                gtk::ResponseType::Other(2) => timeout = timeout.saturating_mul(4),
+                _ => return,
+            },
+            Ok(Step::Failed(e)) => {
+                show_error(ui, row, &e).await;
+                return;
+            }
+            Err(_) => return,
+        }
+    }
+}
+
+fn message(ui: &Ui, kind: gtk::MessageType, text: &str, detail: &str) -> gtk::MessageDialog {
+    gtk::MessageDialog::builder()
+        .transient_for(&ui.window)
+        .modal(true)
+        .message_type(kind)
+        .text(text)
+        .secondary_text(detail)
+        .build()
+}
+
+async fn confirm_open_files(ui: &Ui, row: &Row, holders: &[Holder]) -> bool {
+    let d = message(
+        ui,
+        gtk::MessageType::Warning,
+        &format!("Files are open on {}", row.drive),
+        &format!(
+            "{}\n\nDisconnect anyway? These programs lose access to the drive and may lose unsaved work.",
+            model::describe_holders(holders)
+        ),
+    );
+    d.add_button("_Cancel", gtk::ResponseType::Cancel);
+    d.add_button("_Disconnect anyway", gtk::ResponseType::Accept);
+    d.set_default_response(gtk::ResponseType::Cancel);
+    let r = d.run_future().await;
+    d.close();
+    r == gtk::ResponseType::Accept
+}
+
+async fn ask_not_responding(ui: &Ui, row: &Row) -> gtk::ResponseType {
+    let d = message(
+        ui,
+        gtk::MessageType::Warning,
+        "The server is not responding",
+        &format!("{} ({}) did not answer.\n\n{DETACH_EXPLAINED}", row.drive, row.network_path),
+    );
+    d.add_button("_Cancel", gtk::ResponseType::Cancel);
+    d.add_button("_Keep waiting", gtk::ResponseType::Other(2));
+    d.add_button("De_tach", gtk::ResponseType::Other(1));
+    d.set_default_response(gtk::ResponseType::Cancel);
+    let r = d.run_future().await;
+    d.close();
+    r
+}
+
+async fn show_error(ui: &Ui, row: &Row, e: &Error) {
+    let d = message(
+        ui,
+        gtk::MessageType::Error,
+        &format!("Could not disconnect {}", row.drive),
+        &format!("{e}\n({})", e.code()),
+    );
+    d.add_button("_Close", gtk::ResponseType::Close);
+    d.run_future().await;
+    d.close();
+}

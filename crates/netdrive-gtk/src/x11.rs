@@ -1,0 +1,82 @@
+//! The owner window on X11: transient-for, dialog type, modal state, placement over the
+//! owner, and noticing when the owner is destroyed. Done over our own X connection with
+//! x11rb, because GTK4 has no foreign-window API.
+
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{
+    AtomEnum, ChangeWindowAttributesAux, ConfigureWindowAux, ConnectionExt, EventMask, PropMode,
+};
+use x11rb::protocol::Event;
+use x11rb::rust_connection::RustConnection;
+use x11rb::wrapper::ConnectionExt as _;
+
+pub struct OwnerLink {
+    conn: RustConnection,
+    owner: u32,
+}
+
+impl OwnerLink {
+    /// Connect and check that `owner` exists; watch for its destruction.
+    pub fn connect(owner: u32) -> Result<OwnerLink, String> {
+        let (conn, _) = x11rb::connect(None).map_err(|e| format!("cannot open the X display: {e}"))?;
+        conn.get_geometry(owner)
+            .map_err(|e| e.to_string())?
+            .reply()
+            .map_err(|_| format!("the owner window 0x{owner:x} does not exist"))?;
+        let watch = ChangeWindowAttributesAux::new().event_mask(EventMask::STRUCTURE_NOTIFY);
+        conn.change_window_attributes(owner, &watch).map_err(|e| e.to_string())?;
+        conn.flush().map_err(|e| e.to_string())?;
+        Ok(OwnerLink { conn, owner })
+    }
+
+    fn atom(&self, name: &str) -> Option<u32> {
+        Some(self.conn.intern_atom(false, name.as_bytes()).ok()?.reply().ok()?.atom)
+    }
+
+    /// Make `window` a modal dialog transient for the owner (before it is mapped).
+    pub fn make_transient(&self, window: u32) {
+        let _ = self.conn.change_property32(
+            PropMode::REPLACE,
+            window,
+            AtomEnum::WM_TRANSIENT_FOR,
+            AtomEnum::WINDOW,
+            &[self.owner],
+        );
+        if let (Some(ty), Some(dialog)) =
+            (self.atom("_NET_WM_WINDOW_TYPE"), self.atom("_NET_WM_WINDOW_TYPE_DIALOG"))
+        {
+            let _ = self.conn.change_property32(PropMode::REPLACE, window, ty, AtomEnum::ATOM, &[dialog]);
+        }
+        if let (Some(state), Some(modal)) = (self.atom("_NET_WM_STATE"), self.atom("_NET_WM_STATE_MODAL")) {
+            let _ = self.conn.change_property32(PropMode::REPLACE, window, state, AtomEnum::ATOM, &[modal]);
+        }
+        let _ = self.conn.flush();
+    }
+
+    /// Centre `window` (of the given size) over the owner.
+    pub fn place_over_owner(&self, window: u32, width: i32, height: i32) {
+        let Some(root) = self.conn.setup().roots.first().map(|s| s.root) else { return };
+        let Some(geo) = self.conn.get_geometry(self.owner).ok().and_then(|c| c.reply().ok()) else { return };
+        let Some(pos) =
+            self.conn.translate_coordinates(self.owner, root, 0, 0).ok().and_then(|c| c.reply().ok())
+        else {
+            return;
+        };
+        let x = i32::from(pos.dst_x) + (i32::from(geo.width) - width) / 2;
+        let y = i32::from(pos.dst_y) + (i32::from(geo.height) - height) / 2;
+        let _ = self.conn.configure_window(window, &ConfigureWindowAux::new().x(x.max(0)).y(y.max(0)));
+        let _ = self.conn.flush();
+    }
+
+    /// True once the owner window has been destroyed. Never blocks.
+    pub fn owner_gone(&self) -> bool {
+        while let Ok(Some(event)) = self.conn.poll_for_event() {
+            if let Event::DestroyNotify(e) = event {
+                if e.window == self.owner {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+}
