@@ -52,6 +52,12 @@ program using it closes its files (a lazy unmount): use it when the server is no
 Examples:\n  netdrive disconnect /mnt/share\n  netdrive disconnect /mnt/a /mnt/b --json\n  \
 netdrive disconnect /mnt/share --detach")]
     Disconnect(DisconnectArgs),
+    /// Open the Disconnect Network Drives dialog
+    #[command(
+        after_help = "Exit status: 0 a drive was disconnected, 1 cancelled (as zenity), 3 an error.\n\n\
+Examples:\n  netdrive dialog\n  netdrive dialog --owner x11:0x3a00007 --json"
+    )]
+    Dialog(DialogArgs),
     /// Remember a connected drive in your profile (listed by `list --remembered`)
     Remember(RememberArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
@@ -112,6 +118,16 @@ pub struct DisconnectArgs {
     /// How long the server may take to answer, in seconds
     #[arg(long, default_value = "3", value_parser = seconds)]
     pub timeout: Duration,
+}
+
+#[derive(Args)]
+pub struct DialogArgs {
+    /// The window to stay over: x11:0xHEX (an X11 window id) or wayland:HANDLE (xdg-foreign)
+    #[arg(long, default_value = "")]
+    pub owner: String,
+    /// Print the outcome as JSON: {outcome, code, disconnected, message}
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

@@ -26,6 +26,7 @@ fn main() -> ExitCode {
         Command::Who(a) => output::who(&mut out, &a),
         Command::Disconnect(a) => output::disconnect(&mut out, &a),
         Command::Remember(a) => output::remember(&mut out, &a),
+        Command::Dialog(a) => return output::dialog(&mut out, &a),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "netdrive", &mut out);
             Ok(true)

@@ -8,7 +8,7 @@ use netdrive::{escape, CancelOptions, Connection, Error, Holder, Scope, Use};
 use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
 
-use crate::cli::{DisconnectArgs, ListArgs, RememberArgs, WhoArgs};
+use crate::cli::{DialogArgs, DisconnectArgs, ListArgs, RememberArgs, WhoArgs};
 
 type Res = Result<bool, Box<dyn std::error::Error>>;
 
@@ -260,4 +260,35 @@ pub fn remember(out: &mut impl Write, a: &RememberArgs) -> Res {
     .map_err(|e| report(&e))?;
     writeln!(out, "Remembered {} ({}).", escape(&c.local_name), escape(&c.remote_name))?;
     Ok(true)
+}
+
+/// `netdrive dialog`: exit 0 disconnected, 1 cancelled, 3 error (as zenity: 1 for cancel).
+pub fn dialog(out: &mut impl Write, a: &DialogArgs) -> std::process::ExitCode {
+    use netdrive_dialog::{disconnect_dialog, Outcome, Owner, RESOURCETYPE_DISK};
+    let outcome = Owner::parse(&a.owner)
+        .and_then(|owner| disconnect_dialog(owner, RESOURCETYPE_DISK))
+        .map(|h| h.wait())
+        .unwrap_or_else(|e| Outcome::Failed { code: e.code(), message: e.to_string() });
+    let _ = if a.json {
+        print_json(out, &outcome.to_json())
+    } else {
+        match &outcome {
+            Outcome::Disconnected(list) => list.iter().try_for_each(|d| {
+                writeln!(out, "Disconnected {} ({}).", escape(&d.local_name), escape(&d.remote_name))
+            }),
+            Outcome::Cancelled(_) => {
+                writeln!(out, "{}", outcome.to_json()["message"].as_str().unwrap_or("Cancelled."))
+            }
+            Outcome::Failed { code, message } => {
+                eprintln!("netdrive: {}: {code}", netdrive::escape::escape_str(message));
+                Ok(())
+            }
+        }
+    };
+    let _ = out.flush();
+    std::process::ExitCode::from(match outcome {
+        Outcome::Disconnected(_) => 0,
+        Outcome::Cancelled(_) => 1,
+        Outcome::Failed { .. } => 3,
+    })
 }

@@ -89,7 +89,12 @@ fn main() {
     if let Err(e) = gtk::init() {
         let display =
             std::env::var("DISPLAY").or_else(|_| std::env::var("WAYLAND_DISPLAY")).unwrap_or_default();
-        finish(Outcome::extended(format!("cannot open display {display:?}: {e}")));
+        finish(Outcome::extended(if display.is_empty() {
+            "no display: neither DISPLAY nor WAYLAND_DISPLAY is set (use `netdrive disconnect` in a terminal)"
+                .to_owned()
+        } else {
+            format!("cannot open display {display}: {e}")
+        }));
     }
     let link = match owner {
         Owner::X11(id) => match OwnerLink::connect(id) {
@@ -160,6 +165,7 @@ fn question(link: Option<Rc<OwnerLink>>, text: &str, ask: bool) {
 
 struct Ui {
     window: gtk::Window,
+    view: gtk::ColumnView,
     store: gio::ListStore,
     selection: gtk::MultiSelection,
     stack: gtk::Stack,
@@ -255,6 +261,7 @@ fn dialog(link: Option<Rc<OwnerLink>>, timeout: Duration) {
 
     let ui = Rc::new(Ui {
         window,
+        view: view.clone(),
         store,
         selection,
         stack,
@@ -377,6 +384,12 @@ fn set_busy(ui: &Ui, busy: bool, text: &str) {
     ui.spinner.set_spinning(busy);
     ui.status.set_text(text);
     ui.disconnect.set_sensitive(!busy && !selected(ui).is_empty());
+    if !busy {
+        // Back to the list, so the keyboard goes on where the person left it (a closed
+        // confirmation can leave no window focused at all when there is no window manager).
+        ui.window.present();
+        ui.view.grab_focus();
+    }
 }
 
 fn start_disconnect(ui: &Rc<Ui>) {
@@ -414,17 +427,21 @@ async fn disconnect_one(ui: &Rc<Ui>, row: &Row) {
                 return;
             }
             Ok(Step::OpenFiles(holders)) => {
+                ui.status.set_text(&format!("Files are open on {}: waiting for your answer.", row.drive));
                 if confirm_open_files(ui, row, &holders).await {
                     mode = Mode::Force;
                     continue;
                 }
                 return;
             }
-            Ok(Step::NotResponding) => match ask_not_responding(ui, row).await {
-                gtk::ResponseType::Other(1) => mode = Mode::Detach,
-                gtk::ResponseType::Other(2) => timeout = timeout.saturating_mul(4),
-                _ => return,
-            },
+            Ok(Step::NotResponding) => {
+                ui.status.set_text(&format!("{} is not responding: waiting for your answer.", row.drive));
+                match ask_not_responding(ui, row).await {
+                    gtk::ResponseType::Other(1) => mode = Mode::Detach,
+                    gtk::ResponseType::Other(2) => timeout = timeout.saturating_mul(4),
+                    _ => return,
+                }
+            }
             Ok(Step::Failed(e)) => {
                 show_error(ui, row, &e).await;
                 return;
@@ -435,7 +452,13 @@ async fn disconnect_one(ui: &Rc<Ui>, row: &Row) {
 }
 
 fn message(ui: &Ui, kind: gtk::MessageType, text: &str, detail: &str) -> gtk::MessageDialog {
+    let title = match kind {
+        gtk::MessageType::Error => "Could not disconnect",
+        _ if text.starts_with("Files are open") => "Files are open",
+        _ => "Server not responding",
+    };
     gtk::MessageDialog::builder()
+        .title(title)
         .transient_for(&ui.window)
         .modal(true)
         .message_type(kind)

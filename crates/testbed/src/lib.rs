@@ -9,6 +9,8 @@
 //! What it is not: part of netdrive. It needs root (to mount and to start daemons), as
 //! the test command provides.
 
+pub mod gui;
+
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
@@ -79,6 +81,22 @@ fn escape_mountinfo(b: &[u8]) -> Vec<u8> {
             out.extend_from_slice(format!("\\{c:03o}").as_bytes());
         } else {
             out.push(c);
+        }
+    }
+    out
+}
+
+fn unescape_mountinfo(field: &str) -> Vec<u8> {
+    let b = field.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && i + 3 < b.len() && b[i + 1..i + 4].iter().all(|c| (b'0'..=b'7').contains(c)) {
+            out.push((b[i + 1] - b'0') * 64 + (b[i + 2] - b'0') * 8 + (b[i + 3] - b'0'));
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
         }
     }
     out

@@ -1,0 +1,258 @@
+//! A real X display for GUI tests (Xvfb), an owner window, key presses, screenshots, and
+//! a private mount namespace so a test that drives a dialog can only ever touch its own
+//! drives.
+
+use std::io::Read;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use x11rb::connection::Connection;
+use x11rb::protocol::xproto::{ConnectionExt, CreateWindowAux, WindowClass};
+use x11rb::rust_connection::RustConnection;
+use x11rb::wrapper::ConnectionExt as _;
+
+use crate::require;
+
+/// An Xvfb server on a display number it picked itself (`-displayfd`).
+pub struct Xvfb {
+    child: Child,
+    pub display: String,
+}
+
+impl Xvfb {
+    pub fn start() -> Xvfb {
+        let xvfb = require("Xvfb", "xvfb");
+        require("xdotool", "xdotool");
+        let mut fds = [0; 2];
+        // SAFETY: pipe writes two descriptors into the array.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe");
+        // SAFETY: both descriptors were just created and are owned here.
+        let (read, write) = unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) };
+        let w = write.as_raw_fd();
+        let mut cmd = Command::new(xvfb);
+        cmd.args(["-displayfd", "3", "-screen", "0", "1024x700x24", "-nolisten", "tcp"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0);
+        // SAFETY: dup2 is async-signal-safe; it only rearranges the child's descriptors.
+        unsafe {
+            cmd.pre_exec(move || {
+                if libc::dup2(w, 3) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().expect("Xvfb");
+        drop(write);
+        // Xvfb writes "N\n" and keeps the descriptor open: read the line, not to the end.
+        let mut f = std::fs::File::from(read);
+        let mut number = String::new();
+        let mut byte = [0u8; 1];
+        while f.read(&mut byte).map(|n| n == 1).unwrap_or(false) && byte[0] != b'\n' {
+            number.push(char::from(byte[0]));
+        }
+        let display = format!(":{}", number.trim());
+        assert!(number.trim().parse::<u32>().is_ok(), "Xvfb did not say its display: {number:?}");
+        Xvfb { child, display }
+    }
+
+    /// A command with this display.
+    pub fn command(&self, program: impl AsRef<std::ffi::OsStr>) -> Command {
+        let mut c = Command::new(program);
+        c.env("DISPLAY", &self.display).env_remove("WAYLAND_DISPLAY");
+        c
+    }
+
+    /// Wait for a window with this exact title; its id.
+    pub fn wait_window(&self, title: &str, timeout: Duration) -> Option<u32> {
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            if let Some(id) = self.find_window(title) {
+                return Some(id);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        None
+    }
+
+    /// A mapped window with this exact title, now.
+    pub fn find_window(&self, title: &str) -> Option<u32> {
+        let out = self
+            .command("xdotool")
+            .args(["search", "--onlyvisible", "--name", &format!("^{}$", regex_escape(title))])
+            .output()
+            .ok()?;
+        String::from_utf8_lossy(&out.stdout).lines().next()?.trim().parse().ok()
+    }
+
+    /// Press keys (xdotool names: `Home`, `space`, `Return`, `Escape`, `alt+d`) in a window.
+    pub fn keys(&self, window: u32, keys: &[&str]) {
+        // Typed as on a keyboard (XTEST) into the focused window, once `window` has the
+        // focus; only if it never gets it, sent to it directly (synthetic events).
+        let focused = self.wait_focus(window);
+        for k in keys {
+            let mut cmd = self.command("xdotool");
+            cmd.arg("key");
+            if !focused {
+                cmd.args(["--window", &window.to_string()]);
+            }
+            let ok = cmd.arg(k).status().map(|s| s.success()).unwrap_or(false);
+            // A key that closes its window can make xdotool fail on the key release: that
+            // is the key having worked.
+            assert!(ok || !self.window_exists(window), "xdotool key {k}");
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// Wait (up to 3 s) until `window` has the input focus, as keys typed by a person go
+    /// to the focused window only.
+    pub fn wait_focus(&self, window: u32) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            let focused = self
+                .command("xdotool")
+                .arg("getwindowfocus")
+                .output()
+                .ok()
+                .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<u32>().ok());
+            if focused == Some(window) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        false
+    }
+
+    /// Does the window still exist?
+    pub fn window_exists(&self, window: u32) -> bool {
+        self.command("xdotool")
+            .args(["getwindowname", &window.to_string()])
+            .stderr(Stdio::null())
+            .stdout(Stdio::null())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false)
+    }
+
+    /// Save a screenshot as `target/screenshots/NAME.png` (for a person to look at).
+    pub fn screenshot(&self, name: &str) -> Option<PathBuf> {
+        let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        std::fs::create_dir_all(&dir).ok()?;
+        let path = dir.join(format!("{name}.png"));
+        let ok = self.command("import").args(["-window", "root"]).arg(&path).status().ok()?.success();
+        ok.then_some(path)
+    }
+
+    /// `WM_TRANSIENT_FOR` of a window, if set.
+    pub fn transient_for(&self, window: u32) -> Option<u32> {
+        let out =
+            self.command("xprop").args(["-id", &window.to_string(), "WM_TRANSIENT_FOR"]).output().ok()?;
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let hex = text.split("window id # ").nth(1)?.trim();
+        u32::from_str_radix(hex.trim_start_matches("0x"), 16).ok()
+    }
+
+    /// Create and map a plain top-level window: the "application" that owns a dialog.
+    pub fn owner_window(&self) -> OwnerWindow {
+        let (conn, screen) = x11rb::connect(Some(&self.display)).expect("connect to Xvfb");
+        let root = conn.setup().roots[screen].root;
+        let id = conn.generate_id().expect("id");
+        conn.create_window(
+            0,
+            id,
+            root,
+            50,
+            50,
+            800,
+            500,
+            0,
+            WindowClass::INPUT_OUTPUT,
+            0,
+            &CreateWindowAux::new(),
+        )
+        .expect("create window");
+        let _ = conn.change_property8(
+            x11rb::protocol::xproto::PropMode::REPLACE,
+            id,
+            x11rb::protocol::xproto::AtomEnum::WM_NAME,
+            x11rb::protocol::xproto::AtomEnum::STRING,
+            b"netdrive test owner",
+        );
+        conn.map_window(id).expect("map");
+        conn.flush().expect("flush");
+        OwnerWindow { conn, id }
+    }
+}
+
+fn regex_escape(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == ' ' { c.to_string() } else { format!("\\{c}") })
+        .collect()
+}
+
+impl Drop for Xvfb {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A window made by the test, as a host application's main window.
+pub struct OwnerWindow {
+    conn: RustConnection,
+    pub id: u32,
+}
+
+impl OwnerWindow {
+    /// Destroy it, as a host closing its main window.
+    pub fn destroy(&self) {
+        let _ = self.conn.destroy_window(self.id);
+        let _ = self.conn.flush();
+    }
+}
+
+/// Run the calling test in a private mount namespace with no network drive but its own.
+///
+/// In the parent: re-runs this test binary, only `test_name`, under `unshare -m` and
+/// returns `false` once it passed. In the child: detaches the copies of other network
+/// mounts (copies only: the originals and their owners are untouched) and returns `true`:
+/// go on with the test. So a test that presses Home in a dialog can only choose its own.
+pub fn private_mount_namespace(test_name: &str) -> bool {
+    if std::env::var_os("NETDRIVE_TEST_PRIVATE_NS").is_some() {
+        detach_copied_network_mounts();
+        return true;
+    }
+    let exe = std::env::current_exe().expect("current_exe");
+    let status = Command::new(require("unshare", "util-linux"))
+        .args(["--mount", "--propagation", "private", "--"])
+        .arg(exe)
+        .args(["--exact", test_name, "--nocapture", "--test-threads", "1"])
+        .env("NETDRIVE_TEST_PRIVATE_NS", "1")
+        .status()
+        .expect("unshare");
+    assert!(status.success(), "{test_name} failed in its private mount namespace ({status})");
+    false
+}
+
+fn detach_copied_network_mounts() {
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+    for line in table.lines().rev() {
+        let fields: Vec<&str> = line.split(' ').collect();
+        let Some(dash) = fields.iter().position(|f| *f == "-") else { continue };
+        let fstype = fields.get(dash + 1).copied().unwrap_or("");
+        let network = fstype.starts_with("fuse")
+            || ["cifs", "smb3", "nfs", "nfs4", "ceph", "9p", "afs", "davfs"].contains(&fstype);
+        if network && !fstype.contains("fusectl") {
+            let mp = crate::unescape_mountinfo(fields[4]);
+            if let Ok(c) = std::ffi::CString::new(mp) {
+                // SAFETY: a valid C string; MNT_DETACH never waits for a server.
+                unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) };
+            }
+        }
+    }
+}
