@@ -18,6 +18,8 @@ pub struct Row {
     pub network_path: String,
     pub provider: String,
     pub status: String,
+    /// Work is under way on this row (show a spinner).
+    pub working: bool,
 }
 
 impl Row {
@@ -31,6 +33,7 @@ impl Row {
             network_path: escape(&c.remote_name),
             provider,
             status: status_text(&c, 0),
+            working: false,
             connection: c,
         }
     }

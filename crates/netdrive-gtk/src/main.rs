@@ -147,8 +147,8 @@ fn question(link: Option<Rc<OwnerLink>>, text: &str, ask: bool) {
         .secondary_text(text)
         .build();
     if ask {
-        d.add_button("_Disconnect anyway", gtk::ResponseType::Yes);
         d.add_button("_Cancel", gtk::ResponseType::No);
+        d.add_button("_Disconnect anyway", gtk::ResponseType::Yes);
         d.set_default_response(gtk::ResponseType::No);
     } else {
         d.add_button("_Close", gtk::ResponseType::Close);
@@ -206,6 +206,50 @@ fn column(view: &gtk::ColumnView, title: &str, text: fn(&Row) -> String, expand:
     view.append_column(&col);
 }
 
+/// Status, with a spinner on a row whose drive is being worked on.
+fn status_column(view: &gtk::ColumnView) {
+    let factory = gtk::SignalListItemFactory::new();
+    factory.connect_setup(|_, item| {
+        if let Some(item) = item.downcast_ref::<gtk::ListItem>() {
+            let cell = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+            cell.append(&gtk::Spinner::new());
+            cell.append(&gtk::Label::builder().xalign(0.0).use_markup(false).build());
+            item.set_child(Some(&cell));
+        }
+    });
+    factory.connect_bind(|_, item| {
+        let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+        let (Some(cell), Some(row)) = (item.child(), item.item().as_ref().and_then(row_of)) else { return };
+        let spinner = cell.first_child().and_downcast::<gtk::Spinner>();
+        let label = cell.last_child().and_downcast::<gtk::Label>();
+        if let (Some(spinner), Some(label)) = (spinner, label) {
+            spinner.set_visible(row.working);
+            spinner.set_spinning(row.working);
+            label.set_text(&row.status);
+        }
+    });
+    let col = gtk::ColumnViewColumn::new(Some("Status"), Some(factory));
+    col.set_resizable(true);
+    view.append_column(&col);
+}
+
+/// Show new status text (and spinner) on the row of this connection.
+fn set_row(ui: &Ui, c: &netdrive::Connection, status: &str, working: bool) {
+    for i in 0..ui.store.n_items() {
+        let Some(mut row) = ui.store.item(i).as_ref().and_then(row_of) else { continue };
+        if row.connection.mount_id == c.mount_id && row.connection.local_name == c.local_name {
+            let selected = ui.selection.is_selected(i);
+            row.status = status.to_owned();
+            row.working = working;
+            ui.store.splice(i, 1, &[glib::BoxedAnyObject::new(row)]);
+            if selected {
+                ui.selection.select_item(i, false);
+            }
+            return;
+        }
+    }
+}
+
 fn dialog(link: Option<Rc<OwnerLink>>, timeout: Duration) {
     let store = gio::ListStore::new::<glib::BoxedAnyObject>();
     let selection = gtk::MultiSelection::new(Some(store.clone()));
@@ -214,7 +258,7 @@ fn dialog(link: Option<Rc<OwnerLink>>, timeout: Duration) {
     column(&view, "Drive", |r| r.drive.clone(), true);
     column(&view, "Network path", |r| r.network_path.clone(), true);
     column(&view, "Provider", |r| r.provider.clone(), false);
-    column(&view, "Status", |r| r.status.clone(), false);
+    status_column(&view);
     let scroller = gtk::ScrolledWindow::builder().child(&view).vexpand(true).build();
 
     let empty = gtk::Label::new(Some(EMPTY_TEXT));
@@ -356,7 +400,12 @@ fn refresh(ui: &Rc<Ui>) {
                 ui.selection.select_item(i as u32, false);
             }
         }
+        let was_empty = ui.stack.visible_child_name().as_deref() == Some("empty");
         ui.stack.set_visible_child_name(if ui.store.n_items() == 0 { "empty" } else { "list" });
+        if was_empty && ui.store.n_items() > 0 && !ui.busy.get() {
+            // The list was hidden, so the keyboard was elsewhere: bring it to the drives.
+            ui.view.grab_focus();
+        }
         if !ui.busy.get() {
             ui.status.set_text(warning.as_deref().unwrap_or(""));
         }
@@ -419,6 +468,7 @@ async fn disconnect_one(ui: &Rc<Ui>, row: &Row) {
     let mut timeout = ui.timeout;
     loop {
         set_busy(ui, true, &format!("Disconnecting {}…", row.drive));
+        set_row(ui, &row.connection, if mode == Mode::Normal { "disconnecting…" } else { "closing…" }, true);
         let c = row.connection.clone();
         let step = gio::spawn_blocking(move || model::disconnect_step(&c, mode, timeout, false)).await;
         match step {
@@ -427,6 +477,7 @@ async fn disconnect_one(ui: &Rc<Ui>, row: &Row) {
                 return;
             }
             Ok(Step::OpenFiles(holders)) => {
+                set_row(ui, &row.connection, &format!("in use by {}", holders_count(&holders)), false);
                 ui.status.set_text(&format!("Files are open on {}: waiting for your answer.", row.drive));
                 if confirm_open_files(ui, row, &holders).await {
                     mode = Mode::Force;
@@ -436,6 +487,7 @@ async fn disconnect_one(ui: &Rc<Ui>, row: &Row) {
             }
             Ok(Step::NotResponding) => {
                 ui.status.set_text(&format!("{} is not responding: waiting for your answer.", row.drive));
+                set_row(ui, &row.connection, "not responding", true);
                 match ask_not_responding(ui, row).await {
                     gtk::ResponseType::Other(1) => mode = Mode::Detach,
                     gtk::ResponseType::Other(2) => timeout = timeout.saturating_mul(4),
@@ -448,6 +500,16 @@ async fn disconnect_one(ui: &Rc<Ui>, row: &Row) {
             }
             Err(_) => return,
         }
+    }
+}
+
+fn holders_count(holders: &[Holder]) -> String {
+    let mut pids: Vec<u32> = holders.iter().map(|h| h.pid).collect();
+    pids.sort_unstable();
+    pids.dedup();
+    match pids.len() {
+        1 => "1 process".to_owned(),
+        n => format!("{n} processes"),
     }
 }
 
