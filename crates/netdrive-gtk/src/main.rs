@@ -86,6 +86,11 @@ fn main() {
         Ok(o) => o,
         Err(e) => finish(Outcome::Failed { code: e.code(), message: e.to_string() }),
     };
+    // GTK 4.8 reads a mnemonic's underscore into buttons' accessible names ("_Cancel
+    // Cancel"), so buttons here have plain labels: Enter, Escape and Tab reach them all.
+    // GTK names the application (for screen readers, and WM_CLASS) after the program name.
+    glib::set_prgname(Some("netdrive"));
+    glib::set_application_name(TITLE);
     if let Err(e) = gtk::init() {
         let display =
             std::env::var("DISPLAY").or_else(|_| std::env::var("WAYLAND_DISPLAY")).unwrap_or_default();
@@ -147,11 +152,11 @@ fn question(link: Option<Rc<OwnerLink>>, text: &str, ask: bool) {
         .secondary_text(text)
         .build();
     if ask {
-        d.add_button("_Cancel", gtk::ResponseType::No);
-        d.add_button("_Disconnect anyway", gtk::ResponseType::Yes);
+        d.add_button("Cancel", gtk::ResponseType::No);
+        d.add_button("Disconnect anyway", gtk::ResponseType::Yes);
         d.set_default_response(gtk::ResponseType::No);
     } else {
-        d.add_button("_Close", gtk::ResponseType::Close);
+        d.add_button("Close", gtk::ResponseType::Close);
     }
     d.connect_response(move |_, r| {
         finish(if r == gtk::ResponseType::Yes {
@@ -276,10 +281,10 @@ fn dialog(link: Option<Rc<OwnerLink>>, timeout: Duration) {
         .build();
     let status = gtk::Label::builder().xalign(0.0).hexpand(true).wrap(true).build();
     let spinner = gtk::Spinner::new();
-    let disconnect = gtk::Button::with_mnemonic("_Disconnect");
+    let disconnect = gtk::Button::with_label("Disconnect");
     disconnect.add_css_class("suggested-action");
     disconnect.set_sensitive(false);
-    let cancel = gtk::Button::with_mnemonic("_Cancel");
+    let cancel = gtk::Button::with_label("Cancel");
     let buttons = gtk::Box::new(gtk::Orientation::Horizontal, 8);
     buttons.append(&spinner);
     buttons.append(&status);
@@ -539,8 +544,8 @@ async fn confirm_open_files(ui: &Ui, row: &Row, holders: &[Holder]) -> bool {
             model::describe_holders(holders)
         ),
     );
-    d.add_button("_Cancel", gtk::ResponseType::Cancel);
-    d.add_button("_Disconnect anyway", gtk::ResponseType::Accept);
+    d.add_button("Cancel", gtk::ResponseType::Cancel);
+    d.add_button("Disconnect anyway", gtk::ResponseType::Accept);
     d.set_default_response(gtk::ResponseType::Cancel);
     let r = d.run_future().await;
     d.close();
@@ -554,9 +559,9 @@ async fn ask_not_responding(ui: &Ui, row: &Row) -> gtk::ResponseType {
         "The server is not responding",
         &format!("{} ({}) did not answer.\n\n{DETACH_EXPLAINED}", row.drive, row.network_path),
     );
-    d.add_button("_Cancel", gtk::ResponseType::Cancel);
-    d.add_button("_Keep waiting", gtk::ResponseType::Other(2));
-    d.add_button("De_tach", gtk::ResponseType::Other(1));
+    d.add_button("Cancel", gtk::ResponseType::Cancel);
+    d.add_button("Keep waiting", gtk::ResponseType::Other(2));
+    d.add_button("Detach", gtk::ResponseType::Other(1));
     d.set_default_response(gtk::ResponseType::Cancel);
     let r = d.run_future().await;
     d.close();
@@ -570,7 +575,7 @@ async fn show_error(ui: &Ui, row: &Row, e: &Error) {
         &format!("Could not disconnect {}", row.drive),
         &format!("{e}\n({})", e.code()),
     );
-    d.add_button("_Close", gtk::ResponseType::Close);
+    d.add_button("Close", gtk::ResponseType::Close);
     d.run_future().await;
     d.close();
 }
