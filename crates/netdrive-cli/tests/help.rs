@@ -29,3 +29,21 @@ fn help_man_page_and_completions() {
     let bad = nd(config.path(), ["disconnect"]);
     assert_eq!(bad.code, 2, "usage errors exit 2");
 }
+
+#[test]
+fn dialog_without_a_display_says_so() {
+    let config = tempfile::tempdir().unwrap();
+    let mut c = std::process::Command::new(common::BIN);
+    c.args(["dialog", "--json"])
+        .env("XDG_CONFIG_HOME", config.path())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    let out = c.output().unwrap();
+    assert_eq!(out.status.code(), Some(3), "errors exit 3");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "error");
+    assert_eq!(v["code"], 1208);
+    assert_eq!(v["error"], "ERROR_EXTENDED_ERROR");
+    let m = v["message"].as_str().unwrap();
+    assert!(m.contains("no display") || m.contains("not installed"), "{m}");
+}

@@ -71,6 +71,42 @@ impl Owner {
 mod tests {
     use super::*;
 
+    struct Window(RawWindowHandle, RawDisplayHandle);
+
+    impl HasWindowHandle for Window {
+        fn window_handle(
+            &self,
+        ) -> Result<raw_window_handle::WindowHandle<'_>, raw_window_handle::HandleError> {
+            // SAFETY: the handle is plain data that outlives the borrow; no window is used.
+            Ok(unsafe { raw_window_handle::WindowHandle::borrow_raw(self.0) })
+        }
+    }
+
+    impl HasDisplayHandle for Window {
+        fn display_handle(
+            &self,
+        ) -> Result<raw_window_handle::DisplayHandle<'_>, raw_window_handle::HandleError> {
+            // SAFETY: as above.
+            Ok(unsafe { raw_window_handle::DisplayHandle::borrow_raw(self.1) })
+        }
+    }
+
+    #[test]
+    fn takes_raw_window_handles_as_rfd_does() {
+        use raw_window_handle::{XcbDisplayHandle, XcbWindowHandle, XlibDisplayHandle, XlibWindowHandle};
+        let xlib = Window(
+            RawWindowHandle::Xlib(XlibWindowHandle::new(0x3a00007)),
+            RawDisplayHandle::Xlib(XlibDisplayHandle::new(None, 0)),
+        );
+        assert_eq!(Owner::from_window(&xlib).unwrap(), Owner::X11(0x3a00007));
+        let id = std::num::NonZeroU32::new(0x4c00002).unwrap();
+        let xcb = Window(
+            RawWindowHandle::Xcb(XcbWindowHandle::new(id)),
+            RawDisplayHandle::Xcb(XcbDisplayHandle::new(None, 0)),
+        );
+        assert_eq!(Owner::from_window(&xcb).unwrap(), Owner::X11(0x4c00002));
+    }
+
     #[test]
     fn parses_portal_handles() {
         assert_eq!(Owner::parse("x11:0x3a00007").unwrap(), Owner::X11(0x3a00007));

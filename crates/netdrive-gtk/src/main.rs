@@ -101,49 +101,79 @@ fn main() {
             format!("cannot open display {display}: {e}")
         }));
     }
-    let link = match owner {
-        Owner::X11(id) => match OwnerLink::connect(id) {
-            Ok(l) => Some(Rc::new(l)),
-            Err(m) => finish(Outcome::Failed { code: Win32Error::ERROR_INVALID_PARAMETER, message: m }),
+    let is_x11 = gtk::gdk::Display::default().is_some_and(|d| d.is::<gdk4_x11::X11Display>());
+    let bad_owner =
+        |m: String| finish(Outcome::Failed { code: Win32Error::ERROR_INVALID_PARAMETER, message: m });
+    let owner = match owner {
+        Owner::X11(id) if is_x11 => match OwnerLink::connect(id) {
+            Ok(l) => OwnerWindow::X11(Rc::new(l)),
+            Err(m) => bad_owner(m),
         },
-        // Wayland owners need xdg_foreign (gdk4-wayland); not yet: the dialog opens unparented.
-        Owner::Wayland(_) | Owner::None => None,
+        Owner::X11(id) => bad_owner(format!("x11:0x{id:x} is an X11 window, but the display is Wayland")),
+        Owner::Wayland(h) if !is_x11 => OwnerWindow::Wayland(h),
+        Owner::Wayland(h) => bad_owner(format!("wayland:{h} is a Wayland window, but the display is X11")),
+        Owner::None => OwnerWindow::None,
     };
     let main_loop = glib::MainLoop::new(None, false);
     if let Some(q) = args.ask {
-        question(link, &q, true);
+        question(owner, &q, true);
     } else if let Some(m) = args.message {
-        question(link, &m, false);
+        question(owner, &m, false);
     } else {
         let timeout = Duration::from_secs_f64(args.timeout.clamp(0.1, 600.0));
-        dialog(link, timeout);
+        dialog(owner, timeout);
     }
     main_loop.run();
 }
 
+/// The owner, resolved for this display.
+#[derive(Clone)]
+enum OwnerWindow {
+    None,
+    X11(Rc<OwnerLink>),
+    /// An `xdg_foreign` handle the owner's program exported.
+    Wayland(String),
+}
+
 /// Give a freshly built window its owner (before mapping), show it, and place it.
-fn present_owned(window: &gtk::Window, link: &Option<Rc<OwnerLink>>) {
+fn present_owned(window: &gtk::Window, owner: &OwnerWindow) {
     WidgetExt::realize(window);
-    let xid =
-        window.surface().and_then(|s| s.downcast::<gdk4_x11::X11Surface>().ok()).map(|s| s.xid() as u32);
-    if let (Some(link), Some(xid)) = (link, xid) {
-        link.make_transient(xid);
+    let surface = window.surface();
+    match owner {
+        OwnerWindow::X11(link) => {
+            let xid = surface.and_then(|s| s.downcast::<gdk4_x11::X11Surface>().ok()).map(|s| s.xid() as u32);
+            if let Some(xid) = xid {
+                link.make_transient(xid);
+                window.present();
+                link.place_over_owner(xid, WIDTH, HEIGHT);
+                let link = link.clone();
+                glib::timeout_add_local(Duration::from_millis(250), move || {
+                    if link.owner_gone() {
+                        finish(Outcome::Cancelled(CancelReason::OwnerGone));
+                    }
+                    glib::ControlFlow::Continue
+                });
+                return;
+            }
+        }
+        OwnerWindow::Wayland(handle) => {
+            // The compositor places and stacks it over the owner; GDK does not tell us
+            // when an imported owner goes away.
+            let toplevel = surface.and_then(|s| s.downcast::<gdk4_wayland::WaylandToplevel>().ok());
+            if !toplevel.is_some_and(|t| t.set_transient_for_exported(handle)) {
+                finish(Outcome::Failed {
+                    code: Win32Error::ERROR_INVALID_PARAMETER,
+                    message: format!("the compositor does not know the window wayland:{handle}"),
+                });
+            }
+        }
+        OwnerWindow::None => {}
     }
     window.present();
-    if let (Some(link), Some(xid)) = (link, xid) {
-        link.place_over_owner(xid, WIDTH, HEIGHT);
-        let link = link.clone();
-        glib::timeout_add_local(Duration::from_millis(250), move || {
-            if link.owner_gone() {
-                finish(Outcome::Cancelled(CancelReason::OwnerGone));
-            }
-            glib::ControlFlow::Continue
-        });
-    }
 }
 
 /// `--ask` / `--message`: one message box; "yes" is reported as NO_ERROR.
-fn question(link: Option<Rc<OwnerLink>>, text: &str, ask: bool) {
+fn question(owner: OwnerWindow, text: &str, ask: bool) {
     let d = gtk::MessageDialog::builder()
         .title(TITLE)
         .modal(true)
@@ -165,7 +195,7 @@ fn question(link: Option<Rc<OwnerLink>>, text: &str, ask: bool) {
             Outcome::Cancelled(CancelReason::Person)
         })
     });
-    present_owned(d.upcast_ref(), &link);
+    present_owned(d.upcast_ref(), &owner);
 }
 
 struct Ui {
@@ -255,7 +285,7 @@ fn set_row(ui: &Ui, c: &netdrive::Connection, status: &str, working: bool) {
     }
 }
 
-fn dialog(link: Option<Rc<OwnerLink>>, timeout: Duration) {
+fn dialog(owner: OwnerWindow, timeout: Duration) {
     let store = gio::ListStore::new::<glib::BoxedAnyObject>();
     let selection = gtk::MultiSelection::new(Some(store.clone()));
     let view = gtk::ColumnView::new(Some(selection.clone()));
@@ -360,7 +390,7 @@ fn dialog(link: Option<Rc<OwnerLink>>, timeout: Duration) {
 
     watch_mount_table(&ui);
     refresh(&ui);
-    present_owned(&ui.window, &link);
+    present_owned(&ui.window, &owner);
     view.grab_focus();
 }
 

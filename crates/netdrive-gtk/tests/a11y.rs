@@ -17,6 +17,7 @@ fn screen_readers_read_the_rows_and_controls() {
     let sshd = Sshd::start();
     let base = testbed::open_tempdir();
     let m = sshd.mount(&base.path().join("spoken"));
+    let evil = sshd.mount(&base.path().join("evil\x1b[31m<b>bold</b>\u{202e}txt"));
     require("dbus-run-session", "dbus");
     assert!(
         std::path::Path::new("/usr/libexec/at-spi-bus-launcher").exists(),
@@ -54,5 +55,13 @@ fn screen_readers_read_the_rows_and_controls() {
     assert!(has("label", mp), "the row reads its drive: {tree}");
     assert!(has("label", "SSHFS") && has("label", "connected"), "{tree}");
     assert!(nodes.iter().any(|(r, n)| *r == "label" && n.starts_with(r"\\127.0.0.1\")), "{tree}");
+    // A hostile name is shown escaped, and its markup is text, not formatting.
+    let shown = format!("{}/evil\\e[31m<b>bold</b>\\u{{202e}}txt", base.path().display());
+    assert!(has("label", &shown), "{shown:?} in {tree}");
+    assert!(
+        !tree.contains('\x1b') && !tree.contains('\u{202e}'),
+        "raw control characters reached the window"
+    );
+    drop(evil);
     assert!(has("push button", "Disconnect") && has("push button", "Cancel"), "buttons read plainly: {tree}");
 }

@@ -201,3 +201,20 @@ fn no_display_is_an_extended_error() {
         o => panic!("{o:?}"),
     }
 }
+
+#[test]
+fn bad_owners_are_invalid_parameters() {
+    if !private_mount_namespace("bad_owners_are_invalid_parameters") {
+        return;
+    }
+    let _x = display();
+    for owner in [Owner::X11(0x7fff_fff0), Owner::Wayland("not-exported".into())] {
+        let h = disconnect_dialog(owner.clone(), RESOURCETYPE_DISK).unwrap();
+        match h.wait_timeout(LONG).expect("an outcome") {
+            Outcome::Failed { code, message } => {
+                assert_eq!(code, Win32Error::ERROR_INVALID_PARAMETER, "{owner:?}: {message}");
+            }
+            o => panic!("{owner:?}: {o:?}"),
+        }
+    }
+}
