@@ -39,12 +39,14 @@ codes! {
     ERROR_NOT_ENOUGH_MEMORY = 8,
     ERROR_NOT_SUPPORTED = 50,
     ERROR_BAD_NET_NAME = 67,
+    ERROR_ALREADY_ASSIGNED = 85,
     ERROR_INVALID_PARAMETER = 87,
     ERROR_SEM_TIMEOUT = 121,
     ERROR_BUSY = 170,
     ERROR_MORE_DATA = 234,
     ERROR_NO_MORE_ITEMS = 259,
     ERROR_BAD_DEVICE = 1200,
+    ERROR_CONNECTION_UNAVAIL = 1201,
     ERROR_CANNOT_OPEN_PROFILE = 1205,
     ERROR_BAD_PROFILE = 1206,
     ERROR_EXTENDED_ERROR = 1208,
@@ -105,6 +107,18 @@ pub enum Error {
     #[error("{0}")]
     BadDevice(String),
 
+    #[error("{local}: already in use (something is mounted there); choose another folder")]
+    AlreadyAssigned { local: String },
+
+    #[error("{0}")]
+    BadNetName(String),
+
+    #[error("{0}")]
+    NotSupported(String),
+
+    #[error("invalid handle: {0}")]
+    InvalidHandle(String),
+
     #[error("cancelled")]
     Cancelled,
 
@@ -146,6 +160,10 @@ impl Error {
             Error::BadProfile { .. } => Win32Error::ERROR_BAD_PROFILE,
             Error::NoNetwork(_) => Win32Error::ERROR_NO_NETWORK,
             Error::BadDevice(_) => Win32Error::ERROR_BAD_DEVICE,
+            Error::AlreadyAssigned { .. } => Win32Error::ERROR_ALREADY_ASSIGNED,
+            Error::BadNetName(_) => Win32Error::ERROR_BAD_NET_NAME,
+            Error::NotSupported(_) => Win32Error::ERROR_NOT_SUPPORTED,
+            Error::InvalidHandle(_) => Win32Error::ERROR_INVALID_HANDLE,
             Error::Cancelled => Win32Error::ERROR_CANCELLED,
             Error::Extended { .. } => Win32Error::ERROR_EXTENDED_ERROR,
         }

@@ -7,7 +7,7 @@
 //!   user's profile and `/etc/fstab`): `WNetOpenEnum` / `WNetEnumResource`;
 //! - [`who_uses`] a connection: processes with files, folders or maps on it;
 //! - [`cancel`] a connection: `WNetCancelConnection2`, with force, detach and
-//!   "update profile";
+//!   "update profile"; [`connect`] one: `WNetAddConnection2`;
 //! - [`profile`]: remembered connections;
 //! - [`Error`]: failures with their Win32 codes, and [`last_error`] per thread
 //!   (`WNetGetLastError`).
@@ -25,6 +25,7 @@
 
 pub mod busy;
 pub mod cancel;
+pub mod connect;
 pub mod connection;
 pub mod error;
 pub mod escape;
@@ -37,6 +38,7 @@ pub mod users;
 
 pub use busy::{who_uses, Holder, Usage, Use};
 pub use cancel::{cancel, cancel_listed, CancelOptions, Cancelled, How};
+pub use connect::{connect, ConnectRequest};
 pub use connection::{list, resolve, Connection, Scope};
 pub use error::{clear_last_error, last_error, set_last_error, Error, LastError, Result, Win32Error};
 pub use escape::escape;

@@ -21,6 +21,8 @@ use std::time::{Duration, Instant};
 
 /// The unprivileged account tests use for "another user".
 pub const TEST_USER: &str = "netdrive-test";
+/// Its password, for tests that log in with one (sshd accepts it on 127.0.0.1 only).
+pub const TEST_PASSWORD: &str = "netdrive-test-password";
 
 /// Panic with the package to install when a program is missing.
 pub fn require(program: &str, package: &str) -> PathBuf {
@@ -235,7 +237,7 @@ impl Sshd {
             let port = free_port();
             let config = format!(
                 "Port {port}\nListenAddress 127.0.0.1\nHostKey {d}/host_key\nAuthorizedKeysFile {d}/authorized_keys\n\
-                 PermitRootLogin yes\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nStrictModes no\n\
+                 PermitRootLogin prohibit-password\nPasswordAuthentication yes\nKbdInteractiveAuthentication no\nStrictModes no\n\
                  UsePAM no\nPidFile none\nSubsystem sftp internal-sftp\nLogLevel ERROR\n",
                 d = d.display()
             );
@@ -315,6 +317,12 @@ pub fn ensure_test_user() {
         let _ = Command::new("useradd").args(["--create-home", "--shell", "/bin/sh", TEST_USER]).status();
     }
     let _ = fs::set_permissions("/dev/fuse", fs::Permissions::from_mode(0o666));
+    if let Ok(mut c) = Command::new("chpasswd").stdin(Stdio::piped()).stdout(Stdio::null()).spawn() {
+        if let Some(mut i) = c.stdin.take() {
+            let _ = std::io::Write::write_all(&mut i, format!("{TEST_USER}:{TEST_PASSWORD}\n").as_bytes());
+        }
+        let _ = c.wait();
+    }
 }
 
 /// Samba `smbd` with its own config, port and a guest share named `share`.

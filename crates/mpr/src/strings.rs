@@ -1,0 +1,112 @@
+//! The two string kinds of the WNet API: "A" (UTF-8 `char`) and "W" (UTF-16 `WCHAR`,
+//! `unsigned short`), read from and written to caller memory with Win32 buffer rules.
+
+use std::os::raw::c_char;
+
+use netdrive::Error;
+
+/// One of the two string kinds.
+pub trait Enc {
+    /// The C character type.
+    type Unit: Copy + Default + 'static;
+
+    /// Read a NUL-terminated string; `None` for NULL. Invalid text is
+    /// `ERROR_INVALID_PARAMETER`.
+    ///
+    /// # Safety
+    /// `p` is NULL or points to a NUL-terminated string of `Unit`s.
+    unsafe fn read(p: *const Self::Unit) -> Result<Option<String>, Error>;
+
+    /// The units of `s` without the terminating NUL.
+    fn units(s: &str) -> Vec<Self::Unit>;
+}
+
+/// "A": UTF-8 bytes.
+pub struct A;
+/// "W": UTF-16 code units.
+pub struct W;
+
+impl Enc for A {
+    type Unit = c_char;
+
+    unsafe fn read(p: *const c_char) -> Result<Option<String>, Error> {
+        if p.is_null() {
+            return Ok(None);
+        }
+        // SAFETY: the caller promises a NUL-terminated string.
+        let bytes = unsafe { std::ffi::CStr::from_ptr(p) }.to_bytes();
+        std::str::from_utf8(bytes)
+            .map(|s| Some(s.to_owned()))
+            .map_err(|_| Error::InvalidParameter("a string is not valid UTF-8".into()))
+    }
+
+    fn units(s: &str) -> Vec<c_char> {
+        s.bytes().map(|b| b as c_char).collect()
+    }
+}
+
+/// The longest string read from a caller (in units): a bound for unterminated input.
+const MAX_UNITS: usize = 1 << 20;
+
+impl Enc for W {
+    type Unit = u16;
+
+    unsafe fn read(p: *const u16) -> Result<Option<String>, Error> {
+        if p.is_null() {
+            return Ok(None);
+        }
+        let mut len = 0;
+        // SAFETY: the caller promises a NUL-terminated string; we stop at the NUL.
+        while unsafe { *p.add(len) } != 0 {
+            len += 1;
+            if len > MAX_UNITS {
+                return Err(Error::InvalidParameter("a string is longer than 1M characters".into()));
+            }
+        }
+        // SAFETY: `len` units were just read from `p`.
+        let units = unsafe { std::slice::from_raw_parts(p, len) };
+        String::from_utf16(units)
+            .map(Some)
+            .map_err(|_| Error::InvalidParameter("a string is not valid UTF-16".into()))
+    }
+
+    fn units(s: &str) -> Vec<u16> {
+        s.encode_utf16().collect()
+    }
+}
+
+/// Copy `s` and a NUL into `buf` of `cap` units. `Err(needed)` (units, NUL included) when
+/// it does not fit; nothing is written then.
+///
+/// # Safety
+/// `buf` is NULL or valid for writing `cap` units.
+pub unsafe fn write_str<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) -> Result<(), usize> {
+    let units = E::units(s);
+    let needed = units.len() + 1;
+    if buf.is_null() || cap < needed {
+        return Err(needed);
+    }
+    // SAFETY: `buf` holds at least `needed` units (checked above).
+    unsafe {
+        std::ptr::copy_nonoverlapping(units.as_ptr(), buf, units.len());
+        *buf.add(units.len()) = E::Unit::default();
+    }
+    Ok(())
+}
+
+/// Copy as much of `s` as fits with a NUL (for error texts, which Win32 truncates).
+///
+/// # Safety
+/// `buf` is NULL or valid for writing `cap` units.
+pub unsafe fn write_truncated<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) {
+    if buf.is_null() || cap == 0 {
+        return;
+    }
+    let units = E::units(s);
+    let n = units.len().min(cap - 1);
+    // SAFETY: `n + 1 <= cap` units are written.
+    unsafe {
+        std::ptr::copy_nonoverlapping(units.as_ptr(), buf, n);
+        *buf.add(n) = E::Unit::default();
+    }
+}

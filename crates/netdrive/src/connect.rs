@@ -1,0 +1,272 @@
+//! Connecting (`WNetAddConnection2`): mount a network drive with its filesystem's own tool.
+//!
+//! | provider | remote name | runs |
+//! |---|---|---|
+//! | SSHFS | `\\host[@port]\path`, `\\host\~\dir` | `sshfs [-p port] [user@]host:/path LOCAL` (password on stdin) |
+//! | rclone | an rclone remote: `remote:path`, `:smb,host=H:share` | `rclone mount REMOTE LOCAL --daemon` |
+//! | SMB (the default for `\\server\share`, as on Windows) | `\\server\share` | `mount -t cifs //server/share LOCAL` (root) |
+//! | NFS | `\\server\export\path` | `mount -t nfs server:/export/path LOCAL` (root) |
+//!
+//! SSHFS accepts a host key it has never seen (`StrictHostKeyChecking=accept-new`, as a
+//! first `ssh` does) and refuses a changed one. Every tool runs under a time bound; a tool
+//! that does not finish is left to the kernel and reported as not responding.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Write;
+use std::os::unix::ffi::OsStrExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::connection::{self, normalize, Connection, Scope};
+use crate::error::{Error, Result};
+use crate::escape::escape;
+use crate::profile;
+use crate::provider::Provider;
+
+/// What to connect.
+#[derive(Clone, Debug, Default)]
+pub struct ConnectRequest {
+    /// The folder to mount on (must exist, and not be a mount point already).
+    pub local_name: OsString,
+    /// `\\server\share\path`, or an rclone remote for rclone.
+    pub remote_name: OsString,
+    /// `SSHFS`, `rclone`, `SMB`, `NFS` (case-insensitive); none means SMB, as on Windows.
+    pub provider: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// Also remember it (Win32 `CONNECT_UPDATE_PROFILE`).
+    pub update_profile: bool,
+    pub timeout: Duration,
+}
+
+/// Connect, and return the new connection as the mount table shows it.
+/// On failure the error is also the thread's last error.
+pub fn connect(req: &ConnectRequest) -> Result<Connection> {
+    connect_now(req).map_err(Error::record)
+}
+
+fn connect_now(req: &ConnectRequest) -> Result<Connection> {
+    if req.local_name.is_empty() {
+        return Err(Error::BadDevice("a local name (the folder to mount on) is needed".into()));
+    }
+    let local = normalize(&req.local_name);
+    let shown = escape(&local);
+    // The folder itself is local (a network mount would be refused below): safe to look at.
+    if !Path::new(&local).is_dir() {
+        return Err(Error::BadDevice(format!("{shown}: no such folder; create it first")));
+    }
+    let table = crate::mountinfo::read_table().map_err(|e| Error::NoNetwork(e.to_string()))?;
+    if table.iter().any(|e| e.mount_point == local) {
+        return Err(Error::AlreadyAssigned { local: shown });
+    }
+    let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => Provider::Smb,
+        Some(p) => Provider::from_name(p)
+            .filter(|p| matches!(p, Provider::Sshfs | Provider::Rclone | Provider::Smb | Provider::Nfs))
+            .ok_or_else(|| {
+                Error::NotSupported(format!(
+                    "cannot connect with provider {p:?}: use SSHFS, rclone, SMB or NFS"
+                ))
+            })?,
+    };
+    let remote = req.remote_name.as_bytes();
+    let mut cmd;
+    let mut stdin = None;
+    match provider {
+        Provider::Sshfs => {
+            let (host, port, path) = split_unc(remote)?;
+            let path = match path.strip_prefix("~/").or(if path == "~" { Some("") } else { None }) {
+                Some(rel) => rel.to_owned(),
+                None => format!("/{path}"),
+            };
+            let target = match &req.user {
+                Some(u) => format!("{u}@{host}:{path}"),
+                None => format!("{host}:{path}"),
+            };
+            cmd = Command::new("sshfs");
+            if let Some(p) = port {
+                cmd.args(["-p", &p]);
+            }
+            cmd.args(["-o", "StrictHostKeyChecking=accept-new"]);
+            match &req.password {
+                Some(pw) => {
+                    cmd.args(["-o", "password_stdin"]);
+                    stdin = Some(format!("{pw}\n"));
+                }
+                None => {
+                    cmd.args(["-o", "BatchMode=yes"]);
+                }
+            }
+            cmd.arg(target).arg(&local);
+        }
+        Provider::Rclone => {
+            cmd = Command::new("rclone");
+            cmd.arg("mount").arg(&req.remote_name).arg(&local).args(["--daemon", "--daemon-timeout", "20s"]);
+        }
+        Provider::Smb | Provider::Nfs => {
+            let (host, port, path) = split_unc(remote)?;
+            if port.is_some() {
+                return Err(Error::BadNetName("a port cannot be given for SMB or NFS here".into()));
+            }
+            cmd = Command::new("mount");
+            if provider == Provider::Smb {
+                let mut opts = Vec::new();
+                if let Some(u) = &req.user {
+                    opts.push(format!("username={u}"));
+                }
+                if let Some(pw) = &req.password {
+                    // mount.cifs reads PASSWD from the environment: never on a command line.
+                    cmd.env("PASSWD", pw);
+                }
+                if opts.is_empty() && req.password.is_none() {
+                    opts.push("guest".into());
+                }
+                cmd.args(["-t", "cifs", &format!("//{host}/{path}"), "-o", &opts.join(",")]).arg(&local);
+            } else {
+                cmd.args(["-t", "nfs", &format!("{host}:/{path}")]).arg(&local);
+            }
+        }
+        other => return Err(Error::NotSupported(format!("cannot connect with {other}"))),
+    }
+    run_bounded(cmd, stdin, req.timeout, provider, &shown)?;
+    let conns = connection::list(Scope::Connected)?;
+    let conn = connection::resolve(&conns, &local)
+        .map_err(|_| Error::Extended {
+            provider: provider.name().into(),
+            message: format!("{shown}: the mount did not appear"),
+        })?
+        .clone();
+    if req.update_profile {
+        let text = |s: &OsStr| s.to_str().map(str::to_owned);
+        if let (Some(l), Some(r), Some(src)) =
+            (text(&conn.local_name), text(&conn.remote_name), text(&conn.source))
+        {
+            profile::remember(profile::RememberedEntry {
+                local_name: l,
+                remote_name: r,
+                source: src,
+                provider: conn.provider.name().into(),
+                fstype: conn.fstype.clone(),
+                options: String::new(),
+            })?;
+        }
+    }
+    Ok(conn)
+}
+
+/// `\\host[@port]\path\...` into host, port and `path/...`.
+fn split_unc(remote: &[u8]) -> Result<(String, Option<String>, String)> {
+    let text =
+        std::str::from_utf8(remote).map_err(|_| Error::BadNetName("the remote name is not UTF-8".into()))?;
+    let norm = text.replace('/', "\\");
+    let rest = norm
+        .strip_prefix("\\\\")
+        .ok_or_else(|| Error::BadNetName(format!("{text:?} is not a network name like \\\\server\\share")))?;
+    let mut parts = rest.split('\\').filter(|s| !s.is_empty());
+    let host = parts.next().ok_or_else(|| Error::BadNetName(format!("{text:?} names no server")))?;
+    let (host, port) = match host.split_once('@') {
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => (h, Some(p.to_owned())),
+        _ => (host, None),
+    };
+    if host.is_empty()
+        || host.starts_with('-')
+        || host.chars().any(|c| c.is_whitespace() || c == ':' && !host.starts_with('['))
+    {
+        return Err(Error::BadNetName(format!("{host:?} is not a server name")));
+    }
+    Ok((host.to_owned(), port, parts.collect::<Vec<_>>().join("/")))
+}
+
+fn run_bounded(
+    mut cmd: Command,
+    stdin: Option<String>,
+    timeout: Duration,
+    provider: Provider,
+    shown: &str,
+) -> Result<()> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(provider)))
+        } else {
+            Error::Extended { provider: provider.name().into(), message: format!("{program}: {e}") }
+        }
+    })?;
+    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
+        let _ = pipe.write_all(text.as_bytes());
+    }
+    let deadline = Instant::now() + timeout;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                let mut err = String::new();
+                if let Some(mut e) = child.stderr.take() {
+                    let _ = std::io::Read::read_to_string(&mut e, &mut err);
+                }
+                if status.success() {
+                    return Ok(());
+                }
+                return Err(classify_failure(provider, shown, err.trim()));
+            }
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
+            _ => {
+                let _ = child.kill();
+                std::thread::spawn(move || child.wait());
+                return Err(Error::NotResponding { target: shown.to_owned(), after: timeout });
+            }
+        }
+    }
+}
+
+fn package(p: Provider) -> &'static str {
+    match p {
+        Provider::Sshfs => "sshfs",
+        Provider::Rclone => "rclone",
+        Provider::Nfs => "nfs-common",
+        _ => "cifs-utils",
+    }
+}
+
+fn classify_failure(provider: Provider, shown: &str, err: &str) -> Error {
+    let lower = err.to_ascii_lowercase();
+    let message = format!("{shown}: {}", crate::escape::escape_str(err));
+    if lower.contains("unknown filesystem type")
+        || lower.contains("no such device")
+        || lower.contains("wrong fs type")
+    {
+        Error::NotSupported(format!("{message} (this system cannot mount {} drives)", provider.name()))
+    } else if lower.contains("permission denied")
+        || lower.contains("only root")
+        || lower.contains("operation not permitted")
+    {
+        Error::AccessDenied { target: shown.to_owned(), reason: crate::escape::escape_str(err) }
+    } else if lower.contains("no such file")
+        || lower.contains("not found")
+        || lower.contains("could not resolve")
+    {
+        Error::BadNetName(message)
+    } else {
+        Error::Extended { provider: provider.name().into(), message }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unc_names_split_into_host_port_and_path() {
+        assert_eq!(split_unc(br"\\h\srv\data").unwrap(), ("h".into(), None, "srv/data".into()));
+        assert_eq!(
+            split_unc(br"\\127.0.0.1@2222\tmp\x").unwrap(),
+            ("127.0.0.1".into(), Some("2222".into()), "tmp/x".into())
+        );
+        assert_eq!(split_unc(b"//h/s").unwrap(), ("h".into(), None, "s".into()));
+        assert_eq!(split_unc(b"h:/x").unwrap_err().code().0, 67);
+        assert_eq!(split_unc(br"\\-oProxyCommand=x\s").unwrap_err().code().0, 67);
+    }
+}
