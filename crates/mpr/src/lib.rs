@@ -780,6 +780,16 @@ mod tests {
     }
 
     #[test]
+    fn a_panic_never_crosses_the_boundary() {
+        let code = guard(|| panic!("something impossible"));
+        assert_eq!(code, 1208);
+        let last = netdrive::last_error().unwrap();
+        assert_eq!(last.code.0, 1208);
+        assert!(last.text.contains("internal error: something impossible"), "{}", last.text);
+        assert_eq!(last.provider, "libmpr");
+    }
+
+    #[test]
     fn bad_handles_and_nulls_are_errors_not_crashes() {
         // SAFETY: every pointer is NULL or valid; handles are made up on purpose.
         unsafe {
