@@ -128,6 +128,12 @@ pub struct DialogArgs {
     /// Print the outcome as JSON: {outcome, code, disconnected, message}
     #[arg(long)]
     pub json: bool,
+    /// Use the terminal dialog even when a display is available (it is used anyway without one)
+    #[arg(long)]
+    pub tui: bool,
+    /// How long a server may take to answer, in seconds
+    #[arg(long, default_value = "3", value_parser = seconds)]
+    pub timeout: Duration,
 }
 
 #[derive(Args)]

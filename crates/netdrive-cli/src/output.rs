@@ -265,10 +265,16 @@ pub fn remember(out: &mut impl Write, a: &RememberArgs) -> Res {
 /// `netdrive dialog`: exit 0 disconnected, 1 cancelled, 3 error (as zenity: 1 for cancel).
 pub fn dialog(out: &mut impl Write, a: &DialogArgs) -> std::process::ExitCode {
     use netdrive_dialog::{disconnect_dialog, Outcome, Owner, RESOURCETYPE_DISK};
-    let outcome = Owner::parse(&a.owner)
-        .and_then(|owner| disconnect_dialog(owner, RESOURCETYPE_DISK))
-        .map(|h| h.wait())
-        .unwrap_or_else(|e| Outcome::Failed { code: e.code(), message: e.to_string() });
+    let no_display =
+        ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()));
+    let outcome = if a.tui || no_display {
+        netdrive_tui::run(netdrive_tui::Options { timeout: a.timeout })
+    } else {
+        Owner::parse(&a.owner)
+            .and_then(|owner| disconnect_dialog(owner, RESOURCETYPE_DISK))
+            .map(|h| h.wait())
+            .unwrap_or_else(|e| Outcome::Failed { code: e.code(), message: e.to_string() })
+    };
     let _ = if a.json {
         print_json(out, &outcome.to_json())
     } else {
