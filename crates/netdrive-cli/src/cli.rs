@@ -58,6 +58,13 @@ netdrive disconnect /mnt/share --detach")]
 Examples:\n  netdrive dialog\n  netdrive dialog --owner x11:0x3a00007 --json"
     )]
     Dialog(DialogArgs),
+    /// Start throwaway servers on 127.0.0.1, mount three network drives from them, and open the dialog
+    #[command(after_help = "Needs root. Starts OpenSSH, Samba and a WebDAV server on 127.0.0.1 under a \
+temporary folder, mounts an sshfs, an rclone (SMB) and a davfs2 drive, keeps one busy, and opens \
+the Disconnect Network Drives dialog (the window, or the terminal dialog without a display). \
+On exit, Ctrl-C or SIGTERM it unmounts and stops everything it started.\n\n\
+Examples:\n  sudo netdrive demo\n  sudo netdrive demo --tui\n  sudo netdrive demo --no-dialog   # keep the drives until Ctrl-C")]
+    Demo(DemoArgs),
     /// Remember a connected drive in your profile (listed by `list --remembered`)
     Remember(RememberArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
@@ -134,6 +141,22 @@ pub struct DialogArgs {
     /// How long a server may take to answer, in seconds
     #[arg(long, default_value = "3", value_parser = seconds)]
     pub timeout: Duration,
+}
+
+#[derive(Args)]
+pub struct DemoArgs {
+    /// Install missing packages with apt-get (as root)
+    #[arg(long)]
+    pub install: bool,
+    /// Use the terminal dialog even when a display is available
+    #[arg(long)]
+    pub tui: bool,
+    /// Print the dialog's outcome as JSON
+    #[arg(long)]
+    pub json: bool,
+    /// Do not open the dialog: keep the drives until Ctrl-C or SIGTERM
+    #[arg(long, conflicts_with_all = ["tui", "json"])]
+    pub no_dialog: bool,
 }
 
 #[derive(Args)]

@@ -6,6 +6,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod cli;
+mod demo;
 mod output;
 
 use std::io::Write;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Disconnect(a) => output::disconnect(&mut out, &a),
         Command::Remember(a) => output::remember(&mut out, &a),
         Command::Dialog(a) => return output::dialog(&mut out, &a),
+        Command::Demo(a) => return demo::run(&mut out, &a),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "netdrive", &mut out);
             Ok(true)

@@ -264,6 +264,15 @@ pub fn remember(out: &mut impl Write, a: &RememberArgs) -> Res {
 
 /// `netdrive dialog`: exit 0 disconnected, 1 cancelled, 3 error (as zenity: 1 for cancel).
 pub fn dialog(out: &mut impl Write, a: &DialogArgs) -> std::process::ExitCode {
+    dialog_until(out, a, None)
+}
+
+/// [`dialog`], closing the window when `stop` is set (the demo's SIGTERM).
+pub fn dialog_until(
+    out: &mut impl Write,
+    a: &DialogArgs,
+    stop: Option<&std::sync::atomic::AtomicBool>,
+) -> std::process::ExitCode {
     use netdrive_dialog::{disconnect_dialog, Outcome, Owner, RESOURCETYPE_DISK};
     let no_display =
         ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()));
@@ -272,7 +281,14 @@ pub fn dialog(out: &mut impl Write, a: &DialogArgs) -> std::process::ExitCode {
     } else {
         Owner::parse(&a.owner)
             .and_then(|owner| disconnect_dialog(owner, RESOURCETYPE_DISK))
-            .map(|h| h.wait())
+            .map(|h| loop {
+                if let Some(o) = h.wait_timeout(std::time::Duration::from_millis(100)) {
+                    break o;
+                }
+                if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
+                    h.close();
+                }
+            })
             .unwrap_or_else(|e| Outcome::Failed { code: e.code(), message: e.to_string() })
     };
     let _ = if a.json {

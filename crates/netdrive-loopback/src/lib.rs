@@ -69,7 +69,8 @@ fn wait_for_port(port: u16, what: &str, child: &mut Child) -> Result<()> {
 
 /// A temporary folder that other users may enter (mount points for another user).
 pub fn open_tempdir() -> Result<tempfile::TempDir> {
-    let d = tempfile::Builder::new().prefix("netdrive-test.").tempdir().map_err(io("temporary folder"))?;
+    let d =
+        tempfile::Builder::new().prefix("netdrive-loopback.").tempdir().map_err(io("temporary folder"))?;
     fs::set_permissions(d.path(), fs::Permissions::from_mode(0o755)).map_err(io("chmod"))?;
     Ok(d)
 }

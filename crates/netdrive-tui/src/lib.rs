@@ -453,6 +453,13 @@ impl App {
         } else {
             let spin = ['|', '/', '-', '\\'];
             let tick = self.working.map(|(_, t)| (t.elapsed().as_millis() / 120) as usize % 4).unwrap_or(0);
+            let inner = Rect { width: main.width.saturating_sub(2), ..main };
+            let w: Vec<usize> = Layout::horizontal(COLUMNS)
+                .spacing(1)
+                .split(inner)
+                .iter()
+                .map(|r| r.width as usize)
+                .collect();
             let rows: Vec<TableRow> = self
                 .rows
                 .iter()
@@ -462,8 +469,8 @@ impl App {
                     let status =
                         if r.working { format!("{} {}", spin[tick], r.status) } else { r.status.clone() };
                     TableRow::new(vec![
-                        Cell::from(format!("{mark} {}", r.drive)),
-                        Cell::from(r.network_path.clone()),
+                        Cell::from(format!("{mark} {}", keep_end(&r.drive, w[0].saturating_sub(4)))),
+                        Cell::from(keep_end(&r.network_path, w[1])),
                         Cell::from(r.provider.clone()),
                         Cell::from(status),
                     ])
@@ -472,18 +479,11 @@ impl App {
             let header = TableRow::new(vec!["    Drive", "Network path", "Provider", "Status"]).style(
                 self.style(Style::default().add_modifier(Modifier::BOLD).fg(ratatui::style::Color::Cyan)),
             );
-            let table = Table::new(
-                rows,
-                [
-                    Constraint::Percentage(32),
-                    Constraint::Percentage(30),
-                    Constraint::Length(13),
-                    Constraint::Min(18),
-                ],
-            )
-            .header(header)
-            .block(block)
-            .row_highlight_style(self.style(Style::default().add_modifier(Modifier::REVERSED)));
+            let table = Table::new(rows, COLUMNS)
+                .column_spacing(1)
+                .header(header)
+                .block(block)
+                .row_highlight_style(self.style(Style::default().add_modifier(Modifier::REVERSED)));
             f.render_stateful_widget(table, main, &mut self.table);
         }
         f.render_widget(Paragraph::new(self.status.clone()), status);
@@ -505,51 +505,91 @@ impl App {
         ]);
         f.render_widget(Paragraph::new(help), keys);
 
-        let popup = |f: &mut ratatui::Frame, title: &str, text: String| {
-            let area = centered(f.area(), 70, 12);
+        // The keys to answer with sit on the bottom border: however small the terminal,
+        // they stay on screen.
+        let popup = |f: &mut ratatui::Frame, title: &str, text: String, keys: &str| {
+            let area = centered(f.area(), 80, 14);
             f.render_widget(Clear, area);
-            let p = Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(Block::default().borders(Borders::ALL).title(Line::from(format!(" {title} ")).bold()));
-            f.render_widget(p, area);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .title(Line::from(format!(" {title} ")).bold())
+                .title_bottom(Line::from(format!(" {keys} ")).bold());
+            f.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }).block(block), area);
         };
+        let drive = |row: &usize| self.rows.get(*row).map(|r| r.drive.clone()).unwrap_or_default();
         match &self.overlay {
             Overlay::None => {}
             Overlay::Help => popup(
                 f,
                 "Help",
-                "↑/↓ or k/j  move        Home/End  first/last\n\
-                 Space        mark or unmark a drive (mark several to disconnect them together)\n\
-                 a            mark or unmark all\n\
-                 Enter        disconnect the marked drives (or the one under the cursor)\n\
-                 Esc or q     cancel: nothing more is disconnected\n\n\
-                 A drive with open files asks first; a server that does not answer can be detached.\n\n\
-                 Any key closes this help."
+                "↑↓ k j   move       Home End  first, last\n\
+                 Space    mark a drive (several go together)\n\
+                 a        mark all, or none\n\
+                 Enter    disconnect the marked (or this) drive\n\
+                 Esc q    cancel\n\n\
+                 Drives with open files ask first; a server that does not answer can be detached."
                     .into(),
+                "any key closes this help",
             ),
             Overlay::Confirm { row, text } => popup(
                 f,
                 "Files are open",
                 format!(
-                    "Files are open on {}:\n{text}\n\nDisconnect anyway? These programs lose access and may lose unsaved work.\n\n[y] Disconnect anyway    [n] Cancel",
-                    self.rows.get(*row).map(|r| r.drive.as_str()).unwrap_or("")
+                    "Files are open on {}:\n{text}\n\nDisconnect anyway? These programs lose access and may lose unsaved work.",
+                    drive(row)
                 ),
+                "[y] Disconnect anyway   [n] Cancel",
             ),
             Overlay::NotResponding { row } => popup(
                 f,
                 "The server is not responding",
-                format!(
-                    "{} did not answer.\n\n{DETACH_EXPLAINED}\n\n[d] Detach    [w] Keep waiting    [c] Cancel",
-                    self.rows.get(*row).map(|r| r.drive.as_str()).unwrap_or("")
-                ),
+                format!("{} did not answer.\n\n{DETACH_EXPLAINED}", drive(row)),
+                "[d] Detach   [w] Keep waiting   [c] Cancel",
             ),
-            Overlay::Message(m) => popup(f, "Could not disconnect", format!("{m}\n\nAny key to go on.")),
+            Overlay::Message(m) => popup(f, "Could not disconnect", m.clone(), "any key to go on"),
         }
     }
+}
+
+/// Drive, Network path, Provider, Status.
+const COLUMNS: [Constraint; 4] =
+    [Constraint::Percentage(31), Constraint::Percentage(28), Constraint::Length(12), Constraint::Min(19)];
+
+/// Fit `text` in `width` columns by dropping its start: the end of a path (the folder's
+/// own name) is what tells drives apart.
+fn keep_end(text: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let total: usize = text.chars().map(|c| c.width().unwrap_or(0)).sum();
+    if total <= width || width == 0 {
+        return text.to_owned();
+    }
+    let mut kept = Vec::new();
+    let mut used = 1; // the ellipsis
+    for c in text.chars().rev() {
+        let cw = c.width().unwrap_or(0);
+        if used + cw > width {
+            break;
+        }
+        used += cw;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
 }
 
 fn centered(area: Rect, width_pct: u16, height: u16) -> Rect {
     let w = (area.width * width_pct / 100).max(40).min(area.width);
     let h = height.min(area.height);
     Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::keep_end;
+
+    #[test]
+    fn long_names_keep_their_end() {
+        assert_eq!(keep_end("/tmp/netdrive-loopback.abc/alpha", 12), "…k.abc/alpha");
+        assert_eq!(keep_end("short", 12), "short");
+        assert_eq!(keep_end(r"\\127.0.0.1\share", 7), r"…\share");
+    }
 }

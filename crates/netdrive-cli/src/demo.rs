@@ -1,0 +1,143 @@
+//! `netdrive demo`: real network drives on 127.0.0.1, so a newcomer sees the dialog at work.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, ExitCode};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use netdrive::escape;
+use netdrive_loopback::{Holder, Mount, Smbd, Sshd, WebDav};
+
+use crate::cli::DemoArgs;
+
+/// Programs the demo needs, with their Debian packages.
+const NEEDS: [(&str, &str); 6] = [
+    ("sshd", "openssh-server"),
+    ("sshfs", "sshfs"),
+    ("smbd", "samba"),
+    ("rclone", "rclone"),
+    ("mount.davfs", "davfs2"),
+    ("fusermount3", "fuse3"),
+];
+
+/// Everything the demo started; dropped in order: the busy process, the mounts, the servers.
+struct Demo {
+    _holder: Holder,
+    mounts: Vec<Mount>,
+    _sshd: Sshd,
+    _smbd: Smbd,
+    _dav: WebDav,
+    base: tempfile::TempDir,
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        self.mounts.clear();
+        let _ = std::fs::remove_dir_all(self.base.path());
+    }
+}
+
+fn missing() -> Vec<&'static str> {
+    NEEDS.iter().filter(|(p, pkg)| netdrive_loopback::require(p, pkg).is_err()).map(|(_, pkg)| *pkg).collect()
+}
+
+fn start() -> netdrive_loopback::Result<Demo> {
+    let base = tempfile::Builder::new()
+        .prefix("netdrive-demo.")
+        .tempdir()
+        .map_err(|e| netdrive_loopback::Error(format!("temporary folder: {e}")))?;
+    let sshd = Sshd::start()?;
+    let smbd = Smbd::start()?;
+    let dav = WebDav::start()?;
+    let mounts = vec![
+        sshd.mount(&base.path().join("Projects"))?,
+        smbd.rclone_mount(&base.path().join("Office share"))?,
+        dav.davfs_mount(&base.path().join("WebDAV"))?,
+    ];
+    let holder = Holder::open(&base.path().join("Projects/hello.txt"))?;
+    Ok(Demo { _holder: holder, mounts, _sshd: sshd, _smbd: smbd, _dav: dav, base })
+}
+
+pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("netdrive demo starts servers and mounts drives: run it as root (sudo netdrive demo)");
+        return ExitCode::from(3);
+    }
+    let lacking = missing();
+    if !lacking.is_empty() {
+        if !a.install {
+            eprintln!(
+                "netdrive demo needs: {0}\nrun: apt-get update && apt-get install -y {0}\n(or: netdrive demo --install)",
+                lacking.join(" ")
+            );
+            return ExitCode::from(3);
+        }
+        eprintln!("netdrive demo: installing {}", lacking.join(" "));
+        let ok = Command::new("apt-get").arg("update").status().is_ok_and(|s| s.success())
+            && Command::new("apt-get")
+                .args(["install", "-y", "--no-install-recommends"])
+                .args(&lacking)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+                .is_ok_and(|s| s.success());
+        if !ok {
+            eprintln!(
+                "netdrive demo: the install failed; run apt-get install -y {} yourself",
+                lacking.join(" ")
+            );
+            return ExitCode::from(3);
+        }
+    }
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
+        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
+    }
+    eprintln!("netdrive demo: starting sshd, smbd and a WebDAV server on 127.0.0.1…");
+    let demo = match start() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("netdrive demo: {e}");
+            return ExitCode::from(3);
+        }
+    };
+    let _ = writeln!(out, "Three network drives, served on 127.0.0.1:");
+    for m in &demo.mounts {
+        let _ = writeln!(out, "  {}", escape(m.path.as_os_str()));
+    }
+    let _ = writeln!(
+        out,
+        "{} is kept busy by a `sleep` process, to show what happens to a drive in use.",
+        escape(demo.base.path().join("Projects").as_os_str())
+    );
+    let _ = out.flush();
+    let code = if a.no_dialog {
+        let _ = writeln!(
+            out,
+            "Try: netdrive list; netdrive who {}; Ctrl-C ends the demo.",
+            quote(&demo.base.path().join("Projects"))
+        );
+        let _ = out.flush();
+        while !stop.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        ExitCode::SUCCESS
+    } else {
+        let args = crate::cli::DialogArgs {
+            owner: String::new(),
+            json: a.json,
+            tui: a.tui,
+            timeout: Duration::from_secs(3),
+        };
+        crate::output::dialog_until(out, &args, Some(&stop))
+    };
+    drop(demo);
+    eprintln!("netdrive demo: everything it started is stopped and unmounted.");
+    code
+}
+
+fn quote(p: &Path) -> String {
+    format!("'{}'", escape(p.as_os_str()))
+}

@@ -1,0 +1,88 @@
+//! A terminal for TUI tests: a private tmux server (its own socket), typed at with
+//! send-keys and read with capture-pane, as a person at a terminal would.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::require;
+
+pub struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Run `command` (through `sh -c`) in a new `width`x`height` terminal.
+    pub fn start(command: &str, width: u16, height: u16, env: &[(&str, &str)]) -> Tmux {
+        require("tmux", "tmux");
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("netdrive-test-{}-{n}", std::process::id());
+        let mut c = Command::new("tmux");
+        c.args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "main"]).args([
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        for (k, v) in env {
+            c.arg("-e").arg(format!("{k}={v}"));
+        }
+        c.arg(command);
+        let ok = c.status().map(|s| s.success()).unwrap_or(false);
+        assert!(ok, "tmux new-session failed");
+        Tmux { socket }
+    }
+
+    fn tmux(&self) -> Command {
+        let mut c = Command::new("tmux");
+        c.args(["-L", &self.socket]);
+        c
+    }
+
+    /// Press keys, in tmux's names (`Down`, `Enter`, `Escape`, `Space`, `y`).
+    pub fn keys(&self, keys: &[&str]) {
+        for k in keys {
+            let _ = self.tmux().args(["send-keys", "-t", "main", k]).status();
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+
+    /// The screen as text.
+    pub fn screen(&self) -> String {
+        self.tmux()
+            .args(["capture-pane", "-p", "-t", "main"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// Wait (up to `timeout`) for the screen to show `text`; the screen then.
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> Result<String, String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let s = self.screen();
+            if s.contains(text) {
+                return Ok(s);
+            }
+            if Instant::now() > deadline {
+                return Err(s);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Resize the terminal.
+    pub fn resize(&self, width: u16, height: u16) {
+        let _ = self
+            .tmux()
+            .args(["resize-window", "-t", "main", "-x", &width.to_string(), "-y", &height.to_string()])
+            .status();
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux().arg("kill-server").output();
+    }
+}
