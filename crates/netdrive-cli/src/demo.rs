@@ -60,7 +60,10 @@ fn start() -> netdrive_loopback::Result<Demo> {
     Ok(Demo { _holder: holder, mounts, _sshd: sshd, _smbd: smbd, _dav: dav, base })
 }
 
+/// What the demo says goes to standard error; standard output carries only the dialog's
+/// answer, so `netdrive demo --json` stays parseable.
 pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
+    let mut info = std::io::stderr().lock();
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
         eprintln!("netdrive demo starts servers and mounts drives: run it as root (sudo netdrive demo)");
@@ -103,28 +106,28 @@ pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     };
-    let _ = writeln!(out, "Three network drives, served on 127.0.0.1:");
+    let _ = writeln!(info, "Three network drives, served on 127.0.0.1:");
     for m in &demo.mounts {
-        let _ = writeln!(out, "  {}", escape(m.path.as_os_str()));
+        let _ = writeln!(info, "  {}", escape(m.path.as_os_str()));
     }
     let _ = writeln!(
-        out,
+        info,
         "{} is kept busy by a `sleep` process, to show what happens to a drive in use.",
         escape(demo.base.path().join("Projects").as_os_str())
     );
-    let _ = out.flush();
     let code = if a.no_dialog {
         let _ = writeln!(
-            out,
+            info,
             "Try: netdrive list; netdrive who {}; Ctrl-C ends the demo.",
             quote(&demo.base.path().join("Projects"))
         );
-        let _ = out.flush();
+        drop(info);
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(100));
         }
         ExitCode::SUCCESS
     } else {
+        drop(info);
         let args = crate::cli::DialogArgs {
             owner: String::new(),
             json: a.json,

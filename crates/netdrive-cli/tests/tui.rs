@@ -15,20 +15,22 @@ use testbed::{is_mounted, Holder, Sshd};
 
 const LONG: Duration = Duration::from_secs(15);
 
-/// `netdrive dialog --tui --json` in an 80x24 terminal, its answer and exit status in `dir`.
-fn dialog(dir: &Path, config: &Path) -> Tmux {
+/// `netdrive ARGS --json` in an 80x24 terminal, its answer and exit status in `dir`.
+fn run_in_terminal(args: &str, dir: &Path, config: &Path, env: &[(&str, &str)]) -> Tmux {
     let cmd = format!(
-        "{} dialog --tui --json > {out}; echo $? > {code}; sleep 30",
+        "{} {args} --json > {out}; echo $? > {code}; sleep 30",
         common::BIN,
         out = dir.join("out.json").display(),
         code = dir.join("code").display()
     );
-    Tmux::start(
-        &cmd,
-        80,
-        24,
-        &[("XDG_CONFIG_HOME", config.to_str().unwrap()), ("NETDRIVE_FSTAB", "/dev/null")],
-    )
+    let mut all = vec![("XDG_CONFIG_HOME", config.to_str().unwrap()), ("NETDRIVE_FSTAB", "/dev/null")];
+    all.extend_from_slice(env);
+    Tmux::start(&cmd, 80, 24, &all)
+}
+
+/// `netdrive dialog --tui --json` in an 80x24 terminal.
+fn dialog(dir: &Path, config: &Path) -> Tmux {
+    run_in_terminal("dialog --tui", dir, config, &[])
 }
 
 fn answer(dir: &Path) -> (serde_json::Value, i32) {
@@ -113,11 +115,11 @@ fn demo_shows_real_drives_and_leaves_nothing_behind() {
     let mut demo = std::process::Command::new(common::BIN)
         .args(["demo", "--no-dialog"])
         .env("XDG_CONFIG_HOME", config.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(demo.stdout.take().unwrap()));
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(demo.stderr.take().unwrap()));
     let mut drives = Vec::new();
     for line in lines.by_ref() {
         let line = line.unwrap();
@@ -156,4 +158,80 @@ fn demo_shows_real_drives_and_leaves_nothing_behind() {
     let leftovers =
         std::process::Command::new("pgrep").args(["-f", base.to_str().unwrap()]).output().unwrap();
     assert!(leftovers.stdout.is_empty(), "processes left: {}", String::from_utf8_lossy(&leftovers.stdout));
+}
+
+#[test]
+fn not_responding_offers_detach_and_sigterm_restores_the_terminal() {
+    if !private_mount_namespace("not_responding_offers_detach_and_sigterm_restores_the_terminal") {
+        return;
+    }
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let m = sshd.mount(&base.path().join("stalled"));
+    let config = tempfile::tempdir().unwrap();
+    let t = run_in_terminal("dialog --tui --timeout 1", base.path(), config.path(), &[("NO_COLOR", "1")]);
+    t.wait_for("stalled", LONG).unwrap_or_else(|s| panic!("{s}"));
+    let coloured = t.screen_with_attributes();
+    assert!(!coloured.contains("\x1b[36m") && !coloured.contains("\x1b[38;5"), "NO_COLOR: no colours");
+    let frozen = sshd.server.freeze();
+    t.keys(&["Enter"]);
+    let screen = t.wait_for("The server is not responding", LONG).unwrap_or_else(|s| panic!("{s}"));
+    assert!(
+        screen.contains("[d] Detach")
+            && screen.contains("[w] Keep waiting")
+            && screen.contains("Detach removes"),
+        "{screen}"
+    );
+    t.keys(&["d"]);
+    let (out, code) = answer(base.path());
+    assert_eq!((code, out["outcome"].as_str()), (0, Some("disconnected")), "{out}");
+    assert!(!is_mounted(&m.path));
+    drop(frozen);
+
+    // SIGTERM: the dialog ends as cancelled and the terminal is given back.
+    let m2 = sshd.mount(&base.path().join("second"));
+    std::fs::remove_file(base.path().join("code")).unwrap();
+    let t = dialog(base.path(), config.path());
+    t.wait_for("second", LONG).unwrap_or_else(|s| panic!("{s}"));
+    let pids = t.children_named("netdrive");
+    assert_eq!(pids.len(), 1, "the dialog's own process");
+    // SAFETY: signalling the process this test started.
+    unsafe { libc::kill(pids[0], libc::SIGTERM) };
+    let (out, code) = answer(base.path());
+    assert_eq!((code, out["outcome"].as_str()), (1, Some("cancelled")), "{out}");
+    let after = t.screen();
+    assert!(!after.contains("Disconnect Network Drives"), "the alternate screen is gone:\n{after}");
+    assert!(is_mounted(&m2.path));
+}
+
+#[test]
+fn demo_opens_the_terminal_dialog_and_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = tempfile::tempdir().unwrap();
+    let cmd = format!(
+        "{} demo --tui --json > {out}; echo $? > {code}; sleep 30",
+        common::BIN,
+        out = dir.path().join("out.json").display(),
+        code = dir.path().join("code").display()
+    );
+    // Wide enough to show whole paths: this demo's folder is read off the screen.
+    let t = Tmux::start(&cmd, 200, 30, &[("XDG_CONFIG_HOME", config.path().to_str().unwrap())]);
+    let screen = t.wait_for("Office share", Duration::from_secs(40)).unwrap_or_else(|s| panic!("{s}"));
+    assert!(screen.contains("/WebDAV") && screen.contains("rclone (smb)"), "{screen}");
+    let screen = t.wait_for("in use by 1 process", LONG).unwrap_or_else(|s| panic!("{s}"));
+    let projects = screen
+        .split_whitespace()
+        .find(|w| w.contains("netdrive-demo.") && w.ends_with("/Projects"))
+        .unwrap_or_else(|| panic!("{screen}"))
+        .to_owned();
+    let base = Path::new(&projects).parent().unwrap().to_path_buf();
+    t.keys(&["Escape"]);
+    let (out, code) = answer(dir.path());
+    assert_eq!((code, out["outcome"].as_str()), (1, Some("cancelled")), "{out}");
+    for d in ["Projects", "Office share", "WebDAV"] {
+        assert!(!is_mounted(&base.join(d)), "{d} still mounted");
+    }
+    assert!(!base.exists(), "{} left behind", base.display());
+    let left = std::process::Command::new("pgrep").args(["-f", base.to_str().unwrap()]).output().unwrap();
+    assert!(left.stdout.is_empty(), "processes left: {}", String::from_utf8_lossy(&left.stdout));
 }

@@ -47,10 +47,41 @@ impl Tmux {
         }
     }
 
+    /// The pids of processes named `comm` running under the pane's shell.
+    pub fn children_named(&self, comm: &str) -> Vec<i32> {
+        let out = self.tmux().args(["list-panes", "-t", "main", "-F", "#{pane_pid}"]).output();
+        let Some(shell) =
+            out.ok().and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse::<i32>().ok())
+        else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
+            let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else { continue };
+            let Some((head, tail)) = stat.rsplit_once(") ") else { continue };
+            let name = head.split_once(" (").map(|x| x.1).unwrap_or("");
+            let ppid = tail.split(' ').nth(1).and_then(|s| s.parse::<i32>().ok());
+            if ppid == Some(shell) && name == comm {
+                found.push(pid);
+            }
+        }
+        found
+    }
+
     /// The screen as text.
     pub fn screen(&self) -> String {
         self.tmux()
             .args(["capture-pane", "-p", "-t", "main"])
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+            .unwrap_or_default()
+    }
+
+    /// The screen with its colours and attributes, as escape sequences.
+    pub fn screen_with_attributes(&self) -> String {
+        self.tmux()
+            .args(["capture-pane", "-p", "-e", "-t", "main"])
             .output()
             .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
             .unwrap_or_default()
