@@ -9,8 +9,7 @@
 
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
-use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -75,6 +74,9 @@ struct Target<'a> {
     mount_point: &'a [u8],
     /// Mount points nested inside this one: paths under them are not ours.
     nested: Vec<&'a [u8]>,
+    /// No other mount has the same mount point (stacked over it or under it), so in our
+    /// mount namespace a path under it names this mount and no other.
+    path_is_exact: bool,
 }
 
 fn under(path: &[u8], dir: &[u8]) -> bool {
@@ -140,56 +142,167 @@ pub fn scan(
             .map(|e| e.mount_point.as_bytes())
             .filter(|n| n.len() > mp.len() && under(n, mp))
             .collect(),
+        path_is_exact: !table.iter().any(|e| e.mount_id != mount_id && e.mount_point.as_bytes() == mp),
     };
+    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
+        return Usage { complete: false, ..Usage::default() };
+    };
+    let pids: Vec<u32> =
+        proc_dir.flatten().filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok())).collect();
+    let own_ns = rustix::fs::readlink("/proc/self/ns/mnt", Vec::new()).ok();
+    // /proc is read in parallel: a scan is many small system calls, one process at a time.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let chunk = pids.len().div_ceil(workers).max(1);
+    let parts: Vec<Usage> = std::thread::scope(|s| {
+        let handles: Vec<_> = pids
+            .chunks(chunk)
+            .map(|pids| {
+                let (target, own_ns) = (&target, own_ns.as_deref());
+                s.spawn(move || {
+                    let mut usage = Usage { complete: true, ..Usage::default() };
+                    let mut scratch = Scratch::default();
+                    for &pid in pids {
+                        if Instant::now() > deadline {
+                            usage.complete = false;
+                            break;
+                        }
+                        scan_process(pid, target, own_ns, &mut usage, &mut scratch);
+                    }
+                    usage
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or_default()).collect()
+    });
     let mut usage = Usage { complete: true, ..Usage::default() };
     let mut users = HashMap::new();
-    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
-        usage.complete = false;
-        return usage;
-    };
-    for ent in proc_dir.flatten() {
-        let Some(pid) = ent.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
-            continue;
-        };
-        if Instant::now() > deadline {
-            usage.complete = false;
-            break;
+    for mut part in parts {
+        usage.complete &= part.complete;
+        usage.uninspectable += part.uninspectable;
+        for h in part.holders.iter_mut() {
+            if let Some(uid) = h.uid {
+                h.user = users.entry(uid).or_insert_with(|| crate::users::user_name(uid)).clone();
+            }
         }
-        scan_process(pid, &target, &mut usage, &mut users);
+        usage.holders.append(&mut part.holders);
     }
+    usage.holders.sort_by_key(|h| h.pid);
     usage
 }
 
-fn scan_process(pid: u32, t: &Target<'_>, usage: &mut Usage, users: &mut HashMap<u32, String>) {
-    let base = format!("/proc/{pid}");
-    let mut found: Vec<(OsString, Use)> = Vec::new();
-    let mut denied = false;
-    for (link, how) in [("cwd", Use::Cwd), ("root", Use::Root), ("exe", Use::Exe)] {
-        match std::fs::read_link(format!("{base}/{link}")) {
-            Ok(p) if t.owns(p.as_os_str().as_bytes()) => found.push((p.into_os_string(), how)),
-            Ok(_) => {}
-            Err(e) => denied |= e.kind() == std::io::ErrorKind::PermissionDenied,
+/// Buffers reused from one process to the next.
+#[derive(Default)]
+struct Scratch {
+    link: Vec<u8>,
+    maps: Vec<u8>,
+    fds: Vec<u32>,
+}
+
+fn itoa_buf() -> [u8; 16] {
+    [0; 16]
+}
+
+/// `n` as a NUL-terminated name, without allocating.
+fn fd_name(buf: &mut [u8; 16], n: u32) -> &std::ffi::CStr {
+    let mut i = buf.len() - 1;
+    buf[i] = 0;
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    match std::fs::read_dir(format!("{base}/fd")) {
-        Ok(fds) => {
-            for fd in fds.flatten() {
-                let Ok(p) = std::fs::read_link(fd.path()) else {
-                    continue;
-                };
-                if !t.owns(p.as_os_str().as_bytes()) {
-                    continue;
+    std::ffi::CStr::from_bytes_with_nul(&buf[i..]).unwrap_or_default()
+}
+
+fn denied(e: rustix::io::Errno) -> bool {
+    e == rustix::io::Errno::ACCESS || e == rustix::io::Errno::PERM
+}
+
+/// Everything in one process that is on the target, read relative to its /proc folder.
+fn scan_process(
+    pid: u32,
+    t: &Target<'_>,
+    own_ns: Option<&std::ffi::CStr>,
+    usage: &mut Usage,
+    buf: &mut Scratch,
+) {
+    use rustix::fs::{openat, readlinkat, Mode, OFlags, CWD};
+    let Ok(dir) = openat(
+        CWD,
+        format!("/proc/{pid}"),
+        OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+        Mode::empty(),
+    ) else {
+        return;
+    };
+    let mut found: Vec<(OsString, Use)> = Vec::new();
+    let mut was_denied = false;
+    let mut link = |name: &str, buf: &mut Vec<u8>| -> Option<Vec<u8>> {
+        match readlinkat(&dir, name, std::mem::take(buf)) {
+            Ok(c) => {
+                let v = c.into_bytes();
+                Some(v)
+            }
+            Err(e) => {
+                was_denied |= denied(e);
+                None
+            }
+        }
+    };
+    for (name, how) in [("cwd", Use::Cwd), ("root", Use::Root), ("exe", Use::Exe)] {
+        if let Some(p) = link(name, &mut buf.link) {
+            if t.owns(&p) {
+                found.push((OsString::from_vec(p), how));
+            }
+        }
+    }
+    // In another mount namespace a path can name a different mount: the kernel's mnt_id
+    // decides there. In ours the path is exact (nested and stacked mounts aside), so no
+    // fdinfo reads.
+    let same_ns =
+        own_ns.is_some() && link("ns/mnt", &mut buf.link).as_deref() == own_ns.map(|c| c.to_bytes());
+    match openat(&dir, "fd", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
+        // Dir::new takes the descriptor as it is (read_from would reopen it: three more
+        // system calls per process). Numbers first, then links: readlinkat needs the fd.
+        Ok(fd_dir) => {
+            if let Ok(mut entries) = rustix::fs::Dir::new(fd_dir) {
+                buf.fds.clear();
+                while let Some(Ok(ent)) = entries.next() {
+                    let name = ent.file_name().to_bytes();
+                    if let Some(n) = std::str::from_utf8(name).ok().and_then(|s| s.parse::<u32>().ok()) {
+                        buf.fds.push(n);
+                    }
                 }
-                let n: u32 = fd.file_name().to_str().and_then(|s| s.parse().ok()).unwrap_or(0);
-                if fd_mount_id(pid, n).is_none_or(|id| id == t.mount_id) {
-                    found.push((p.into_os_string(), Use::File(n)));
+                let mut name = itoa_buf();
+                // Dir::fd never fails on Linux: the stream holds the descriptor.
+                if let Ok(fd_dir) = entries.fd() {
+                    for &n in &buf.fds {
+                        let name = fd_name(&mut name, n);
+                        let Ok(target) = readlinkat(fd_dir, name, std::mem::take(&mut buf.link)) else {
+                            continue;
+                        };
+                        let p = target.into_bytes();
+                        if !t.owns(&p) {
+                            buf.link = p;
+                            continue;
+                        }
+                        if (same_ns && t.path_is_exact)
+                            || fd_mount_id(pid, n).is_none_or(|id| id == t.mount_id)
+                        {
+                            found.push((OsString::from_vec(p), Use::File(n)));
+                        }
+                    }
                 }
             }
         }
-        Err(e) => denied |= e.kind() == std::io::ErrorKind::PermissionDenied,
+        Err(e) => was_denied |= denied(e),
     }
-    if let Ok(maps) = std::fs::read(format!("{base}/maps")) {
-        for line in maps.split(|&b| b == b'\n') {
+    if read_into(&dir, "maps", &mut buf.maps) {
+        for line in buf.maps.split(|&b| b == b'\n') {
             if let Some(path) = map_on_device(line, t.device) {
                 if !found.iter().any(|(p, _)| p.as_bytes() == path) {
                     found.push((OsStr::from_bytes(path).to_owned(), Use::Map));
@@ -197,21 +310,43 @@ fn scan_process(pid: u32, t: &Target<'_>, usage: &mut Usage, users: &mut HashMap
             }
         }
     }
-    if denied && found.is_empty() {
-        usage.uninspectable += 1;
-        return;
-    }
     if found.is_empty() {
+        usage.uninspectable += usize::from(was_denied);
         return;
     }
-    let name = std::fs::read(format!("{base}/comm"))
-        .map(|c| String::from_utf8_lossy(c.trim_ascii_end()).into_owned())
-        .unwrap_or_default();
-    let uid = std::fs::metadata(&base).ok().map(|m| m.uid());
-    let user =
-        uid.map(|u| users.entry(u).or_insert_with(|| crate::users::user_name(u)).clone()).unwrap_or_default();
+    let name = comm(&dir);
+    let uid = rustix::fs::fstat(&dir).ok().map(|st| st.st_uid);
     for (path, how) in found {
-        usage.holders.push(Holder { pid, name: name.clone(), uid, user: user.clone(), path, how });
+        usage.holders.push(Holder { pid, name: name.clone(), uid, user: String::new(), path, how });
+    }
+}
+
+/// Read a /proc file (relative to a process folder) into `buf`; false if it cannot be read.
+fn read_into(dir: &impl rustix::fd::AsFd, name: &str, buf: &mut Vec<u8>) -> bool {
+    use rustix::fs::{openat, Mode, OFlags};
+    buf.clear();
+    let Ok(fd) = openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else { return false };
+    let mut chunk = [0u8; 8192];
+    loop {
+        match rustix::io::read(&fd, &mut chunk) {
+            Ok(0) => return true,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => return false,
+        }
+    }
+}
+
+/// The process name. One read: the kernel writes `comm` (at most 64 bytes) whole.
+fn comm(dir: &impl rustix::fd::AsFd) -> String {
+    use rustix::fs::{openat, Mode, OFlags};
+    let Ok(fd) = openat(dir, "comm", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
+        return String::new();
+    };
+    let mut buf = [0u8; 128];
+    match rustix::io::read(&fd, &mut buf) {
+        Ok(n) => String::from_utf8_lossy(buf[..n].trim_ascii_end()).into_owned(),
+        Err(_) => String::new(),
     }
 }
 
@@ -246,13 +381,27 @@ mod tests {
 
     #[test]
     fn ownership_respects_nested_mounts_and_deleted_files() {
-        let t = Target { mount_id: 1, device: (0, 40), mount_point: b"/mnt/a", nested: vec![b"/mnt/a/in"] };
+        let t = Target {
+            mount_id: 1,
+            device: (0, 40),
+            mount_point: b"/mnt/a",
+            nested: vec![b"/mnt/a/in"],
+            path_is_exact: true,
+        };
         assert!(t.owns(b"/mnt/a"));
         assert!(t.owns(b"/mnt/a/x/y"));
         assert!(t.owns(b"/mnt/a/gone.txt (deleted)"));
         assert!(!t.owns(b"/mnt/ab"));
         assert!(!t.owns(b"/mnt/a/in/z"));
         assert!(!t.owns(b"socket:[123]"));
+    }
+
+    #[test]
+    fn fd_names_are_decimal() {
+        let mut b = itoa_buf();
+        assert_eq!(fd_name(&mut b, 0).to_bytes(), b"0");
+        assert_eq!(fd_name(&mut b, 1234).to_bytes(), b"1234");
+        assert_eq!(fd_name(&mut b, u32::MAX).to_bytes(), b"4294967295");
     }
 
     #[test]
