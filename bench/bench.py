@@ -1,0 +1,407 @@
+"""netdrive against the tools people use today, side by side, in one run.
+
+Run through bench/run, which builds everything and starts this as root in a private mount
+namespace (unshare -m), so the 10,000 mounts made here never reach the machine.
+
+Cases (see the README's performance section):
+ 1. listing a 10,000-entry mount table with 1,000 network mounts: netdrive list --json,
+    the library call, findmnt -J -t <network types>, and cat /proc/self/mountinfo (the floor);
+ 2. who uses a drive, with 2,000 processes holding 10 files each on an sshfs mount:
+    netdrive who, fuser -m, lsof, lsfd;
+ 3. the same with the server stopped (SIGSTOP) and one process stuck on the mount;
+    peers that block are reported "hung" and the harness resumes the server itself;
+ 4. the dialog: disconnect_dialog call-to-return, and call-to-window-mapped vs zenity --list;
+ 5. peak memory of netdrive list, findmnt, the dialog and zenity.
+Each case runs netdrive and its peers interleaved, ROUNDS times (BENCH_ROUNDS, default 7),
+and reports medians. BENCH_CASES=list,who,dead,dialog picks cases (default: all).
+"""
+
+import ctypes
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELEASE = os.path.join(REPO, "target", "release")
+NETDRIVE = os.path.join(RELEASE, "netdrive")
+LIST_TIMING = os.path.join(RELEASE, "examples", "list_timing")
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
+CASES = set(os.environ.get("BENCH_CASES", "list,who,dead,dialog").split(","))
+NETWORK_TYPES = "fuse.sshfs,fuse.rclone,fuse,cifs,smb3,nfs,nfs4,ceph,9p,afs,davfs"
+HANG_LIMIT = 3.0
+
+libc = ctypes.CDLL(None, use_errno=True)
+MS_BIND, MNT_DETACH = 4096, 2
+DEVNULL = subprocess.DEVNULL
+rows = []  # (case, netdrive, peer, peer value, ratio text, goal, met)
+
+
+def say(msg):
+    print(msg, file=sys.stderr, flush=True)
+
+
+def run_timed(argv, limit=30.0, env=None):
+    """Seconds a command took, or None if it was still running after `limit`."""
+    start = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=DEVNULL, stderr=DEVNULL, stdin=DEVNULL, env=env)
+    try:
+        p.wait(timeout=limit)
+    except subprocess.TimeoutExpired:
+        return None, p
+    return time.perf_counter() - start, p
+
+
+def medians(cmds):
+    """Run every command ROUNDS times, interleaved; median seconds of each."""
+    times = {name: [] for name in cmds}
+    for _ in range(ROUNDS):
+        for name, argv in cmds.items():
+            t, p = run_timed(argv)
+            if t is None:
+                p.kill()
+                p.wait()
+                t = float("inf")
+            times[name].append(t)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def ms(s):
+    return "hung" if s is None or s == float("inf") else f"{s * 1000:.1f} ms"
+
+
+def compare(case, nd, peer, peer_s, want_ratio, goal):
+    """A row: peer / netdrive against a goal ratio."""
+    ratio = peer_s / nd if nd > 0 else float("inf")
+    rows.append((case, ms(nd), peer, ms(peer_s), f"{ratio:.1f}x", goal, ratio >= want_ratio))
+
+
+def peak_rss_kb(argv):
+    out = subprocess.run(["/usr/bin/time", "-f", "%M", *argv], stdout=DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        return int(out.stderr.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+
+
+def mount_id(path):
+    esc = path.replace("\\", "\\134").replace(" ", "\\040")
+    with open("/proc/self/mountinfo") as f:
+        for line in f:
+            fields = line.split(" ")
+            if fields[4] == esc:
+                found = int(fields[0])
+    return found
+
+
+def descendants(pid):
+    parent = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    parent[int(d)] = int(f.read().rsplit(") ", 1)[1].split(" ")[1])
+            except (OSError, IndexError, ValueError):
+                pass
+    out, i = [pid], 0
+    while i < len(out):
+        out += [p for p, pp in parent.items() if pp == out[i]]
+        i += 1
+    return out
+
+
+def signal_all(pids, sig):
+    for p in pids:
+        try:
+            os.kill(p, sig)
+        except ProcessLookupError:
+            pass
+
+
+def start_demo(config):
+    """`netdrive demo --no-dialog`: real sshd, smbd and WebDAV servers, three drives."""
+    env = dict(os.environ, XDG_CONFIG_HOME=config, NETDRIVE_FSTAB="/dev/null")
+    demo = subprocess.Popen([NETDRIVE, "demo", "--no-dialog"], stdout=DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    drives = []
+    for line in demo.stderr:
+        if line.startswith("  /"):
+            drives.append(line.strip())
+        if "Ctrl-C ends the demo" in line:
+            break
+    if len(drives) != 3:
+        raise SystemExit(f"netdrive demo did not start: {drives}")
+    return demo, drives
+
+
+def sshd_of(projects):
+    """The sshd serving the demo's sshfs drive (found from the drive's source, which
+    names the server's folder): its listener and all its children."""
+    with open("/proc/self/mountinfo") as f:
+        source = next(l.split(" - ", 1)[1].split(" ")[1] for l in f if l.split(" ")[4] == projects)
+    server_dir = os.path.dirname(source.split(":", 1)[1])
+    for d in os.listdir("/proc"):
+        if not d.isdigit():
+            continue
+        try:
+            with open(f"/proc/{d}/cmdline", "rb") as f:
+                cmd = f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if "sshd" in cmd and f"{server_dir}/sshd_config" in cmd and "-D" in cmd:
+            return descendants(int(d))
+    raise SystemExit("cannot find the demo's sshd")
+
+
+def case_listing(work, projects):
+    say("case 1: a 10,000-entry mount table with 1,000 network mounts…")
+    made = []
+    os.makedirs(f"{work}/t", exist_ok=True)
+    os.makedirs(f"{work}/n", exist_ok=True)
+    for i in range(9000):
+        p = f"{work}/t/{i}"
+        os.mkdir(p)
+        if libc.mount(b"tmpfs", p.encode(), b"tmpfs", 0, None) != 0:
+            raise SystemExit(f"mount tmpfs: errno {ctypes.get_errno()}")
+        made.append(p)
+    for i in range(997):
+        p = f"{work}/n/{i}"
+        os.mkdir(p)
+        if libc.mount(projects.encode(), p.encode(), None, MS_BIND, None) != 0:
+            raise SystemExit(f"bind mount: errno {ctypes.get_errno()}")
+        made.append(p)
+    with open("/proc/self/mountinfo") as f:
+        total = sum(1 for _ in f)
+    listed = json.loads(subprocess.run([NETDRIVE, "list", "--json"], capture_output=True, text=True).stdout)
+    say(f"  mount table: {total} entries, netdrive lists {len(listed)} network drives")
+    m = medians(
+        {
+            "netdrive": [NETDRIVE, "list", "--json"],
+            "findmnt": ["findmnt", "-J", "-t", NETWORK_TYPES],
+            "cat": ["cat", "/proc/self/mountinfo"],
+        }
+    )
+    lib = subprocess.run([LIST_TIMING, str(max(ROUNDS, 15))], capture_output=True, text=True).stdout.split()
+    lib_s = float(lib[0]) / 1000 if lib else float("inf")
+    compare("list (10k mounts)", m["netdrive"], "findmnt -J -t …", m["findmnt"], 20, "findmnt ≥ 20x")
+    ratio = m["netdrive"] / m["cat"]
+    rows.append(("list (10k mounts)", ms(m["netdrive"]), "cat mountinfo", ms(m["cat"]), f"{ratio:.1f}x of cat", "≤ 2x cat", ratio <= 2))
+    rows.append(("list, library call", ms(lib_s), "cat mountinfo", ms(m["cat"]), f"{lib_s / m['cat']:.1f}x of cat", "(info)", None))
+    rss_nd = peak_rss_kb([NETDRIVE, "list", "--json"])
+    rss_fm = peak_rss_kb(["findmnt", "-J", "-t", NETWORK_TYPES])
+    rows.append(("peak RSS, list", f"{rss_nd} KB", "findmnt", f"{rss_fm} KB", f"{rss_fm / rss_nd:.1f}x" if rss_nd and rss_fm else "?", "(info)", None))
+    for p in reversed(made):
+        libc.umount2(p.encode(), MNT_DETACH)
+
+
+def start_sleepers(projects, n=2000, files=10):
+    paths = []
+    for i in range(files):
+        p = f"{projects}/bench-{i}.txt"
+        with open(p, "w") as f:
+            f.write("held\n")
+        paths.append(p)
+    fds = [os.open(p, os.O_RDONLY) for p in paths]
+    procs = [
+        subprocess.Popen(["sleep", "3600"], pass_fds=fds, stdin=DEVNULL, stdout=DEVNULL, stderr=DEVNULL)
+        for _ in range(n)
+    ]
+    for fd in fds:
+        os.close(fd)
+    return procs
+
+
+def case_who(projects):
+    say("case 2: who uses a drive: 2,000 processes with 10 files each on sshfs…")
+    mid = mount_id(projects)
+    out = subprocess.run([NETDRIVE, "who", projects, "--json"], capture_output=True, text=True).stdout
+    say(f"  netdrive who finds {len(json.loads(out))} uses")
+    m = medians(
+        {
+            "netdrive": [NETDRIVE, "who", projects, "--json"],
+            "fuser": ["fuser", "-m", projects],
+            "lsof": ["lsof", projects],
+            "lsfd": ["lsfd", "-Q", f"MNTID == {mid}"],
+        }
+    )
+    compare("who (2,000 procs)", m["netdrive"], "fuser -m", m["fuser"], 5, "fuser ≥ 5x")
+    compare("who (2,000 procs)", m["netdrive"], "lsof", m["lsof"], 10, "lsof ≥ 10x")
+    compare("who (2,000 procs)", m["netdrive"], "lsfd -Q MNTID", m["lsfd"], 10, "lsfd ≥ 10x")
+
+
+def case_dead(projects, sshd):
+    say("case 3: the server stopped (SIGSTOP), one process stuck on the drive…")
+    signal_all(sshd, signal.SIGSTOP)
+    stuck = subprocess.Popen(["stat", f"{projects}/never-seen-before"], stdout=DEVNULL, stderr=DEVNULL)
+    time.sleep(0.3)
+    try:
+        for name, argv in [("list", [NETDRIVE, "list", "--json"]), ("who", [NETDRIVE, "who", projects, "--json"])]:
+            t, p = run_timed(argv, limit=HANG_LIMIT)
+            if t is None:
+                signal_all(sshd, signal.SIGCONT)
+                p.wait()
+                signal_all(sshd, signal.SIGSTOP)
+            rows.append((f"dead server: {name}", ms(t), "", "", "", "< 500 ms", t is not None and t < 0.5))
+        for name, argv in [
+            ("findmnt", ["findmnt", "-J", "-t", NETWORK_TYPES]),
+            ("fuser -m", ["fuser", "-m", projects]),
+            ("lsof", ["lsof", projects]),
+            ("df", ["df", projects]),
+        ]:
+            t, p = run_timed(argv, limit=HANG_LIMIT)
+            if t is None:
+                # A peer stuck in the kernel cannot be killed: resume the server to free it.
+                signal_all(sshd, signal.SIGCONT)
+                try:
+                    p.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+                signal_all(sshd, signal.SIGSTOP)
+            rows.append(("dead server: peers", "", name, ms(t) if t is not None else f"hung (>{HANG_LIMIT:.0f} s)", "", "(info)", None))
+    finally:
+        signal_all(sshd, signal.SIGCONT)
+        stuck.kill()
+        stuck.wait()
+
+
+def start_xvfb():
+    r, w = os.pipe()
+    x = subprocess.Popen(["Xvfb", "-displayfd", str(w), "-screen", "0", "1280x800x24", "-nolisten", "tcp"], pass_fds=[w], stdout=DEVNULL, stderr=DEVNULL)
+    os.close(w)
+    num = b""
+    while not num.endswith(b"\n"):
+        c = os.read(r, 1)
+        if not c:
+            break
+        num += c
+    os.close(r)
+    return x, f":{num.decode().strip()}"
+
+
+def window_mapped(argv, title, env):
+    """Seconds from starting `argv` until a window titled `title` is mapped; its process."""
+    start = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=DEVNULL, stderr=DEVNULL, stdin=subprocess.PIPE, env=env)
+    # Poll every 5 ms: `xdotool search --sync` polls only every 500 ms.
+    while time.perf_counter() - start < 20:
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"], env=env, stdout=subprocess.PIPE, stderr=DEVNULL)
+        if found.stdout.strip():
+            break
+        time.sleep(0.005)
+    return time.perf_counter() - start, p
+
+
+def vm_hwm_kb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def case_dialog():
+    say("case 4: the dialog…")
+    out = subprocess.run(["cargo", "bench", "-q", "-p", "netdrive-dialog", "--bench", "call"], cwd=REPO, capture_output=True, text=True).stdout
+    line = next((l for l in out.splitlines() if l.startswith("disconnect_dialog call")), "")
+    parts = line.split()
+    p50, p99 = (parts[2], parts[3]) if len(parts) >= 4 else ("?", "?")
+    p99_ms = float(p99.rstrip("ms")) if p99 != "?" else float("inf")
+    rows.append(("dialog call-to-return", f"p50 {p50}, p99 {p99}", "", "", "", "p99 < 1 ms", p99_ms < 1.0))
+    if subprocess.run(["which", "zenity"], stdout=DEVNULL).returncode != 0:
+        rows.append(("dialog window mapped", "", "zenity", "not installed", "", "(skipped)", None))
+        return
+    x, display = start_xvfb()
+    env = dict(os.environ, DISPLAY=display, GTK_A11Y="none")
+    env.pop("WAYLAND_DISPLAY", None)
+    listed = json.loads(subprocess.run([NETDRIVE, "list", "--json"], capture_output=True, text=True, env=env).stdout)
+    cells = []
+    for c in listed:
+        cells += [c["local_name"], c["remote_name"], c["provider"], c["status"]]
+    zen_title = "Disconnect Network Drives - zenity"
+    zen = ["zenity", "--list", "--title", zen_title, "--column", "Drive", "--column", "Network path", "--column", "Provider", "--column", "Status", *cells]
+    nd_times, zen_times, nd_rss, zen_rss = [], [], [], []
+    try:
+        for _ in range(ROUNDS):
+            t, p = window_mapped([NETDRIVE, "dialog"], "Disconnect Network Drives", env)
+            nd_times.append(t)
+            helper = subprocess.run(["pgrep", "-P", str(p.pid)], capture_output=True, text=True).stdout.split()
+            time.sleep(0.3)
+            if helper:
+                nd_rss.append(vm_hwm_kb(int(helper[0])))
+            p.terminate()
+            p.wait()
+            t, p = window_mapped(zen, zen_title, env)
+            zen_times.append(t)
+            time.sleep(0.3)
+            zen_rss.append(vm_hwm_kb(p.pid))
+            p.terminate()
+            p.wait()
+    finally:
+        x.terminate()
+        x.wait()
+    nd, zz = statistics.median(nd_times), statistics.median(zen_times)
+    rows.append(("dialog window mapped", ms(nd), "zenity --list", ms(zz), f"{zz / nd:.1f}x", "≤ 300 ms and ≤ zenity", nd <= 0.3 and nd <= zz))
+    nr = [r for r in nd_rss if r]
+    zr = [r for r in zen_rss if r]
+    if nr and zr:
+        rows.append(("peak RSS, dialog", f"{statistics.median(nr)} KB", "zenity", f"{statistics.median(zr)} KB", f"{statistics.median(zr) / statistics.median(nr):.1f}x", "(info)", None))
+
+
+def print_table():
+    head = ("case", "netdrive", "peer", "peer value", "ratio", "goal", "met")
+    table = [head] + [(c, a, b, d, e, f, {True: "yes", False: "NO", None: ""}[g]) for c, a, b, d, e, f, g in rows]
+    widths = [max(len(str(r[i])) for r in table) for i in range(len(head))]
+    for r in table:
+        print("  ".join(str(v).ljust(w) for v, w in zip(r, widths)).rstrip())
+    goals = [r for r in rows if r[6] is not None]
+    print(f"\ngoals met: {sum(1 for r in goals if r[6])} of {len(goals)}  ({ROUNDS} rounds each, medians)")
+
+
+def main():
+    if os.geteuid() != 0:
+        raise SystemExit("bench: run as root through bench/run")
+    with open("/proc/cpuinfo") as f:
+        model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
+    say(f"machine: {os.cpu_count()} cores, {model}, kernel {os.uname().release}")
+    config = tempfile.mkdtemp(prefix="netdrive-bench-config.")
+    work = tempfile.mkdtemp(prefix="netdrive-bench.")
+    demo, drives = start_demo(config)
+    sleepers = []
+    try:
+        projects = next(d for d in drives if d.endswith("/Projects"))
+        sshd = sshd_of(projects)
+        if "list" in CASES:
+            case_listing(work, projects)
+        if CASES & {"who", "dead"}:
+            sleepers = start_sleepers(projects)
+        if "who" in CASES:
+            case_who(projects)
+        if "dead" in CASES:
+            case_dead(projects, sshd)
+        for s in sleepers:
+            s.kill()
+        for s in sleepers:
+            s.wait()
+        sleepers = []
+        if "dialog" in CASES:
+            case_dialog()
+    finally:
+        for s in sleepers:
+            s.kill()
+            s.wait()
+        demo.send_signal(signal.SIGTERM)
+        demo.wait(timeout=60)
+        subprocess.run(["rm", "-rf", work, config])
+        print(f"machine: {os.cpu_count()} cores, {model}, kernel {os.uname().release}")
+        print_table()
+
+
+if __name__ == "__main__":
+    main()
