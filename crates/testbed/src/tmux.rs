@@ -89,10 +89,27 @@ impl Tmux {
 
     /// Wait (up to `timeout`) for the screen to show `text`; the screen then.
     pub fn wait_for(&self, text: &str, timeout: Duration) -> Result<String, String> {
+        let s = self.wait_until(|s| s.contains(text), timeout)?;
+        // tmux takes a program's output in pieces, so a capture can catch a frame half
+        // drawn: wait (briefly; a spinner never settles) for two captures that agree.
+        let mut last = s;
+        for _ in 0..10 {
+            std::thread::sleep(Duration::from_millis(100));
+            let now = self.screen();
+            if now == last || !now.contains(text) {
+                break;
+            }
+            last = now;
+        }
+        Ok(last)
+    }
+
+    /// Wait until the screen satisfies `pred`; the screen, or the last one seen as the error.
+    pub fn wait_until(&self, pred: impl Fn(&str) -> bool, timeout: Duration) -> Result<String, String> {
         let deadline = Instant::now() + timeout;
         loop {
             let s = self.screen();
-            if s.contains(text) {
+            if pred(&s) {
                 return Ok(s);
             }
             if Instant::now() > deadline {
