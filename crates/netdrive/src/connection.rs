@@ -192,9 +192,12 @@ pub fn list(scope: Scope) -> Result<Vec<Connection>> {
 fn list_now(scope: Scope) -> Result<Vec<Connection>> {
     let table = match scope {
         Scope::Remembered => Vec::new(),
-        _ => mountinfo::read_table().map_err(|e| {
-            Error::NoNetwork(format!("cannot read {}: {e}", mountinfo::table_path().to_string_lossy()))
-        })?,
+        // Only network lines are decoded. Escapes cannot change what classify sees: the
+        // kernel escapes only space, tab, newline and backslash, in no type or prefix it knows.
+        _ => mountinfo::read_table_where(|fstype, source| provider::classify(fstype, source).is_some())
+            .map_err(|e| {
+                Error::NoNetwork(format!("cannot read {}: {e}", mountinfo::table_path().to_string_lossy()))
+            })?,
     };
     let mut conns = list_with(scope, &table)?;
     if scope != Scope::Remembered {
