@@ -24,7 +24,7 @@
 
 use std::ffi::{CString, OsStr};
 use std::os::unix::ffi::OsStrExt;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use crate::busy;
@@ -362,9 +362,10 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
         if lazy {
             cmd.arg("-z");
         }
-        cmd.arg("--").arg(&conn.local_name).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped());
-        let mut child = match cmd.spawn() {
-            Ok(c) => c,
+        cmd.arg("--").arg(&conn.local_name);
+        let done = match crate::child::run_bounded(&mut cmd, None, opts.timeout) {
+            Ok(Some(done)) => done,
+            Ok(None) => return Err(Error::NotResponding { target, after: opts.timeout }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 last_err = Some(e.to_string());
                 continue;
@@ -373,38 +374,19 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
                 return Err(Error::Extended { provider: "FUSE".into(), message: format!("{tool}: {e}") })
             }
         };
-        let deadline = Instant::now() + opts.timeout;
-        loop {
-            match child.try_wait() {
-                Ok(Some(status)) => {
-                    let mut msg = String::new();
-                    if let Some(mut err) = child.stderr.take() {
-                        let _ = std::io::Read::read_to_string(&mut err, &mut msg);
-                    }
-                    if status.success() {
-                        return Ok(if lazy { How::Detached } else { How::Unmounted });
-                    }
-                    if msg.contains("busy") {
-                        let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
-                        return Err(Error::OpenFiles {
-                            target,
-                            holders: usage.holders,
-                            uninspectable: usage.uninspectable,
-                        });
-                    }
-                    return Err(Error::Extended {
-                        provider: "FUSE".into(),
-                        message: crate::escape::escape_str(msg.trim()),
-                    });
-                }
-                Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
-                _ => {
-                    let _ = child.kill();
-                    std::thread::spawn(move || child.wait());
-                    return Err(Error::NotResponding { target, after: opts.timeout });
-                }
-            }
+        if done.status.success() {
+            return Ok(if lazy { How::Detached } else { How::Unmounted });
         }
+        let msg = done.stderr_text();
+        if msg.contains("busy") {
+            let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
+            return Err(Error::OpenFiles {
+                target,
+                holders: usage.holders,
+                uninspectable: usage.uninspectable,
+            });
+        }
+        return Err(Error::Extended { provider: "FUSE".into(), message: crate::escape::escape_str(&msg) });
     }
     Err(Error::Extended {
         provider: "FUSE".into(),

@@ -12,11 +12,10 @@
 //! that does not finish is left to the kernel and reported as not responding.
 
 use std::ffi::{OsStr, OsString};
-use std::io::Write;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::connection::{self, normalize, Connection, Scope};
 use crate::error::{Error, Result};
@@ -186,39 +185,17 @@ fn run_bounded(
     shown: &str,
 ) -> Result<()> {
     let program = cmd.get_program().to_string_lossy().into_owned();
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().map_err(|e| {
+    let ran = crate::child::run_bounded(&mut cmd, stdin.map(String::into_bytes), timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(provider)))
         } else {
             Error::Extended { provider: provider.name().into(), message: format!("{program}: {e}") }
         }
     })?;
-    if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
-        let _ = pipe.write_all(text.as_bytes());
-    }
-    let deadline = Instant::now() + timeout;
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => {
-                let mut err = String::new();
-                if let Some(mut e) = child.stderr.take() {
-                    let _ = std::io::Read::read_to_string(&mut e, &mut err);
-                }
-                if status.success() {
-                    return Ok(());
-                }
-                return Err(classify_failure(provider, shown, err.trim()));
-            }
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                std::thread::spawn(move || child.wait());
-                return Err(Error::NotResponding { target: shown.to_owned(), after: timeout });
-            }
-        }
+    match ran {
+        Some(done) if done.status.success() => Ok(()),
+        Some(done) => Err(classify_failure(provider, shown, &done.stderr_text())),
+        None => Err(Error::NotResponding { target: shown.to_owned(), after: timeout }),
     }
 }
 

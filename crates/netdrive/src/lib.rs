@@ -25,6 +25,7 @@
 
 pub mod busy;
 pub mod cancel;
+mod child;
 pub mod connect;
 pub mod connection;
 pub mod error;
