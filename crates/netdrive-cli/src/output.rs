@@ -181,9 +181,8 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
 }
 
 pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
-    let conns = netdrive::list(Scope::Connected).map_err(|e| report(&e))?;
-    let conn = netdrive::resolve(&conns, &a.target).map_err(|e| report(&e))?;
-    let usage = netdrive::who_uses(conn, a.timeout).map_err(|e| report(&e))?;
+    let conn = netdrive::find_connected(&a.target).map_err(|e| report(&e))?;
+    let usage = netdrive::who_uses(&conn, a.timeout).map_err(|e| report(&e))?;
     if usage.uninspectable > 0 {
         eprintln!("netdrive: {} process(es) could not be inspected (permission denied)", usage.uninspectable);
     }

@@ -40,7 +40,7 @@ pub mod users;
 pub use busy::{who_uses, Holder, Usage, Use};
 pub use cancel::{cancel, cancel_listed, CancelOptions, Cancelled, How};
 pub use connect::{connect, ConnectRequest};
-pub use connection::{list, resolve, Connection, Scope};
+pub use connection::{find_connected, list, resolve, Connection, Scope};
 pub use error::{clear_last_error, last_error, set_last_error, Error, LastError, Result, Win32Error};
 pub use escape::escape;
 pub use profile::Remembered;
