@@ -366,7 +366,7 @@ def case_dialog():
     nr = [r for r in nd_rss if r]
     zr = [r for r in zen_rss if r]
     if nr and zr:
-        rows.append(("peak RSS, dialog", f"{statistics.median(nr)} KB", "zenity", f"{statistics.median(zr)} KB", f"{statistics.median(zr) / statistics.median(nr):.1f}x", "(info)", None))
+        rows.append(("peak RSS, dialog", f"{statistics.median(nr):.0f} KB", "zenity", f"{statistics.median(zr):.0f} KB", f"{statistics.median(zr) / statistics.median(nr):.1f}x", "(info)", None))
 
 
 def print_table():
