@@ -10,6 +10,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod wayland;
 mod x11;
 
 use std::cell::{Cell, RefCell};
@@ -25,6 +26,7 @@ use netdrive::{Error, Holder, Win32Error};
 use netdrive_dialog::model::{self, Mode, Row, Step, DETACH_EXPLAINED, EMPTY_TEXT};
 use netdrive_dialog::{CancelReason, Disconnected, Outcome, Owner};
 
+use wayland::OwnerWatch;
 use x11::OwnerLink;
 
 const TITLE: &str = "Disconnect Network Drives";
@@ -118,7 +120,10 @@ fn main() {
             Err(m) => bad_owner(m),
         },
         Owner::X11(id) => bad_owner(format!("x11:0x{id:x} is an X11 window, but the display is Wayland")),
-        Owner::Wayland(h) if !is_x11 => OwnerWindow::Wayland(h),
+        Owner::Wayland(h) if !is_x11 => match OwnerWatch::start(&h) {
+            Ok(w) => OwnerWindow::Wayland(h, Rc::new(w)),
+            Err(m) => bad_owner(m),
+        },
         Owner::Wayland(h) => bad_owner(format!("wayland:{h} is a Wayland window, but the display is X11")),
         Owner::None => OwnerWindow::None,
     };
@@ -139,8 +144,8 @@ fn main() {
 enum OwnerWindow {
     None,
     X11(Rc<OwnerLink>),
-    /// An `xdg_foreign` handle the owner's program exported.
-    Wayland(String),
+    /// An `xdg_foreign` handle the owner's program exported, and our watch on it.
+    Wayland(String, Rc<OwnerWatch>),
 }
 
 /// Give a freshly built window its owner (before mapping), show it, and place it.
@@ -164,9 +169,8 @@ fn present_owned(window: &gtk::Window, owner: &OwnerWindow) {
                 return;
             }
         }
-        OwnerWindow::Wayland(handle) => {
-            // The compositor places and stacks it over the owner; GDK does not tell us
-            // when an imported owner goes away.
+        OwnerWindow::Wayland(handle, watch) => {
+            // The compositor places and stacks it over the owner.
             let toplevel = surface.and_then(|s| s.downcast::<gdk4_wayland::WaylandToplevel>().ok());
             if !toplevel.is_some_and(|t| t.set_transient_for_exported(handle)) {
                 finish(Outcome::Failed {
@@ -174,6 +178,13 @@ fn present_owned(window: &gtk::Window, owner: &OwnerWindow) {
                     message: format!("the compositor does not know the window wayland:{handle}"),
                 });
             }
+            let watch = watch.clone();
+            glib::timeout_add_local(Duration::from_millis(250), move || {
+                if watch.owner_gone() {
+                    finish(Outcome::Cancelled(CancelReason::OwnerGone));
+                }
+                glib::ControlFlow::Continue
+            });
         }
         OwnerWindow::None => {}
     }

@@ -10,6 +10,7 @@
 
 pub mod gui;
 pub mod tmux;
+pub mod wayland;
 
 use std::fs;
 use std::ops::Deref;
