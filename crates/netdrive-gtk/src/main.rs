@@ -573,14 +573,23 @@ fn message(ui: &Ui, kind: gtk::MessageType, text: &str, detail: &str) -> gtk::Me
         _ if text.starts_with("Files are open") => "Files are open",
         _ => "Server not responding",
     };
-    gtk::MessageDialog::builder()
+    let d = gtk::MessageDialog::builder()
         .title(title)
         .transient_for(&ui.window)
         .modal(true)
         .message_type(kind)
         .text(text)
         .secondary_text(detail)
-        .build()
+        .build();
+    let parent = ui.window.clone();
+    d.connect_map(move |d| {
+        let xid =
+            |w: &gtk::Window| w.surface().and_downcast::<gdk4_x11::X11Surface>().map(|s| s.xid() as u32);
+        if let (Some(child), Some(parent)) = (xid(d.upcast_ref()), xid(&parent)) {
+            x11::centre_when_unmanaged(child, parent);
+        }
+    });
+    d
 }
 
 async fn confirm_open_files(ui: &Ui, row: &Row, holders: &[Holder]) -> bool {

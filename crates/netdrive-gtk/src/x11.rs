@@ -80,3 +80,30 @@ impl OwnerLink {
         false
     }
 }
+
+/// Centre our own `child` window over our `parent` when no window manager runs (Xvfb, a
+/// kiosk): X then leaves every new window at the screen's corner. A window manager
+/// places transient windows itself, so then this does nothing.
+pub fn centre_when_unmanaged(child: u32, parent: u32) {
+    let Ok((conn, screen)) = x11rb::connect(None) else { return };
+    let Some(root) = conn.setup().roots.get(screen).map(|s| s.root) else { return };
+    let managed = conn
+        .intern_atom(false, b"_NET_SUPPORTING_WM_CHECK")
+        .ok()
+        .and_then(|c| c.reply().ok())
+        .and_then(|a| conn.get_property(false, root, a.atom, AtomEnum::WINDOW, 0, 1).ok())
+        .and_then(|c| c.reply().ok())
+        .is_some_and(|p| p.value_len > 0);
+    if managed {
+        return;
+    }
+    let geometry = |w| conn.get_geometry(w).ok().and_then(|c| c.reply().ok());
+    let (Some(p), Some(c)) = (geometry(parent), geometry(child)) else { return };
+    let Some(pos) = conn.translate_coordinates(parent, root, 0, 0).ok().and_then(|c| c.reply().ok()) else {
+        return;
+    };
+    let x = i32::from(pos.dst_x) + (i32::from(p.width) - i32::from(c.width)) / 2;
+    let y = i32::from(pos.dst_y) + (i32::from(p.height) - i32::from(c.height)) / 2;
+    let _ = conn.configure_window(child, &ConfigureWindowAux::new().x(x.max(0)).y(y.max(0)));
+    let _ = conn.flush();
+}

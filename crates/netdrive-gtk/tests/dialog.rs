@@ -95,6 +95,13 @@ fn busy_drive_asks_naming_the_process() {
     x.screenshot("dialog-busy-row");
     x.keys(w, &["Home", "Return"]);
     let ask = x.wait_window("Files are open", LONG).expect("a confirmation");
+    // No window manager here: the dialog itself puts its question over it, not in a corner.
+    assert!(
+        x.centred_over(ask, w),
+        "the confirmation is over the dialog: {:?} {:?}",
+        x.frame(ask),
+        x.frame(w)
+    );
     x.screenshot("dialog-busy-confirm");
     // What the confirmation says (the window text itself is checked by eye and AT-SPI).
     let usage = netdrive::who_uses(&connection(&m), Duration::from_secs(2)).unwrap();

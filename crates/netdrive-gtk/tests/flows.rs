@@ -44,6 +44,7 @@ fn not_responding_offers_detach() {
     std::thread::sleep(Duration::from_millis(500));
     x.screenshot("dialog-waiting-for-server");
     let ask = x.wait_window("Server not responding", LONG).expect("the not-responding question");
+    std::thread::sleep(Duration::from_millis(300)); // drawn and placed, as a person sees it
     x.screenshot("dialog-not-responding");
     // Cancel has the focus; Tab past "Keep waiting" to "Detach".
     x.keys(ask, &["Tab", "Tab", "Return"]);

@@ -148,6 +148,32 @@ impl Xvfb {
         ok.then_some(path)
     }
 
+    /// A window's place on the screen and size: (x, y, width, height).
+    pub fn frame(&self, window: u32) -> Option<(i32, i32, i32, i32)> {
+        let (conn, screen) = x11rb::connect(Some(&self.display)).ok()?;
+        let root = conn.setup().roots.get(screen)?.root;
+        let g = conn.get_geometry(window).ok()?.reply().ok()?;
+        let p = conn.translate_coordinates(window, root, 0, 0).ok()?.reply().ok()?;
+        Some((i32::from(p.dst_x), i32::from(p.dst_y), i32::from(g.width), i32::from(g.height)))
+    }
+
+    /// Whether `inner`'s centre lies within `outer`, waiting briefly for it to be placed.
+    pub fn centred_over(&self, inner: u32, outer: u32) -> bool {
+        let deadline = std::time::Instant::now() + Duration::from_secs(3);
+        loop {
+            if let (Some((ix, iy, iw, ih)), Some((ox, oy, ow, oh))) = (self.frame(inner), self.frame(outer)) {
+                let (cx, cy) = (ix + iw / 2, iy + ih / 2);
+                if (ox..ox + ow).contains(&cx) && (oy..oy + oh).contains(&cy) && (ix, iy) != (0, 0) {
+                    return true;
+                }
+            }
+            if std::time::Instant::now() > deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     /// `WM_TRANSIENT_FOR` of a window, if set.
     pub fn transient_for(&self, window: u32) -> Option<u32> {
         let out =
