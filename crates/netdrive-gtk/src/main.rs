@@ -581,13 +581,17 @@ fn message(ui: &Ui, kind: gtk::MessageType, text: &str, detail: &str) -> gtk::Me
         .text(text)
         .secondary_text(detail)
         .build();
+    // GTK moves a window back to where it thinks it is when it resizes it after mapping,
+    // so the place is set again after each new size (`layout`), not only once.
     let parent = ui.window.clone();
-    d.connect_map(move |d| {
+    d.connect_realize(move |d| {
         let xid =
             |w: &gtk::Window| w.surface().and_downcast::<gdk4_x11::X11Surface>().map(|s| s.xid() as u32);
-        if let (Some(child), Some(parent)) = (xid(d.upcast_ref()), xid(&parent)) {
-            x11::centre_when_unmanaged(child, parent);
-        }
+        let (Some(surface), Some(child), Some(parent)) = (d.surface(), xid(d.upcast_ref()), xid(&parent))
+        else {
+            return;
+        };
+        surface.connect_layout(move |_, _, _| x11::centre_when_unmanaged(child, parent));
     });
     d
 }
