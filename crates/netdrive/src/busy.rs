@@ -198,26 +198,6 @@ struct Scratch {
     fds: Vec<u32>,
 }
 
-fn itoa_buf() -> [u8; 16] {
-    [0; 16]
-}
-
-/// `n` as a NUL-terminated name, without allocating.
-fn fd_name(buf: &mut [u8; 16], n: u32) -> &std::ffi::CStr {
-    let mut i = buf.len() - 1;
-    buf[i] = 0;
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    std::ffi::CStr::from_bytes_with_nul(&buf[i..]).unwrap_or_default()
-}
-
 fn denied(e: rustix::io::Errno) -> bool {
     e == rustix::io::Errno::ACCESS || e == rustix::io::Errno::PERM
 }
@@ -277,11 +257,11 @@ fn scan_process(
                         buf.fds.push(n);
                     }
                 }
-                let mut name = itoa_buf();
+                let mut name = itoa::Buffer::new();
                 // Dir::fd never fails on Linux: the stream holds the descriptor.
                 if let Ok(fd_dir) = entries.fd() {
                     for &n in &buf.fds {
-                        let name = fd_name(&mut name, n);
+                        let name = name.format(n);
                         let Ok(target) = readlinkat(fd_dir, name, std::mem::take(&mut buf.link)) else {
                             continue;
                         };
@@ -394,14 +374,6 @@ mod tests {
         assert!(!t.owns(b"/mnt/ab"));
         assert!(!t.owns(b"/mnt/a/in/z"));
         assert!(!t.owns(b"socket:[123]"));
-    }
-
-    #[test]
-    fn fd_names_are_decimal() {
-        let mut b = itoa_buf();
-        assert_eq!(fd_name(&mut b, 0).to_bytes(), b"0");
-        assert_eq!(fd_name(&mut b, 1234).to_bytes(), b"1234");
-        assert_eq!(fd_name(&mut b, u32::MAX).to_bytes(), b"4294967295");
     }
 
     #[test]
