@@ -3,7 +3,7 @@
 use std::ffi::OsStr;
 use std::io::Write;
 
-use netdrive::json::put_name;
+use netdrive::json::{put_name, text_and_bytes};
 use netdrive::{escape, CancelOptions, Connection, Error, Holder, Scope, Use};
 use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
@@ -36,15 +36,10 @@ struct ConnectionJson<'a> {
     status: &'static str,
 }
 
-/// The text of a name, and its bytes when the text is not exact.
-fn name(n: &OsStr) -> (std::borrow::Cow<'_, str>, Option<&[u8]>) {
-    (n.to_string_lossy(), n.to_str().is_none().then(|| std::os::unix::ffi::OsStrExt::as_bytes(n)))
-}
-
 fn connection_out(c: &Connection) -> ConnectionJson<'_> {
-    let (local_name, local_name_bytes) = name(&c.local_name);
-    let (remote_name, remote_name_bytes) = name(&c.remote_name);
-    let (source, source_bytes) = name(&c.source);
+    let (local_name, local_name_bytes) = text_and_bytes(&c.local_name);
+    let (remote_name, remote_name_bytes) = text_and_bytes(&c.remote_name);
+    let (source, source_bytes) = text_and_bytes(&c.source);
     ConnectionJson {
         local_name,
         local_name_bytes,
@@ -89,17 +84,8 @@ fn holder_out(h: &Holder) -> HolderJson<'_> {
         Use::Exe => ("exe", None),
         Use::Map => ("map", None),
     };
-    let exact = h.path.to_str().is_none();
-    HolderJson {
-        pid: h.pid,
-        name: &h.name,
-        user: &h.user,
-        uid: h.uid,
-        path: h.path.to_string_lossy(),
-        path_bytes: exact.then(|| std::os::unix::ffi::OsStrExt::as_bytes(h.path.as_os_str())),
-        how,
-        fd,
-    }
+    let (path, path_bytes) = text_and_bytes(&h.path);
+    HolderJson { pid: h.pid, name: &h.name, user: &h.user, uid: h.uid, path, path_bytes, how, fd }
 }
 
 fn holder_json(h: &Holder) -> Value {

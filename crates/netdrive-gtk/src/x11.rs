@@ -55,17 +55,9 @@ impl OwnerLink {
 
     /// Centre `window` (of the given size) over the owner.
     pub fn place_over_owner(&self, window: u32, width: i32, height: i32) {
-        let Some(root) = self.conn.setup().roots.first().map(|s| s.root) else { return };
-        let Some(geo) = self.conn.get_geometry(self.owner).ok().and_then(|c| c.reply().ok()) else { return };
-        let Some(pos) =
-            self.conn.translate_coordinates(self.owner, root, 0, 0).ok().and_then(|c| c.reply().ok())
-        else {
-            return;
-        };
-        let x = i32::from(pos.dst_x) + (i32::from(geo.width) - width) / 2;
-        let y = i32::from(pos.dst_y) + (i32::from(geo.height) - height) / 2;
-        let _ = self.conn.configure_window(window, &ConfigureWindowAux::new().x(x.max(0)).y(y.max(0)));
-        let _ = self.conn.flush();
+        if let Some(root) = self.conn.setup().roots.first().map(|s| s.root) {
+            centre_over(&self.conn, root, window, (width, height), self.owner);
+        }
     }
 
     /// True once the owner window has been destroyed. Never blocks.
@@ -97,13 +89,19 @@ pub fn centre_when_unmanaged(child: u32, parent: u32) {
     if managed {
         return;
     }
-    let geometry = |w| conn.get_geometry(w).ok().and_then(|c| c.reply().ok());
-    let (Some(p), Some(c)) = (geometry(parent), geometry(child)) else { return };
-    let Some(pos) = conn.translate_coordinates(parent, root, 0, 0).ok().and_then(|c| c.reply().ok()) else {
+    if let Some(c) = conn.get_geometry(child).ok().and_then(|c| c.reply().ok()) {
+        centre_over(&conn, root, child, (i32::from(c.width), i32::from(c.height)), parent);
+    }
+}
+
+/// Move `window` (of `size`) so that it is centred over `over`.
+fn centre_over(conn: &RustConnection, root: u32, window: u32, size: (i32, i32), over: u32) {
+    let Some(geo) = conn.get_geometry(over).ok().and_then(|c| c.reply().ok()) else { return };
+    let Some(pos) = conn.translate_coordinates(over, root, 0, 0).ok().and_then(|c| c.reply().ok()) else {
         return;
     };
-    let x = i32::from(pos.dst_x) + (i32::from(p.width) - i32::from(c.width)) / 2;
-    let y = i32::from(pos.dst_y) + (i32::from(p.height) - i32::from(c.height)) / 2;
-    let _ = conn.configure_window(child, &ConfigureWindowAux::new().x(x.max(0)).y(y.max(0)));
+    let x = i32::from(pos.dst_x) + (i32::from(geo.width) - size.0) / 2;
+    let y = i32::from(pos.dst_y) + (i32::from(geo.height) - size.1) / 2;
+    let _ = conn.configure_window(window, &ConfigureWindowAux::new().x(x.max(0)).y(y.max(0)));
     let _ = conn.flush();
 }

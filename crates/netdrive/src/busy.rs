@@ -221,30 +221,23 @@ fn scan_process(
     };
     let mut found: Vec<(OsString, Use)> = Vec::new();
     let mut was_denied = false;
-    let mut link = |name: &str, buf: &mut Vec<u8>| -> Option<Vec<u8>> {
-        match readlinkat(&dir, name, std::mem::take(buf)) {
-            Ok(c) => {
-                let v = c.into_bytes();
-                Some(v)
-            }
-            Err(e) => {
-                was_denied |= denied(e);
-                None
-            }
+    let mut link = |name: &str| match readlinkat(&dir, name, Vec::new()) {
+        Ok(c) => Some(c.into_bytes()),
+        Err(e) => {
+            was_denied |= denied(e);
+            None
         }
     };
     for (name, how) in [("cwd", Use::Cwd), ("root", Use::Root), ("exe", Use::Exe)] {
-        if let Some(p) = link(name, &mut buf.link) {
-            if t.owns(&p) {
-                found.push((OsString::from_vec(p), how));
-            }
+        if let Some(p) = link(name).filter(|p| t.owns(p)) {
+            found.push((OsString::from_vec(p), how));
         }
     }
     // In another mount namespace a path can name a different mount: the kernel's mnt_id
     // decides there. In ours the path is exact (nested and stacked mounts aside), so no
     // fdinfo reads.
-    let same_ns =
-        own_ns.is_some() && link("ns/mnt", &mut buf.link).as_deref() == own_ns.map(|c| c.to_bytes());
+    let paths_decide =
+        t.path_is_exact && own_ns.is_some_and(|own| link("ns/mnt").as_deref() == Some(own.to_bytes()));
     match openat(&dir, "fd", OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC, Mode::empty()) {
         // Dir::new takes the descriptor as it is (read_from would reopen it: three more
         // system calls per process). Numbers first, then links: readlinkat needs the fd.
@@ -270,9 +263,7 @@ fn scan_process(
                             buf.link = p;
                             continue;
                         }
-                        if (same_ns && t.path_is_exact)
-                            || fd_mount_id(pid, n).is_none_or(|id| id == t.mount_id)
-                        {
+                        if paths_decide || fd_mount_id(pid, n).is_none_or(|id| id == t.mount_id) {
                             found.push((OsString::from_vec(p), Use::File(n)));
                         }
                     }
@@ -294,7 +285,7 @@ fn scan_process(
         usage.uninspectable += usize::from(was_denied);
         return;
     }
-    let name = comm(&dir);
+    let name = comm_at(&dir, "comm");
     let uid = rustix::fs::fstat(&dir).ok().map(|st| st.st_uid);
     for (path, how) in found {
         usage.holders.push(Holder { pid, name: name.clone(), uid, user: String::new(), path, how });
@@ -317,10 +308,11 @@ fn read_into(dir: &impl rustix::fd::AsFd, name: &str, buf: &mut Vec<u8>) -> bool
     }
 }
 
-/// The process name. One read: the kernel writes `comm` (at most 64 bytes) whole.
-fn comm(dir: &impl rustix::fd::AsFd) -> String {
+/// A process name, from its `/proc/PID/comm` (`path`, relative to `dir`). One read: the
+/// kernel writes `comm` (at most 64 bytes) whole.
+pub(crate) fn comm_at(dir: impl rustix::fd::AsFd, path: impl rustix::path::Arg) -> String {
     use rustix::fs::{openat, Mode, OFlags};
-    let Ok(fd) = openat(dir, "comm", OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
+    let Ok(fd) = openat(dir, path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
         return String::new();
     };
     let mut buf = [0u8; 128];

@@ -147,7 +147,7 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
         }
         // Every process is looked at, so the check is three system calls (std::fs::read
         // makes five).
-        if !comm_is(&ent.path(), b"rclone") {
+        if crate::busy::comm_at(rustix::fs::CWD, ent.path().join("comm")) != "rclone" {
             continue;
         }
         let Ok(cmdline) = std::fs::read(ent.path().join("cmdline")) else {
@@ -173,16 +173,6 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
     found
 }
 
-/// Whether `/proc/PID/comm` (the folder given) is `name`.
-fn comm_is(proc_dir: &Path, name: &[u8]) -> bool {
-    use rustix::fs::{openat, Mode, OFlags, CWD};
-    let Ok(fd) = openat(CWD, proc_dir.join("comm"), OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
-        return false;
-    };
-    let mut buf = [0u8; 32];
-    matches!(rustix::io::read(&fd, &mut buf), Ok(n) if buf[..n].trim_ascii_end() == name)
-}
-
 /// List network connections. Reads the mount table once; never touches a network mount.
 /// On failure the error is also the thread's last error ([`crate::last_error`]).
 pub fn list(scope: Scope) -> Result<Vec<Connection>> {
@@ -206,10 +196,13 @@ fn network_table() -> Result<Vec<MountEntry>> {
 pub fn find_connected(target: &OsStr) -> Result<Connection> {
     let find = || {
         let local = normalize(target);
-        let mut table = network_table()?;
-        table.retain(|e| e.mount_point == local);
-        let conns =
-            if table.is_empty() { list_now(Scope::Connected)? } else { list_with(Scope::Connected, &table)? };
+        let table = network_table()?;
+        let mine: Vec<MountEntry> = table.iter().filter(|e| e.mount_point == local).cloned().collect();
+        let conns = if mine.is_empty() {
+            list_from(Scope::Connected, &table)?
+        } else {
+            list_with(Scope::Connected, &mine)?
+        };
         resolve(&conns, target).cloned()
     };
     find().map_err(Error::record)
@@ -220,7 +213,12 @@ fn list_now(scope: Scope) -> Result<Vec<Connection>> {
         Scope::Remembered => Vec::new(),
         _ => network_table()?,
     };
-    let mut conns = list_with(scope, &table)?;
+    list_from(scope, &table)
+}
+
+/// [`list_with`] plus GVfs's drives, which are not in the mount table.
+fn list_from(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> {
+    let mut conns = list_with(scope, table)?;
     if scope != Scope::Remembered {
         conns.extend(crate::gvfs::list(std::time::Duration::from_secs(1)));
     }

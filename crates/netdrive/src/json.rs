@@ -1,21 +1,24 @@
 //! Names in JSON. JSON strings are Unicode and names are bytes: a name that is not UTF-8
 //! is given lossily under `key` and exactly under `key_bytes`.
 
+use std::borrow::Cow;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use serde_json::{Map, Value};
 
+/// A name as JSON gives it: its text, and its exact bytes when the text is not exact
+/// (for `#[derive(Serialize)]` structs with a `key` and an optional `key_bytes` field).
+pub fn text_and_bytes(name: &OsStr) -> (Cow<'_, str>, Option<&[u8]>) {
+    (name.to_string_lossy(), name.to_str().is_none().then(|| name.as_bytes()))
+}
+
 /// Put `name` into `obj` under `key` (and `key_bytes` when it is not UTF-8).
 pub fn put_name(obj: &mut Map<String, Value>, key: &str, name: &OsStr) {
-    match name.to_str() {
-        Some(s) => {
-            obj.insert(key.into(), s.into());
-        }
-        None => {
-            obj.insert(key.into(), name.to_string_lossy().into_owned().into());
-            obj.insert(format!("{key}_bytes"), name.as_bytes().to_vec().into());
-        }
+    let (text, bytes) = text_and_bytes(name);
+    obj.insert(key.into(), text.into_owned().into());
+    if let Some(bytes) = bytes {
+        obj.insert(format!("{key}_bytes"), bytes.to_vec().into());
     }
 }
 
