@@ -644,7 +644,7 @@ unsafe fn get_connection<E: Enc>(local: *const E::Unit, remote: *mut E::Unit, le
         let want = netdrive::connection::normalize(local.as_ref());
         let conns = netdrive::list(Scope::All)?;
         let Some(c) = conns.iter().find(|c| c.local_name == want) else {
-            return Err(Error::NotConnected { target: netdrive::escape::escape_str(&local) });
+            return Err(Error::NotConnected { target: local.as_str().into() });
         };
         let name = c.remote_name.to_string_lossy();
         // SAFETY: checked non-NULL; `remote` is writable for `*len` units per the caller.

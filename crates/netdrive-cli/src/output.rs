@@ -230,6 +230,9 @@ pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
                     o.insert("message".into(), done_message(done).into());
                     o.insert("how".into(), serde_json::to_value(done.how).unwrap_or(Value::Null));
                     o.insert("forgotten".into(), done.forgotten.into());
+                    if let Some(u) = done.upload {
+                        o.insert("upload".into(), serde_json::to_value(u).unwrap_or(Value::Null));
+                    }
                 }
                 Err(e) => {
                     o.insert("code".into(), e.code().0.into());
@@ -278,6 +281,18 @@ fn done_message(d: &netdrive::Cancelled) -> String {
         ),
         netdrive::How::Forgotten => format!("Forgot the remembered connection {name} ({remote})."),
     };
+    let mut what = what;
+    match d.upload {
+        Some(netdrive::Upload::Done) => what.push_str(" Its cached changes are on the server."),
+        Some(netdrive::Upload::StillRunning { pid }) => what.push_str(&format!(
+            " Its cached changes are still being uploaded (mount.davfs, PID {pid}); \
+             keep the computer on until that process ends."
+        )),
+        Some(netdrive::Upload::Unknown) => {
+            what.push_str(" netdrive could not tell whether its cached changes reached the server.")
+        }
+        None => {}
+    }
     if d.forgotten && d.how != netdrive::How::Forgotten {
         format!("{what} It is no longer remembered.")
     } else {

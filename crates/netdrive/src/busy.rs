@@ -103,7 +103,7 @@ pub fn who_uses(conn: &Connection, bound: Duration) -> Result<Usage> {
 /// [`who_uses`] with a mount table the caller has just read.
 pub fn who_uses_in(conn: &Connection, table: Vec<MountEntry>, bound: Duration) -> Result<Usage> {
     let (Some(mount_id), Some(device)) = (conn.mount_id, conn.device) else {
-        return Err(Error::NotConnected { target: crate::escape::escape(&conn.local_name) });
+        return Err(Error::NotConnected { target: (&conn.local_name).into() });
     };
     let local_name = conn.local_name.clone();
     let (tx, rx) = std::sync::mpsc::channel();

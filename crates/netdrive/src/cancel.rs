@@ -1,20 +1,23 @@
 //! Disconnecting (`WNetCancelConnection2`).
 //!
-//! Order of work: re-read the mount table and check that the drive is still the one the
-//! caller listed (same mount id, mount point and source); refuse drives with other mounts
-//! inside them; unless forced, look for processes that use it and refuse with
-//! `ERROR_OPEN_FILES`, naming them; then flush (`syncfs`), check that the server
-//! answers (`fstatfs`), and unmount with `UMOUNT_NOFOLLOW`.
+//! Order of work: re-read the live mount table (never a recorded one) and check that the
+//! drive is still the one the caller listed (same mount id, mount point and source);
+//! refuse drives with other mounts inside or over them, whatever the flags; unless forced,
+//! look for processes that use it and refuse with `ERROR_OPEN_FILES`, naming them; then,
+//! in a bounded child process ([`crate::unmount`]), pin the mount point's parent without
+//! following symlinks, check that the listed mount is the topmost one there, flush
+//! (`syncfs`), check that the server answers (`fstatfs`), unmount, and check it is gone.
+//! Success is reported only when the listed mount has left the mount table; for davfs2,
+//! also after its daemon has finished uploading (or the result says it has not).
 //!
-//! Every step that can touch the server (the flush, the unmount) runs in a forked child
-//! process with a time bound. A server that does not answer leaves that child waiting,
-//! killed and reaped in the background, and the caller gets `NotResponding` in time:
-//! a thread would not do, as a process cannot exit while one of its threads is stuck in
-//! the kernel.
+//! A server that does not answer leaves the child waiting, killed and reaped in the
+//! background, and the caller gets `NotResponding` in time, saying that the disconnect
+//! is still pending when the drive is still there (the child may yet finish it).
 //!
-//! - `force`: try the flush (bounded), then `MNT_FORCE`, which aborts outstanding requests
-//!   (FUSE drops the connection: open files on it fail with I/O errors), then, if files
-//!   are still open, detaches it.
+//! - `force`: try the flush (bounded by half the timeout: a server that does not answer
+//!   gets none), then `MNT_FORCE`, which aborts outstanding requests (FUSE drops the
+//!   connection: open files on it fail with I/O errors), then, if files are still open,
+//!   detaches it.
 //! - `detach`: `MNT_DETACH`: the drive leaves the folder tree at once, but the connection
 //!   to the server stays alive until the last process using it closes its files.
 //!
@@ -22,18 +25,19 @@
 //! (through `fusermount3 -u`); anything else is `ERROR_ACCESS_DENIED`. No privilege is
 //! ever raised.
 
-use std::ffi::{CString, OsStr};
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::busy;
+use crate::busy::{self, Holder};
 use crate::connection::{self, Connection, Scope};
-use crate::error::{Error, Result};
+use crate::error::{Error, Name, Result};
 use crate::escape::escape;
 use crate::mountinfo;
 use crate::profile::{self, Remembered};
 use crate::provider::Provider;
+use crate::unmount::{self, Outcome, Report, Step, Target};
 
 /// The default bound for a server to answer a flush or unmount.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -78,6 +82,21 @@ pub struct Cancelled {
     pub how: How,
     /// Whether the remembered connection was forgotten too.
     pub forgotten: bool,
+    /// For drives that upload after the unmount (davfs2): whether that finished.
+    pub upload: Option<Upload>,
+}
+
+/// Where a drive's cached changes are, after an unmount that returns before the upload
+/// ends (davfs2 keeps uploading its cache in its daemon).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Upload {
+    /// The daemon finished: the changes are on the server.
+    Done,
+    /// The daemon (this PID) is still uploading after the bound.
+    StillRunning { pid: u32 },
+    /// No daemon was found to wait for: netdrive cannot tell.
+    Unknown,
 }
 
 /// Disconnect by name: mount point, `\\server\share`, or source. Lists, then disconnects.
@@ -106,7 +125,7 @@ pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
 }
 
 fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelled> {
-    let target = escape(&conn.local_name);
+    let target = Name::from(&conn.local_name);
     if !conn.connected {
         return forget_only(conn, opts, target);
     }
@@ -114,30 +133,38 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
         let uri =
             conn.source.to_str().ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
         crate::gvfs::unmount(uri, opts.timeout)?;
-        return Ok(Cancelled { connection: conn.clone(), how: How::Unmounted, forgotten: false });
+        return Ok(Cancelled {
+            connection: conn.clone(),
+            how: How::Unmounted,
+            forgotten: false,
+            upload: None,
+        });
     }
-    let table =
-        mountinfo::read_table().map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
+    // Always the live table: a recorded one (`NETDRIVE_MOUNTINFO`) is for reading only.
+    let (table, table_len) = live_table()?;
     let Some(entry) = table.iter().find(|e| Some(e.mount_id) == conn.mount_id) else {
         return Err(Error::NotConnected { target });
     };
-    // Mount ids are reused once freed, so the mount point and source must match too. (On
-    // Linux 6.8+ `statmount` has unique 64-bit ids; mountinfo, which every kernel has,
-    // shows only the reusable ones.)
+    // Mount ids are reused once freed, so the mount point and source must match too.
     if entry.mount_point != conn.local_name || entry.source != conn.source {
         return Err(Error::ChangedSinceListed {
             target,
             what: format!("now {} from {}", escape(&entry.mount_point), escape(&entry.source)),
         });
     }
-    let nested: Vec<String> =
-        table.iter().filter(|e| e.parent_id == entry.mount_id).map(|e| escape(&e.mount_point)).collect();
-    if !nested.is_empty() && !opts.detach {
+    let mount_id = entry.mount_id;
+    let inside: Vec<String> = table
+        .iter()
+        .filter(|e| e.parent_id == mount_id && e.mount_id != mount_id)
+        .map(|e| escape(&e.mount_point))
+        .collect();
+    if !inside.is_empty() {
+        // Detaching would take these along: never unmount what was not chosen.
         return Err(Error::DeviceInUse {
             target,
             reason: format!(
-                "other drives are mounted inside it ({}); disconnect those first",
-                nested.join(", ")
+                "other drives are mounted inside it or over it ({}); disconnect those first",
+                inside.join(", ")
             ),
         });
     }
@@ -157,39 +184,89 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
     }
 
     if !opts.force && !opts.detach {
-        let usage = busy::who_uses_in(conn, table, opts.timeout)?;
-        if !usage.holders.is_empty() {
-            return Err(Error::OpenFiles {
-                target,
-                holders: usage.holders,
-                uninspectable: usage.uninspectable,
-            });
+        let usage = busy::who_uses_in(conn, table.clone(), opts.timeout)?;
+        // A disconnect of ours that did not finish is still waiting for the server: that
+        // is what to say, not "files are open by netdrive".
+        let (pending, holders): (Vec<Holder>, Vec<Holder>) =
+            usage.holders.into_iter().partition(|h| h.name == UNMOUNT_CHILD_NAME);
+        if !pending.is_empty() {
+            return Err(Error::NotResponding { target, after: opts.timeout, pending: true });
+        }
+        if !holders.is_empty() {
+            return Err(Error::OpenFiles { target, holders, uninspectable: usage.uninspectable });
         }
     }
 
-    let how = if euid == 0 { unmount_as_root(conn, opts)? } else { unmount_own_fuse(conn, opts)? };
+    let daemon = if conn.provider == Provider::WebDav { crate::davfs::daemon_of(conn) } else { None };
+    let how = if euid == 0 {
+        unmount_as_root(conn, mount_id, table_len, &table, opts)?
+    } else {
+        unmount_own_fuse(conn, opts)?
+    };
+    confirm_gone(conn, mount_id)?;
+    let upload = if conn.provider == Provider::WebDav {
+        Some(crate::davfs::wait_for_upload(daemon, opts.timeout.max(UPLOAD_BOUND)))
+    } else {
+        None
+    };
     let forgotten = opts.update_profile && conn.remembered == Some(Remembered::User) && forget(conn)?;
-    Ok(Cancelled { connection: conn.clone(), how, forgotten })
+    Ok(Cancelled { connection: conn.clone(), how, forgotten, upload })
 }
 
-fn forget_only(conn: &Connection, opts: &CancelOptions, target: String) -> Result<Cancelled> {
+/// The process name of the child that unmounts (set with `PR_SET_NAME`).
+pub const UNMOUNT_CHILD_NAME: &str = "netdrive-umount";
+
+/// How long a davfs2 drive may take to upload its cache after the unmount.
+const UPLOAD_BOUND: Duration = Duration::from_secs(10);
+
+fn live_table() -> Result<(Vec<mountinfo::MountEntry>, usize)> {
+    let text = std::fs::read("/proc/self/mountinfo")
+        .map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
+    Ok((mountinfo::parse_table(&text), text.len()))
+}
+
+/// Success is reported only when the listed mount is really gone from the table.
+fn confirm_gone(conn: &Connection, mount_id: u64) -> Result<()> {
+    let (table, _) = live_table()?;
+    match table.iter().find(|e| e.mount_id == mount_id && e.mount_point == conn.local_name) {
+        None => Ok(()),
+        Some(_) => Err(Error::Extended {
+            provider: conn.provider.name().into(),
+            message: format!(
+                "{}: the unmount was done, but the drive is still in the mount table; list the drives again",
+                escape(&conn.local_name)
+            ),
+        }),
+    }
+}
+
+fn forget_only(conn: &Connection, opts: &CancelOptions, target: Name) -> Result<Cancelled> {
+    let cancelled = |how| Cancelled { connection: conn.clone(), how, forgotten: true, upload: None };
     match conn.remembered {
         Some(Remembered::User) if opts.update_profile => {
             if forget(conn)? {
-                Ok(Cancelled { connection: conn.clone(), how: How::Forgotten, forgotten: true })
+                Ok(cancelled(How::Forgotten))
             } else {
                 Err(Error::NotConnected { target })
             }
         }
-        Some(Remembered::User) => Err(Error::NotConnected {
-            target: format!("{target} (remembered but not connected; --forget forgets it)"),
-        }),
+        Some(Remembered::User) => {
+            Err(Error::NotConnected { target: target_with(&target, NOT_CONNECTED_HINT) })
+        }
         Some(Remembered::System) if opts.update_profile => Err(Error::AccessDenied {
             target,
             reason: "it is remembered by the system in /etc/fstab; edit that file to forget it".into(),
         }),
         _ => Err(Error::NotConnected { target }),
     }
+}
+
+const NOT_CONNECTED_HINT: &str = " (remembered but not connected; --forget forgets it)";
+
+fn target_with(target: &Name, hint: &str) -> Name {
+    let mut raw = target.as_os_str().to_owned();
+    raw.push(hint);
+    Name::from(raw)
 }
 
 fn forget(conn: &Connection) -> Result<bool> {
@@ -199,31 +276,106 @@ fn forget(conn: &Connection) -> Result<bool> {
     }
 }
 
-fn unmount_as_root(conn: &Connection, opts: &CancelOptions) -> Result<How> {
-    let target = escape(&conn.local_name);
-    let path = CString::new(conn.local_name.as_bytes())
-        .map_err(|_| Error::InvalidParameter(format!("{target}: a NUL byte in the name")))?;
-    let not_responding = || Error::NotResponding { target: target.clone(), after: opts.timeout };
-    let status = if opts.detach {
-        in_child(&path, Step::Detach, opts.timeout).ok_or_else(not_responding)?
-    } else if opts.force {
-        // Best effort: a server that does not answer gets no flush, but no hang either.
-        let _ = in_child(&path, Step::Flush, opts.timeout);
-        in_child(&path, Step::ForceThenDetach, opts.timeout).ok_or_else(not_responding)?
-    } else {
-        in_child(&path, Step::FlushAndUnmount, opts.timeout).ok_or_else(not_responding)?
+fn unmount_as_root(
+    conn: &Connection,
+    mount_id: u64,
+    table_len: usize,
+    table: &[mountinfo::MountEntry],
+    opts: &CancelOptions,
+) -> Result<How> {
+    let target = Name::from(&conn.local_name);
+    let mut pinned = Target::new(Path::new(&conn.local_name), mount_id, table_len)
+        .ok_or_else(|| Error::InvalidParameter(format!("{target}: not an absolute path")))?;
+    let run = |pinned: &mut Target, step, bound| {
+        unmount::run(pinned, step, bound).map_err(|e| Error::Extended {
+            provider: "netdrive".into(),
+            message: format!("{target}: cannot start the unmount: {e}"),
+        })
     };
-    match status {
-        0 if opts.detach => Ok(How::Detached),
-        0 if opts.force => Ok(How::Forced),
-        0 => Ok(How::Unmounted),
-        DETACHED_AFTER_FORCE => Ok(How::Forced),
-        errno => Err(unmount_error(conn, errno, opts)),
+    let outcome = if opts.detach {
+        run(&mut pinned, Step::Detach, opts.timeout)?
+    } else if opts.force {
+        // Flush what the server still takes, but never wait long for one that does not
+        // answer: force is the way out then (MNT_FORCE aborts the stuck requests too).
+        match run(&mut pinned, Step::Flush, opts.timeout / 2)? {
+            Outcome::Reported(Report::Done { .. }) | Outcome::NoAnswer => {}
+            Outcome::Reported(r) => return Err(refused(conn, r, table, opts)),
+        }
+        run(&mut pinned, Step::ForceThenDetach, opts.timeout)?
+    } else {
+        run(&mut pinned, Step::FlushAndUnmount, opts.timeout)?
+    };
+    match outcome {
+        Outcome::Reported(Report::Done { detached }) => Ok(match (opts.detach, opts.force, detached) {
+            (true, _, _) => How::Detached,
+            (_, true, _) => How::Forced,
+            _ => How::Unmounted,
+        }),
+        Outcome::Reported(r) => Err(refused(conn, r, table, opts)),
+        Outcome::NoAnswer => {
+            // The child may still finish: say what the table shows now, never a guess.
+            let (now, _) = live_table()?;
+            if now.iter().any(|e| e.mount_id == mount_id && e.mount_point == conn.local_name) {
+                Err(Error::NotResponding { target, after: opts.timeout, pending: true })
+            } else if opts.detach || opts.force {
+                Ok(if opts.detach { How::Detached } else { How::Forced })
+            } else {
+                // Gone from the folder tree; the server never confirmed the flush.
+                Err(Error::NotResponding { target, after: opts.timeout, pending: true })
+            }
+        }
+    }
+}
+
+/// The error for what the child found instead of unmounting.
+fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: &CancelOptions) -> Error {
+    let target = Name::from(&conn.local_name);
+    let named = |id: u64| -> String {
+        // The table read before the fork may not have it; read again.
+        let fresh = live_table().map(|(t, _)| t).unwrap_or_default();
+        fresh
+            .iter()
+            .chain(table)
+            .find(|e| e.mount_id == id)
+            .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype_str(), escape(&e.source)))
+            .unwrap_or_else(|| format!("mount {id}"))
+    };
+    match r {
+        Report::Done { .. } => Error::Extended { provider: "netdrive".into(), message: "done".into() },
+        Report::Errno(e) => unmount_error(conn, e, opts),
+        Report::PathChanged(e) => Error::ChangedSinceListed {
+            target,
+            what: format!(
+                "a folder on the way to it is no longer a plain folder ({}); nothing was unmounted",
+                std::io::Error::from_raw_os_error(e)
+            ),
+        },
+        Report::Covered(id) => Error::DeviceInUse {
+            target,
+            reason: format!("{} is mounted over it; nothing was unmounted; disconnect that first", named(id)),
+        },
+        Report::Elsewhere(id) => Error::ChangedSinceListed {
+            target,
+            what: format!("{} is there now; nothing was unmounted", named(id)),
+        },
+        Report::Nested(id) => Error::DeviceInUse {
+            target,
+            reason: format!("{} is mounted inside it; nothing was unmounted; disconnect that first", named(id)),
+        },
+        Report::StillThere => Error::ChangedSinceListed {
+            target,
+            what: "something was mounted over it while it was being disconnected, and that was unmounted instead; \
+                   the drive is still connected"
+                .into(),
+        },
+        Report::TableTooBig => Error::NotEnoughMemory(format!(
+            "{target}: the mount table grew too large to check while disconnecting; try again"
+        )),
     }
 }
 
 fn unmount_error(conn: &Connection, errno: i32, opts: &CancelOptions) -> Error {
-    let target = escape(&conn.local_name);
+    let target = Name::from(&conn.local_name);
     match errno {
         libc::EBUSY => {
             let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
@@ -240,120 +392,10 @@ fn unmount_error(conn: &Connection, errno: i32, opts: &CancelOptions) -> Error {
     }
 }
 
-#[derive(Clone, Copy)]
-enum Step {
-    Flush,
-    FlushAndUnmount,
-    ForceThenDetach,
-    Detach,
-}
-
-/// Exit status of a `ForceThenDetach` child that had to detach.
-const DETACHED_AFTER_FORCE: i32 = 200;
-
-/// Run one step in a forked child. `Some(status)`: 0 or an errno; `None`: no answer
-/// within `timeout` (the child is killed and reaped in the background).
-fn in_child(path: &CString, step: Step, timeout: Duration) -> Option<i32> {
-    // SAFETY: the child runs only async-signal-safe system calls (open, syncfs, umount2,
-    // _exit) on memory prepared before the fork, so other threads' locks cannot bite it.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        // SAFETY: in the child; `path` is a valid NUL-terminated string.
-        unsafe { child(path, step) }
-    }
-    if pid < 0 {
-        return Some(std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EAGAIN));
-    }
-    let deadline = Instant::now() + timeout;
-    let mut wait = Duration::from_micros(200);
-    loop {
-        let mut status = 0;
-        // SAFETY: `pid` is our child; `status` is a valid out-pointer.
-        let r = unsafe { libc::waitpid(pid, &mut status, libc::WNOHANG) };
-        if r == pid {
-            return Some(if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { libc::EINTR });
-        }
-        if r < 0 || Instant::now() >= deadline {
-            // SAFETY: signalling our own child.
-            unsafe { libc::kill(pid, libc::SIGKILL) };
-            let _ = std::thread::Builder::new().name("netdrive-reap".into()).spawn(move || {
-                let mut status = 0;
-                // SAFETY: as above; blocks only this helper thread, which is interruptible.
-                unsafe { libc::waitpid(pid, &mut status, 0) };
-            });
-            return None;
-        }
-        std::thread::sleep(wait);
-        wait = (wait * 2).min(Duration::from_millis(10));
-    }
-}
-
-/// The forked child. Never returns.
-///
-/// # Safety
-/// Call only in a freshly forked child; `path` must be NUL-terminated.
-unsafe fn child(path: &CString, step: Step) -> ! {
-    // A child stuck on a dead server cannot be killed (FUSE and NFS wait uninterruptibly
-    // once a request is sent). It must not keep the caller's pipes open, or whoever reads
-    // the caller's output waits for it too: close everything, standard streams included.
-    // SAFETY: close_range only closes descriptors of this (child) process.
-    unsafe { libc::syscall(libc::SYS_close_range, 0u32, u32::MAX, 0u32) };
-    let errno = || std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO);
-    let flush = || -> i32 {
-        // SAFETY: `path` is a valid C string; the flags open a folder read-only.
-        let fd = unsafe {
-            libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_DIRECTORY | libc::O_CLOEXEC | libc::O_NOFOLLOW)
-        };
-        if fd < 0 {
-            return errno();
-        }
-        // SAFETY: `fd` was just opened.
-        let mut e = if unsafe { libc::syncfs(fd) } < 0 { errno() } else { 0 };
-        if e == 0 {
-            // Many filesystems (sshfs among them) flush and open a folder without asking
-            // the server; statfs always asks. A dead server blocks here, within our bound.
-            // SAFETY: `st` is plain data that fstatfs fills in; all-zero is valid.
-            let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-            // SAFETY: `fd` is open and `st` is a valid out-pointer.
-            if unsafe { libc::fstatfs(fd, &mut st) } < 0 {
-                e = errno();
-            }
-        }
-        // SAFETY: closing our own descriptor.
-        unsafe { libc::close(fd) };
-        e
-    };
-    let umount = |flags: libc::c_int| -> i32 {
-        // SAFETY: `path` is a valid C string.
-        if unsafe { libc::umount2(path.as_ptr(), flags | libc::UMOUNT_NOFOLLOW) } < 0 {
-            errno()
-        } else {
-            0
-        }
-    };
-    let status = match step {
-        Step::Flush => flush(),
-        Step::FlushAndUnmount => match flush() {
-            0 => umount(0),
-            e => e,
-        },
-        Step::Detach => umount(libc::MNT_DETACH),
-        Step::ForceThenDetach => match umount(libc::MNT_FORCE) {
-            libc::EBUSY => match umount(libc::MNT_DETACH) {
-                0 => DETACHED_AFTER_FORCE,
-                e => e,
-            },
-            e => e,
-        },
-    };
-    // SAFETY: _exit is async-signal-safe and skips the parent's atexit handlers.
-    unsafe { libc::_exit(status) }
-}
-
 /// Unmount a FUSE drive the caller owns, through the setuid `fusermount3`.
 /// Without root there is no `MNT_FORCE`: force and detach both detach lazily.
 fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
-    let target = escape(&conn.local_name);
+    let target = Name::from(&conn.local_name);
     let lazy = opts.force || opts.detach;
     let mut last_err = None;
     for tool in ["fusermount3", "fusermount"] {
@@ -365,7 +407,7 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
         cmd.arg("--").arg(&conn.local_name);
         let done = match crate::child::run_bounded(&mut cmd, None, opts.timeout) {
             Ok(Some(done)) => done,
-            Ok(None) => return Err(Error::NotResponding { target, after: opts.timeout }),
+            Ok(None) => return Err(Error::NotResponding { target, after: opts.timeout, pending: true }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 last_err = Some(e.to_string());
                 continue;

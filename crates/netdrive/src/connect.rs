@@ -57,7 +57,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
     }
     let table = crate::mountinfo::read_table().map_err(|e| Error::NoNetwork(e.to_string()))?;
     if table.iter().any(|e| e.mount_point == local) {
-        return Err(Error::AlreadyAssigned { local: shown });
+        return Err(Error::AlreadyAssigned { local: local.as_os_str().into() });
     }
     let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => Provider::Smb,
@@ -128,7 +128,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         }
         other => return Err(Error::NotSupported(format!("cannot connect with {other}"))),
     }
-    run_bounded(cmd, stdin, req.timeout, provider, &shown)?;
+    run_bounded(cmd, stdin, req.timeout, provider, &local)?;
     let conns = connection::list(Scope::Connected)?;
     let conn = connection::resolve(&conns, &local)
         .map_err(|_| Error::Extended {
@@ -182,7 +182,7 @@ fn run_bounded(
     stdin: Option<String>,
     timeout: Duration,
     provider: Provider,
-    shown: &str,
+    local: &std::ffi::OsStr,
 ) -> Result<()> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let ran = crate::child::run_bounded(&mut cmd, stdin.map(String::into_bytes), timeout).map_err(|e| {
@@ -194,8 +194,8 @@ fn run_bounded(
     })?;
     match ran {
         Some(done) if done.status.success() => Ok(()),
-        Some(done) => Err(classify_failure(provider, shown, &done.stderr_text())),
-        None => Err(Error::NotResponding { target: shown.to_owned(), after: timeout }),
+        Some(done) => Err(classify_failure(provider, local, &done.stderr_text())),
+        None => Err(Error::NotResponding { target: local.into(), after: timeout, pending: false }),
     }
 }
 
@@ -208,7 +208,8 @@ fn package(p: Provider) -> &'static str {
     }
 }
 
-fn classify_failure(provider: Provider, shown: &str, err: &str) -> Error {
+fn classify_failure(provider: Provider, local: &std::ffi::OsStr, err: &str) -> Error {
+    let shown = escape(local);
     let lower = err.to_ascii_lowercase();
     let message = format!("{shown}: {}", crate::escape::escape_str(err));
     if lower.contains("unknown filesystem type")
@@ -220,7 +221,7 @@ fn classify_failure(provider: Provider, shown: &str, err: &str) -> Error {
         || lower.contains("only root")
         || lower.contains("operation not permitted")
     {
-        Error::AccessDenied { target: shown.to_owned(), reason: crate::escape::escape_str(err) }
+        Error::AccessDenied { target: local.into(), reason: crate::escape::escape_str(err) }
     } else if lower.contains("no such file")
         || lower.contains("not found")
         || lower.contains("could not resolve")

@@ -309,7 +309,7 @@ pub fn resolve<'a>(conns: &'a [Connection], target: &OsStr) -> Result<&'a Connec
         }
     };
     match matches.as_slice() {
-        [] => Err(Error::NotConnected { target: crate::escape::escape(target) }),
+        [] => Err(Error::NotConnected { target: target.into() }),
         [one] => Ok(one),
         [first, ..] if matches.iter().all(|c| c.local_name == first.local_name) => {
             Ok(matches.iter().find(|c| c.connected).copied().unwrap_or(first))

@@ -4,7 +4,7 @@
 //! dialogs can report what Windows would; the message is for people.
 
 use std::cell::RefCell;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,28 +66,90 @@ impl fmt::Display for Win32Error {
     }
 }
 
+/// A name as the system has it (a mount point, a UNC name, a source): raw bytes, kept
+/// exactly, so a caller can act on it again (retry, look it up). It is escaped only when
+/// shown ([`fmt::Display`] goes through [`escape`]).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct Name(OsString);
+
+impl Name {
+    /// The name exactly, to pass back to the system or to netdrive.
+    pub fn as_os_str(&self) -> &OsStr {
+        &self.0
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&escape(&self.0))
+    }
+}
+
+impl AsRef<OsStr> for Name {
+    fn as_ref(&self) -> &OsStr {
+        &self.0
+    }
+}
+
+impl From<&OsStr> for Name {
+    fn from(s: &OsStr) -> Self {
+        Name(s.to_owned())
+    }
+}
+
+impl From<OsString> for Name {
+    fn from(s: OsString) -> Self {
+        Name(s)
+    }
+}
+
+impl From<&OsString> for Name {
+    fn from(s: &OsString) -> Self {
+        Name(s.clone())
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Name(s.into())
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        Name(s.into())
+    }
+}
+
 /// Everything that can go wrong, each with its Win32 code ([`Error::code`]).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     #[error("{target}: not a network connection (nothing by that name is connected or remembered)")]
-    NotConnected { target: String },
+    NotConnected { target: Name },
 
     #[error("{target}: changed since it was listed ({what}); list the drives again and choose anew")]
-    ChangedSinceListed { target: String, what: String },
+    ChangedSinceListed { target: Name, what: String },
 
     #[error("{target}: {}", open_files_message(holders, *uninspectable))]
-    OpenFiles { target: String, holders: Vec<Holder>, uninspectable: usize },
+    OpenFiles { target: Name, holders: Vec<Holder>, uninspectable: usize },
 
     #[error("{target}: in use: {reason}")]
-    DeviceInUse { target: String, reason: String },
+    DeviceInUse { target: Name, reason: String },
 
     #[error("{target}: access denied: {reason}")]
-    AccessDenied { target: String, reason: String },
+    AccessDenied { target: Name, reason: String },
 
-    #[error("{target}: the server is not responding (no answer within {}s); \
-             you can detach the drive instead (--detach)", .after.as_secs_f32())]
-    NotResponding { target: String, after: Duration },
+    #[error("{target}: the server is not responding (no answer within {}s){}; \
+             you can detach the drive instead (--detach)", .after.as_secs_f32(),
+             if *.pending { "; the disconnect is still under way in the background and may finish \
+             later: list the drives again to see" } else { "" })]
+    NotResponding {
+        target: Name,
+        after: Duration,
+        /// A disconnect is still waiting for the server, and may yet finish.
+        pending: bool,
+    },
 
     #[error("invalid parameter: {0}")]
     InvalidParameter(String),
@@ -108,7 +170,7 @@ pub enum Error {
     BadDevice(String),
 
     #[error("{local}: already in use (something is mounted there); choose another folder")]
-    AlreadyAssigned { local: String },
+    AlreadyAssigned { local: Name },
 
     #[error("{0}")]
     BadNetName(String),

@@ -63,7 +63,11 @@ fn run_gio(args: &[&str], bound: Duration) -> Result<String> {
     let ran = crate::child::run_bounded(Command::new("gio").args(args), None, bound)
         .map_err(|e| failed(format!("gio: {e}")))?;
     let Some(done) = ran else {
-        return Err(Error::NotResponding { target: format!("gio {}", args.join(" ")), after: bound });
+        return Err(Error::NotResponding {
+            target: format!("gio {}", args.join(" ")).into(),
+            after: bound,
+            pending: false,
+        });
     };
     if !done.status.success() {
         return Err(failed(crate::escape::escape_str(&done.stderr_text())));

@@ -1,0 +1,69 @@
+//! davfs2: its `umount` returns before the upload cache reaches the server. The daemon
+//! (`mount.davfs`) uploads what is left and exits, so a disconnect waits, bounded, for
+//! that very process (through a pidfd) before saying the data is on the server.
+
+use std::ffi::OsStr;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::unix::ffi::OsStrExt;
+use std::time::{Duration, Instant};
+
+use crate::cancel::Upload;
+use crate::connection::Connection;
+
+/// The `mount.davfs` daemon serving `conn`, pinned by a pidfd.
+pub(crate) struct Daemon {
+    pid: u32,
+    fd: OwnedFd,
+}
+
+/// Find the daemon from `/proc` only: its name and its command line, which names the
+/// mount point as an argument.
+pub(crate) fn daemon_of(conn: &Connection) -> Option<Daemon> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        if !is_daemon_for(pid, &conn.local_name) {
+            continue;
+        }
+        // SAFETY: pidfd_open has no memory arguments; the result is a new descriptor or -1.
+        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
+        if fd < 0 {
+            continue;
+        }
+        // SAFETY: a descriptor pidfd_open just returned belongs to us.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd as i32) };
+        // Checked again now that the pidfd holds it: the PID cannot have been reused since.
+        if is_daemon_for(pid, &conn.local_name) {
+            return Some(Daemon { pid, fd });
+        }
+    }
+    None
+}
+
+fn is_daemon_for(pid: u32, mount_point: &OsStr) -> bool {
+    let comm = std::fs::read(format!("/proc/{pid}/comm")).unwrap_or_default();
+    if !comm.starts_with(b"mount.davfs") {
+        return false;
+    }
+    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+    cmdline.split(|&b| b == 0).any(|arg| arg == mount_point.as_bytes())
+}
+
+/// Wait at most `bound` for the daemon to end.
+pub(crate) fn wait_for_upload(daemon: Option<Daemon>, bound: Duration) -> Upload {
+    let Some(d) = daemon else { return Upload::Unknown };
+    let deadline = Instant::now() + bound;
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let mut p = libc::pollfd { fd: d.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+        let ms = left.as_millis().clamp(0, i32::MAX as u128) as i32;
+        // SAFETY: one valid pollfd; a pidfd becomes readable when its process ends.
+        let r = unsafe { libc::poll(&mut p, 1, ms) };
+        if r > 0 {
+            return Upload::Done;
+        }
+        let interrupted = r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
+        if !interrupted || left.is_zero() {
+            return Upload::StillRunning { pid: d.pid };
+        }
+    }
+}
