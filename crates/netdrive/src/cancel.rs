@@ -156,7 +156,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
     let inside: Vec<String> = table
         .iter()
         .filter(|e| e.parent_id == mount_id && e.mount_id != mount_id)
-        .map(|e| escape(&e.mount_point))
+        .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype_str(), escape(&e.source)))
         .collect();
     if !inside.is_empty() {
         // Detaching would take these along: never unmount what was not chosen.

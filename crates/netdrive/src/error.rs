@@ -142,8 +142,8 @@ pub enum Error {
 
     #[error("{target}: the server is not responding (no answer within {}s){}; \
              you can detach the drive instead (--detach)", .after.as_secs_f32(),
-             if *.pending { "; the disconnect is still under way in the background and may finish \
-             later: list the drives again to see" } else { "" })]
+             if *.pending { "; the system may still finish the disconnect when the server \
+             answers: list the drives again to see" } else { "" })]
     NotResponding {
         target: Name,
         after: Duration,
