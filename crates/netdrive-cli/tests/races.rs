@@ -53,8 +53,7 @@ fn fstype_at(path: &Path) -> Option<String> {
     let want = path.to_str().unwrap();
     table
         .lines()
-        .filter(|l| l.split(' ').nth(4) == Some(want))
-        .last()
+        .rfind(|l| l.split(' ').nth(4) == Some(want))
         .and_then(|l| l.split(" - ").nth(1))
         .and_then(|rest| rest.split(' ').next())
         .map(str::to_owned)
