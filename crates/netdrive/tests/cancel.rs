@@ -43,3 +43,24 @@ fn refuses_a_drive_that_changed_since_it_was_listed() {
     assert!(err.to_string().contains("changed since it was listed"), "{err}");
     assert!(is_mounted(&second.path));
 }
+
+/// `WNetDisconnectDialog1`'s "Disconnect anyway" retries with the name the error carries:
+/// it must be the real name, not the one escaped for display.
+#[test]
+fn an_error_carries_the_real_name_for_a_retry() {
+    use std::os::unix::ffi::OsStrExt;
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let mp = base.path().join(std::ffi::OsStr::from_bytes(b"tab\there\xff newline\nend"));
+    let drive = sshd.mount(&mp);
+    let holder = testbed::Holder::open(&drive.path.join("hello.txt"));
+    let err = netdrive::cancel(mp.as_os_str(), &CancelOptions::default()).unwrap_err();
+    let Error::OpenFiles { target, .. } = err else { panic!("expected open files: {err}") };
+    assert_eq!(target.as_os_str(), mp.as_os_str());
+    assert!(target.to_string().contains("tab\\there\\xff newline\\nend"), "shown escaped: {target}");
+    let forced = CancelOptions { force: true, ..CancelOptions::default() };
+    let done = netdrive::cancel(target.as_os_str(), &forced).unwrap();
+    assert_eq!(done.how, netdrive::How::Forced);
+    assert!(!is_mounted(&mp));
+    drop(holder);
+}
