@@ -249,3 +249,25 @@ fn a_disconnect_that_timed_out_is_reported_as_pending_not_as_open_files() {
     }
     assert!(!is_mounted(&mp));
 }
+
+/// Force is the documented way out when a server does not answer: no long flush first,
+/// and it says what it did.
+#[test]
+fn force_disconnects_a_drive_whose_server_stopped() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let cfg = tempfile::tempdir().unwrap();
+    let mp = base.path().join("forced-dead");
+    let drive = sshd.mount(&mp);
+    let _cleanup = Cleanup(vec![drive.path.clone()]);
+    let _frozen = sshd.server.freeze();
+
+    let r = nd(
+        cfg.path(),
+        ["disconnect".as_ref(), "--force".as_ref(), "--timeout".as_ref(), "2".as_ref(), mp.as_os_str()],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("by force") || r.stdout.contains("Detached"), "{}", r.stdout);
+    assert!(r.took < Duration::from_secs(8), "force took {:?}", r.took);
+    assert!(!is_mounted(&mp));
+}

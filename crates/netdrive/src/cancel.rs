@@ -306,9 +306,10 @@ fn unmount_as_root(
         run(&mut pinned, Step::FlushAndUnmount, opts.timeout)?
     };
     match outcome {
+        // Say which happened: a forced unmount that was still busy had to detach.
         Outcome::Reported(Report::Done { detached }) => Ok(match (opts.detach, opts.force, detached) {
-            (true, _, _) => How::Detached,
-            (_, true, _) => How::Forced,
+            (true, _, _) | (_, true, true) => How::Detached,
+            (_, true, false) => How::Forced,
             _ => How::Unmounted,
         }),
         Outcome::Reported(r) => Err(refused(conn, r, table, opts)),
