@@ -24,6 +24,7 @@ struct Ran {
     max_rss_mib: i64,
 }
 
+#[allow(clippy::zombie_processes)] // reaped by wait4, which also gives its peak memory
 fn run(config: &Path, env: &[(&str, &OsStr)], args: &[&str]) -> Ran {
     let mut c = Command::new(common::BIN);
     c.args(args).env("XDG_CONFIG_HOME", config).env("NETDRIVE_FSTAB", "/dev/null");
