@@ -1,6 +1,6 @@
 //! The profile on a network drive whose server stopped (an NFS home folder, say): `list`,
-//! `list --all`, `who` and `remember` return within a bound, list the connected drives,
-//! and say that the profile is not available and why.
+//! `list --all`, `who`, `remember` and `disconnect --detach` return within a bound, list
+//! the connected drives, and say that the profile is not available and why.
 //!
 //! netdrive runs in a child with a hard time limit: a regression fails the test instead
 //! of hanging the suite. The server is thawed on every way out (the guard's drop runs
@@ -160,11 +160,20 @@ fn a_profile_on_a_stopped_server_never_hangs_netdrive() {
     let home_profile = home.path.join(".config/netdrive/connections.toml");
     warned(&r, home_profile.to_str().unwrap(), &home.path);
 
+    eprintln!("step: disconnect --detach");
+    // The way out for a drive on the stopped server; the profile is not needed for it.
+    let r = run(&xdg, &[os("disconnect"), work.path.as_os_str(), os("--detach")]);
+    assert!(r.took < BOUND, "disconnect took {:?}", r.took);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!testbed::is_mounted(&work.path));
+
     eprintln!("step: thaw");
     drop(frozen);
-    // Once the server answers again, so does the profile.
+    // Once the server answers again, so does the profile: the detached drive is listed as
+    // remembered, and nothing is missing.
     let r = run(&xdg, &[os("list"), os("--all")]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("warning"), "{}", r.stderr);
-    assert!(r.stdout.contains("connected, remembered"), "{}", r.stdout);
+    let line = r.stdout.lines().find(|l| l.starts_with(work.path.to_str().unwrap())).unwrap_or_default();
+    assert!(line.ends_with("  remembered"), "{}", r.stdout);
 }
