@@ -7,7 +7,7 @@
 //! contain that: a process is not reaped, and its descriptors (its standard output) stay
 //! open, while any of its threads is stuck, so `netdrive list | cat` would never end.
 //! Every such access therefore runs in a child process that shares nothing with its
-//! caller but one or two pipes:
+//! caller but a pipe (and a socket pair for changes):
 //!
 //! - it is started with `clone(CLONE_PIDFD)` and no exit signal: a host program's
 //!   `SIGCHLD` handling (ignored, or a `waitpid(-1)` loop) never sees or reaps it, so its
@@ -227,7 +227,7 @@ pub(crate) fn update<T, E>(
         }
         Err(f) => return Err(fail(f)),
     };
-    // The child waits for the verdict; dropping the worker on an error closes its pipe.
+    // The child waits for the verdict; dropping the worker on an error closes its channel.
     let (result, new) = change(old.as_deref())?;
     let Some(new) = new else {
         return Ok(result);
@@ -350,14 +350,14 @@ fn protocol() -> Failure {
     Failure::Io(io::Error::other("the worker process sent something unexpected"))
 }
 
-/// A child and the caller's ends of its pipes.
+/// A child and the caller's ends of its pipe and channel.
 struct Worker {
     pidfd: Option<OwnedFd>,
     key: PathBuf,
     started: Instant,
     /// Records from the child.
     up: OwnedFd,
-    /// The verdict to the child (changes only); non-blocking.
+    /// The verdict to the child (changes only).
     down: Option<OwnedFd>,
     inbox: Vec<u8>,
     phase: u8,
@@ -383,7 +383,7 @@ fn io_err(e: Errno) -> Failure {
 }
 
 impl Worker {
-    /// Start a child for `job` on the file `key`; `down`: whether it gets a verdict pipe.
+    /// Start a child for `job` on the file `key`; `down`: whether it gets a verdict channel.
     fn start(key: &Path, job: Job<'_>, down: bool) -> Result<Worker, Failure> {
         if let Some(waiting) = sweep(key) {
             return Err(Failure::NotResponding { after: BOUND, earlier: Some(waiting) });
@@ -391,7 +391,7 @@ impl Worker {
         use rustix::pipe::{pipe_with, PipeFlags};
         let (up_r, up_w) = pipe_with(PipeFlags::CLOEXEC).map_err(io_err)?;
         let (down_r, down_w) = match down {
-            true => pipe_with(PipeFlags::CLOEXEC).map(|(r, w)| (Some(r), Some(w))).map_err(io_err)?,
+            true => verdict_channel().map(|(r, w)| (Some(r), Some(w))).map_err(Failure::Io)?,
             false => (None, None),
         };
         // Buffers the child uses, allocated before it exists.
@@ -433,9 +433,6 @@ impl Worker {
         // SAFETY: CLONE_PIDFD stored a new descriptor that nothing else owns.
         let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd) };
         drop((up_w, down_r));
-        if let Some(w) = &down_w {
-            rustix::fs::fcntl_setfl(w, OFlags::NONBLOCK).map_err(io_err)?;
-        }
         Ok(Worker {
             pidfd: Some(pidfd),
             key: key.to_path_buf(),
@@ -516,13 +513,27 @@ impl Worker {
         let bound = deadline.saturating_duration_since(self.started);
         let Some(down) = self.down.take() else { return Err(protocol()) };
         while !bytes.is_empty() {
-            match rustix::io::write(&down, bytes) {
+            // SAFETY: a valid buffer; MSG_NOSIGNAL: a child that died is EPIPE, never a
+            // SIGPIPE that would end a host that does not ignore it.
+            let n = unsafe {
+                libc::send(
+                    down.as_raw_fd(),
+                    bytes.as_ptr().cast(),
+                    bytes.len(),
+                    libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
+                )
+            };
+            match usize::try_from(n) {
                 Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
-                Err(Errno::AGAIN | Errno::INTR) => wait_ready(down.as_fd(), libc::POLLOUT, deadline, bound)?,
-                Err(Errno::PIPE) => {
-                    return Err(Failure::Io(io::Error::other("the worker process ended early")))
-                }
-                Err(e) => return Err(io_err(e)),
+                Err(_) => match io::Error::last_os_error() {
+                    e if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {
+                        wait_ready(down.as_fd(), libc::POLLOUT, deadline, bound)?
+                    }
+                    e if e.kind() == io::ErrorKind::BrokenPipe => {
+                        return Err(Failure::Io(io::Error::other("the worker process ended early")))
+                    }
+                    e => return Err(Failure::Io(e)),
+                },
             }
         }
         self.down = Some(down);
@@ -552,7 +563,7 @@ fn park(p: Parked) {
 }
 
 impl Drop for Worker {
-    /// A child that finished its conversation ends by itself (closing the verdict pipe
+    /// A child that finished its conversation ends by itself (closing the verdict channel
     /// tells a changing child there is nothing to write); it is reaped now or later.
     fn drop(&mut self) {
         self.down = None;
@@ -560,6 +571,20 @@ impl Drop for Worker {
             park(Parked { pidfd, key: None, since: self.started });
         }
     }
+}
+
+/// The verdict channel: the child's end, then the caller's. A socket pair rather than a
+/// pipe, so the caller can write with `MSG_NOSIGNAL`.
+fn verdict_channel() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [-1; 2];
+    // SAFETY: `fds` has room for the two descriptors socketpair returns.
+    if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) }
+        < 0
+    {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: socketpair made these two descriptors, owned by nothing else.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
 /// Wait until `fd` is ready for `events`, or fail as not responding at the deadline.
@@ -619,7 +644,7 @@ unsafe fn clone_pidfd(pidfd: &mut libc::c_int) -> libc::c_long {
 /// The child. Never returns.
 ///
 /// # Safety
-/// Only in a child just made by [`clone_pidfd`]; `keep` are the pipe ends it uses.
+/// Only in a child just made by [`clone_pidfd`]; `keep` are the descriptors it uses.
 unsafe fn child_main(job: &Job<'_>, keep: &[RawFd; 2], buf: &mut [u8], dirents: &mut [MaybeUninit<u8>]) -> ! {
     // Keep only our pipes: a child stuck on a dead server must not hold the caller's
     // standard output (or anything else) open.
@@ -977,6 +1002,41 @@ mod tests {
         std::thread::sleep(Duration::from_millis(50));
         update(&t, 100, BOUND, |_| Ok::<_, Failure>(((), Some(b"z".to_vec()))), |f| f).unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"z");
+    }
+
+    /// Every child of this process (the test's own workers: nextest runs each test alone).
+    fn kill_children() {
+        for task in std::fs::read_dir("/proc/self/task").unwrap() {
+            let kids = std::fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default();
+            for pid in kids.split_whitespace().filter_map(|p| p.parse::<libc::pid_t>().ok()) {
+                // SAFETY: signalling our own child, which has not been reaped.
+                unsafe { libc::kill(pid, libc::SIGKILL) };
+            }
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
+    #[test]
+    fn a_writer_that_died_is_an_error_not_a_sigpipe() {
+        // A C host (libmpr's) may leave SIGPIPE at its default, which ends the process.
+        // SAFETY: setting a signal disposition of this test process.
+        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, "old").unwrap();
+        let big = vec![b'x'; 100];
+        let r = update(
+            &target(&file),
+            1 << 20,
+            BOUND,
+            |_| {
+                kill_children();
+                Ok::<_, Failure>(((), Some(big)))
+            },
+            |f| f,
+        );
+        assert!(r.unwrap_err().to_string().contains("ended early"));
+        assert_eq!(std::fs::read(&file).unwrap(), b"old");
     }
 
     #[test]
