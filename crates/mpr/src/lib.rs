@@ -642,9 +642,15 @@ unsafe fn get_connection<E: Enc>(local: *const E::Unit, remote: *mut E::Unit, le
             return Err(Error::BadDevice("lpLocalName is empty".into()));
         }
         let want = netdrive::connection::normalize(local.as_ref());
-        let conns = netdrive::list(Scope::All)?;
-        let Some(c) = conns.iter().find(|c| c.local_name == want) else {
-            return Err(Error::NotConnected { target: local.as_str().into() });
+        // A profile that cannot be read (on a dead network drive, say) does not hide
+        // connected drives; it is the error only for a name found nowhere else.
+        let listing = netdrive::list_with_warnings(Scope::All)?;
+        let Some(c) = listing.connections.iter().find(|c| c.local_name == want) else {
+            return Err(listing
+                .warnings
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| Error::NotConnected { target: local.as_str().into() }));
         };
         let name = c.remote_name.to_string_lossy();
         // SAFETY: checked non-NULL; `remote` is writable for `*len` units per the caller.

@@ -134,12 +134,22 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
     } else {
         Scope::Connected
     };
-    let conns = netdrive::list(scope).map_err(|e| report(&e))?;
+    // What could be listed is printed; a profile or fstab that could not be read is
+    // said on stderr, and makes the exit status 3 when remembered drives were asked for.
+    let listing = netdrive::list_with_warnings(scope).map_err(|e| report(&e))?;
+    for w in &listing.warnings {
+        eprintln!("netdrive: warning: {}", report(w));
+    }
+    let complete = scope == Scope::Connected || listing.warnings.is_empty();
+    let conns = listing.connections;
     if a.json {
         let list: Vec<ConnectionJson<'_>> = conns.iter().map(connection_out).collect();
         serde_json::to_writer_pretty(&mut *out, &list)?;
         writeln!(out)?;
-        return Ok(true);
+        return Ok(complete);
+    }
+    if conns.is_empty() && !complete {
+        return Ok(false);
     }
     if conns.is_empty() {
         writeln!(
@@ -163,7 +173,7 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
         })
         .collect();
     table(out, &["Drive", "Network path", "Provider", "Status"], &rows)?;
-    Ok(true)
+    Ok(complete)
 }
 
 pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {

@@ -1,5 +1,7 @@
 //! Remembered connections through the command: remember, list, forget on disconnect,
-//! system-remembered fstab entries, and a damaged profile that is never overwritten.
+//! system-remembered fstab entries, a damaged profile that is never overwritten, and
+//! changes that hold the profile's lock: concurrent ones lose nothing, a killed one leaves
+//! nothing behind for long, and waiting for the lock is bounded.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod common;
@@ -105,4 +107,99 @@ fn unknown_drive_is_not_connected() {
     let r = nd(config.path(), ["who", "/no/such/drive"]);
     assert_eq!(r.code, 3);
     assert!(r.stderr.contains("ERROR_NOT_CONNECTED (2250)"), "{}", r.stderr);
+}
+
+/// `netdrive remember` of each of `mounts`, all started at once; their exit statuses.
+fn remember_at_once(cfg: &std::path::Path, mounts: &[testbed::Mount]) -> Vec<(i32, String)> {
+    let children: Vec<_> = mounts
+        .iter()
+        .map(|m| {
+            std::process::Command::new(common::BIN)
+                .arg("remember")
+                .arg(&m.path)
+                .env("XDG_CONFIG_HOME", cfg)
+                .env("NETDRIVE_FSTAB", "/dev/null")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| {
+            let out = c.wait_with_output().unwrap();
+            (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn concurrent_remembers_lose_nothing() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let mounts: Vec<_> = (0..6).map(|i| sshd.mount(&base.path().join(format!("d{i}")))).collect();
+    for round in 0..4 {
+        let config = tempfile::tempdir().unwrap();
+        for (code, stderr) in remember_at_once(config.path(), &mounts) {
+            assert_eq!(code, 0, "round {round}: {stderr}");
+        }
+        let v = nd(config.path(), ["list", "--remembered", "--json"]).json();
+        let mut names: Vec<&str> =
+            v.as_array().unwrap().iter().filter_map(|c| c["local_name"].as_str()).collect();
+        names.sort();
+        let mut want: Vec<&str> = mounts.iter().map(|m| m.path.to_str().unwrap()).collect();
+        want.sort();
+        assert_eq!(names, want, "round {round}: every remember that said so was remembered");
+    }
+}
+
+#[test]
+fn a_killed_writers_temporary_files_are_removed_by_the_next_change() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let m = sshd.mount(&base.path().join("kept"));
+    let config = tempfile::tempdir().unwrap();
+    let dir = config.path().join("netdrive");
+    std::fs::create_dir_all(&dir).unwrap();
+    // What a writer killed between its temporary file and the rename leaves: ours, and
+    // the `tempfile` crate's names of netdrive versions before the lock.
+    let stale = [".connections.toml.tmp-4242-0", ".connections.Ab12Zz"];
+    for s in stale {
+        std::fs::write(dir.join(s), "[[connection]]\nlocal_name = \"/half").unwrap();
+    }
+    std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+    std::fs::write(dir.join(".connections.toml.bak"), "mine").unwrap();
+    let r = nd(config.path(), ["remember".as_ref(), m.path.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut left: Vec<String> =
+        std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    left.sort();
+    assert_eq!(left, [".connections.toml.bak", ".connections.toml.lock", "connections.toml", "notes.txt"]);
+}
+
+#[test]
+fn a_change_waits_for_the_lock_only_within_its_bound() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let m = sshd.mount(&base.path().join("kept"));
+    let config = tempfile::tempdir().unwrap();
+    let dir = config.path().join("netdrive");
+    std::fs::create_dir_all(&dir).unwrap();
+    // Another writer holds the lock (as a netdrive stuck on a dead server would).
+    let lock = std::fs::File::create(dir.join(".connections.toml.lock")).unwrap();
+    // SAFETY: flock on a descriptor we own.
+    assert_eq!(unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_EX) }, 0);
+    let r = nd(config.path(), ["remember".as_ref(), m.path.as_os_str()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.took < std::time::Duration::from_secs(5), "took {:?}", r.took);
+    assert!(
+        r.stderr.contains("lock") && r.stderr.contains("ERROR_CANNOT_OPEN_PROFILE (1205)"),
+        "{}",
+        r.stderr
+    );
+    assert!(!dir.join("connections.toml").exists(), "nothing written without the lock");
+    drop(lock);
+    let r = nd(config.path(), ["remember".as_ref(), m.path.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
 }

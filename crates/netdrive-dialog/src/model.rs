@@ -52,17 +52,12 @@ fn status_text(c: &Connection, users: usize) -> String {
     }
 }
 
-/// The rows: connected drives, then remembered ones not connected. A damaged profile
-/// still shows the connected drives; its error comes back beside them.
+/// The rows: connected drives, then remembered ones not connected. A damaged or
+/// unreachable profile still shows the connected drives; its error comes back beside them.
 pub fn load_rows() -> Result<(Vec<Row>, Option<Error>), Error> {
-    let (conns, warning) = match netdrive::list(Scope::All) {
-        Ok(c) => (c, None),
-        Err(e @ (Error::BadProfile { .. } | Error::CannotOpenProfile { .. })) => {
-            (netdrive::list(Scope::Connected)?, Some(e))
-        }
-        Err(e) => return Err(e),
-    };
-    Ok((conns.into_iter().map(Row::new).collect(), warning))
+    let listing = netdrive::list_with_warnings(Scope::All)?;
+    let warning = listing.warnings.into_iter().next();
+    Ok((listing.connections.into_iter().map(Row::new).collect(), warning))
 }
 
 /// Mark rows that are in use ("in use by N processes"). Reads only /proc, bounded.

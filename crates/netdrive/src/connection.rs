@@ -175,7 +175,42 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
 
 /// List network connections. Reads the mount table once; never touches a network mount.
 /// On failure the error is also the thread's last error ([`crate::last_error`]).
+///
+/// The user's profile and the fstab are read by bounded workers at the same time (see
+/// [`list_with_warnings`]). For [`Scope::Connected`] a problem with them only leaves
+/// drives unmarked as remembered; for the other scopes it is the error, as the list of
+/// remembered drives would be incomplete.
 pub fn list(scope: Scope) -> Result<Vec<Connection>> {
+    list_now(scope).and_then(|l| l.strict(scope)).map_err(Error::record)
+}
+
+/// A listing, and what could not be read for it.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub connections: Vec<Connection>,
+    /// Why some remembered connections are missing: the user's profile or the fstab
+    /// could not be read (`ERROR_CANNOT_OPEN_PROFILE`: on a network drive that does not
+    /// answer, not a regular file, too large; `ERROR_BAD_PROFILE`: damaged). Connected
+    /// drives are all listed regardless; they are just not marked remembered by it.
+    pub warnings: Vec<Error>,
+}
+
+impl Listing {
+    /// The connections; for a scope with remembered ones, the first warning as the error.
+    fn strict(self, scope: Scope) -> Result<Vec<Connection>> {
+        match self.warnings.into_iter().next() {
+            Some(w) if scope != Scope::Connected => Err(w),
+            _ => Ok(self.connections),
+        }
+    }
+}
+
+/// [`list`], but what can be listed is listed: connected drives always, remembered ones
+/// from whichever of the profile and fstab could be read, and the reasons for the rest
+/// in [`Listing::warnings`]. With the profile on a network drive whose server stopped,
+/// this returns within the bound (3 s) and names that drive. On failure (the mount table
+/// cannot be read) the error is also the thread's last error.
+pub fn list_with_warnings(scope: Scope) -> Result<Listing> {
     list_now(scope).map_err(Error::record)
 }
 
@@ -188,6 +223,17 @@ fn network_table() -> Result<Vec<MountEntry>> {
     })
 }
 
+/// The network drive a path lies on, as far as the mount table tells without touching
+/// the filesystem (by name: a symlink on the way is not followed). For messages only.
+pub(crate) fn network_drive_under(path: &Path) -> Option<Connection> {
+    let path = PathBuf::from(normalize(path.as_os_str()));
+    let table = network_table().ok()?;
+    connected_in(&table)
+        .into_iter()
+        .filter(|c| path.starts_with(Path::new(&c.local_name)))
+        .max_by_key(|c| c.local_name.len())
+}
+
 /// The connected drive `target` names (its mount point, source or UNC name), as
 /// [`resolve`] finds it in [`list`]`(Scope::Connected)`. Quicker for a mount point: the
 /// other drives are not looked at, so no process is read to name rclone drives' hosts
@@ -196,45 +242,59 @@ fn network_table() -> Result<Vec<MountEntry>> {
 pub fn find_connected(target: &OsStr) -> Result<Connection> {
     let find = || {
         let local = normalize(target);
+        let loading = profile::start_loading();
         let table = network_table()?;
         let mine: Vec<MountEntry> = table.iter().filter(|e| e.mount_point == local).cloned().collect();
         let conns = if mine.is_empty() {
-            list_from(Scope::Connected, &table)?
+            list_from(Scope::Connected, &table, loading).connections
         } else {
-            list_with(Scope::Connected, &mine)?
+            listing(Scope::Connected, &mine, loading).connections
         };
         resolve(&conns, target).cloned()
     };
     find().map_err(Error::record)
 }
 
-fn list_now(scope: Scope) -> Result<Vec<Connection>> {
+fn list_now(scope: Scope) -> Result<Listing> {
+    // The profile and fstab workers start first and run while the table is read.
+    let loading = profile::start_loading();
     let table = match scope {
         Scope::Remembered => Vec::new(),
         _ => network_table()?,
     };
-    list_from(scope, &table)
+    Ok(list_from(scope, &table, loading))
 }
 
-/// [`list_with`] plus GVfs's drives, which are not in the mount table.
-fn list_from(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> {
-    let mut conns = list_with(scope, table)?;
+/// [`listing`] plus GVfs's drives, which are not in the mount table.
+fn list_from(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> Listing {
+    let mut l = listing(scope, table, loading);
     if scope != Scope::Remembered {
-        conns.extend(crate::gvfs::list(std::time::Duration::from_secs(1)));
+        l.connections.extend(crate::gvfs::list(std::time::Duration::from_secs(1)));
     }
-    Ok(conns)
+    l
 }
 
 /// [`list`] over a given table (for recorded tables and callers that already read one).
 pub fn list_with(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> {
+    listing(scope, table, profile::start_loading()).strict(scope)
+}
+
+fn listing(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> Listing {
     let mut connected = connected_in(table);
-    // Listing connected drives uses the profile only to mark them remembered: a damaged
-    // profile must not hide them.
-    let user = if scope == Scope::Connected { profile::load().unwrap_or_default() } else { profile::load()? };
+    let mut warnings = Vec::new();
+    let (user, system) = loading.finish();
+    let user = user.unwrap_or_else(|e| {
+        warnings.push(e);
+        Vec::new()
+    });
+    let system = system.unwrap_or_else(|e| {
+        warnings.push(e);
+        Vec::new()
+    });
     let mut remembered: Vec<Connection> = user
         .iter()
         .map(Connection::from_remembered)
-        .chain(profile::fstab().iter().map(Connection::from_fstab))
+        .chain(system.iter().map(Connection::from_fstab))
         .collect();
     // One entry per local name; the user's profile comes first and wins over fstab.
     let mut seen = std::collections::HashSet::new();
@@ -245,14 +305,15 @@ pub fn list_with(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> 
     for r in remembered.iter_mut() {
         r.connected = connected.iter().any(|c| c.local_name == r.local_name);
     }
-    Ok(match scope {
+    let connections = match scope {
         Scope::Connected => connected,
         Scope::Remembered => remembered,
         Scope::All => {
             connected.extend(remembered.into_iter().filter(|r| !r.connected));
             connected
         }
-    })
+    };
+    Listing { connections, warnings }
 }
 
 /// Make a local name comparable: absolute (joined to the current folder, without

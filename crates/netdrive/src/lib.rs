@@ -15,14 +15,16 @@
 //! What it is not: a mounter (connecting is done by the filesystems' own tools), a GUI,
 //! or a C ABI. It never `stat()`s, opens or lists a network mount to learn about it:
 //! everything comes from `/proc`, so a server that does not answer cannot hang a
-//! listing; the one step that must touch the server, the unmount, runs in a child process
-//! with a time bound.
+//! listing. The steps that may touch a server run in a child process with a time bound:
+//! the unmount, and reading or writing the profile and fstab, which can live on a network
+//! drive (an NFS home folder).
 //!
 //! The provider table and the mapping from sources to UNC names (`\\server\share`) are in
 //! [`provider`].
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod bounded;
 pub mod busy;
 pub mod cancel;
 mod child;
@@ -42,7 +44,7 @@ pub mod users;
 pub use busy::{who_uses, Holder, Usage, Use};
 pub use cancel::{cancel, cancel_listed, CancelOptions, Cancelled, How, Upload};
 pub use connect::{connect, ConnectRequest};
-pub use connection::{find_connected, list, resolve, Connection, Scope};
+pub use connection::{find_connected, list, list_with_warnings, resolve, Connection, Listing, Scope};
 pub use error::{clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Win32Error};
 pub use escape::escape;
 pub use profile::Remembered;

@@ -1,6 +1,7 @@
 //! `/proc/self/mountinfo`: the one source of truth for what is mounted.
 //!
 //! Reading it never touches a mounted filesystem, so a dead server cannot hang a listing.
+//! A recorded table (`NETDRIVE_MOUNTINFO`) may, and is read with a bound.
 //! Format (proc(5), and util-linux `libmount`):
 //!
 //! ```text
@@ -163,16 +164,29 @@ pub fn table_path() -> OsString {
     std::env::var_os("NETDRIVE_MOUNTINFO").unwrap_or_else(|| "/proc/self/mountinfo".into())
 }
 
+/// The most a mount table may hold: 64 MiB is about 400,000 mounts.
+pub const MAX_TABLE: u64 = 64 << 20;
+
+/// The table's bytes. `/proc` is read directly; a recorded table could be anywhere, on a
+/// network drive too, so it is read by a bounded worker. Either way only a regular file
+/// (`/proc` files are) of at most [`MAX_TABLE`] bytes is read: a FIFO or `/dev/zero`
+/// cannot hang a listing or fill memory.
+fn read_text() -> std::io::Result<Vec<u8>> {
+    match std::env::var_os("NETDRIVE_MOUNTINFO") {
+        None => crate::bounded::read_local(Path::new("/proc/self/mountinfo"), MAX_TABLE),
+        Some(p) => crate::bounded::read(Path::new(&p), MAX_TABLE, crate::bounded::BOUND)?
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::NotFound)),
+    }
+}
+
 /// Read and parse the current mount table, once.
 pub fn read_table() -> std::io::Result<Vec<MountEntry>> {
-    let text = std::fs::read(Path::new(&table_path()))?;
-    Ok(parse_table(&text))
+    Ok(parse_table(&read_text()?))
 }
 
 /// Read the current mount table, parsing only the lines [`parse_table_where`] keeps.
 pub fn read_table_where(keep: impl Fn(&[u8], &[u8]) -> bool) -> std::io::Result<Vec<MountEntry>> {
-    let text = std::fs::read(Path::new(&table_path()))?;
-    Ok(parse_table_where(&text, keep))
+    Ok(parse_table_where(&read_text()?, keep))
 }
 
 #[cfg(test)]

@@ -13,20 +13,30 @@
 //! options = "reconnect"
 //! ```
 //!
-//! Writes are atomic (temporary file, `fsync`, `rename`, `fsync` of the folder). A profile
-//! that does not parse is never overwritten: reading it fails with `ERROR_BAD_PROFILE`
-//! naming the line, and so does every change until the person fixes it. Profile names
-//! are UTF-8 (TOML strings are); a drive whose name is not cannot be remembered.
+//! The profile can be on a network drive (an NFS home folder), so it is only ever read
+//! or written by a worker process with a time bound ([`crate::bounded`]); a server that
+//! does not answer gives `ERROR_CANNOT_OPEN_PROFILE` naming the drive, never a hang. Only
+//! a regular file of at most [`MAX_PROFILE`] bytes is read.
 //!
-//! Network entries of `/etc/fstab` are remembered by the system: listed, read-only.
+//! A change (remember, forget) holds an exclusive `flock` on [`LOCK_NAME`] beside the
+//! profile from reading it to replacing it, so concurrent changes never lose each other's
+//! entries; waiting for the lock counts against the same bound. Writes are atomic
+//! (temporary file, `fsync`, `rename`, `fsync` of the folder); temporary files left by a
+//! killed writer are removed by the next change. A profile that does not parse is never
+//! overwritten: reading it fails with `ERROR_BAD_PROFILE` naming the line, and so does
+//! every change until the person fixes it. Profile names are UTF-8 (TOML strings are); a
+//! drive whose name is not cannot be remembered.
+//!
+//! Network entries of `/etc/fstab` are remembered by the system: listed, read-only. It
+//! is read the same bounded way.
 
-use std::ffi::OsString;
-use std::io::Write;
+use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::bounded::{self, Failure};
 use crate::error::{Error, Result};
 use crate::mountinfo::unescape;
 use crate::provider::{classify, Provider};
@@ -78,18 +88,54 @@ pub fn profile_path() -> Result<PathBuf> {
     Ok(base.join("netdrive").join("connections.toml"))
 }
 
+/// The most a profile or fstab may hold. netdrive writes about 200 bytes per drive.
+pub const MAX_PROFILE: u64 = 1 << 20;
+
 /// The user's remembered connections. A missing profile is an empty one.
 pub fn load() -> Result<Vec<RememberedEntry>> {
     load_from(&profile_path()?)
 }
 
-/// [`load`] from a given path.
+/// [`load`] from a given path. The file is read by a worker with a time bound
+/// (`ERROR_CANNOT_OPEN_PROFILE` when its folder is on a network drive that does not
+/// answer), and only if it is a regular file of at most [`MAX_PROFILE`] bytes.
 pub fn load_from(path: &Path) -> Result<Vec<RememberedEntry>> {
-    let text = match std::fs::read(path) {
-        Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(Error::CannotOpenProfile { path: path.into(), source }),
+    parse_read(path, bounded::read(path, MAX_PROFILE, bounded::BOUND))
+}
+
+fn parse_read(
+    path: &Path,
+    read: std::result::Result<Option<Vec<u8>>, Failure>,
+) -> Result<Vec<RememberedEntry>> {
+    match read {
+        Ok(Some(text)) => parse_profile(path, text),
+        Ok(None) => Ok(Vec::new()),
+        Err(f) => Err(cannot_open(path, f)),
+    }
+}
+
+/// `ERROR_CANNOT_OPEN_PROFILE` for a failed bounded access, naming the cause: for a file
+/// that does not answer, the network drive it is on when the mount table shows one.
+fn cannot_open(path: &Path, f: Failure) -> Error {
+    let source = match f {
+        Failure::Io(e) => e,
+        f @ Failure::NotResponding { .. } => {
+            let on = match crate::connection::network_drive_under(path) {
+                Some(c) => format!(
+                    "; it is on the network drive {} ({}), which is not responding",
+                    crate::escape::escape(&c.local_name),
+                    crate::escape::escape(&c.remote_name)
+                ),
+                None => "; is it on a network drive whose server stopped?".to_owned(),
+            };
+            std::io::Error::new(std::io::ErrorKind::TimedOut, format!("{f}{on}"))
+        }
+        f => std::io::Error::new(std::io::ErrorKind::TimedOut, f.to_string()),
     };
+    Error::CannotOpenProfile { path: path.into(), source }
+}
+
+fn parse_profile(path: &Path, text: Vec<u8>) -> Result<Vec<RememberedEntry>> {
     let text = String::from_utf8(text).map_err(|e| {
         let line = 1 + e.as_bytes()[..e.utf8_error().valid_up_to()].iter().filter(|&&b| b == b'\n').count();
         Error::BadProfile { path: path.into(), line, message: "not UTF-8 text".into() }
@@ -103,40 +149,81 @@ pub fn load_from(path: &Path) -> Result<Vec<RememberedEntry>> {
 
 /// Remember a connection (replacing one with the same local name).
 pub fn remember(entry: RememberedEntry) -> Result<()> {
-    let path = profile_path()?;
-    let mut all = load_from(&path)?;
-    all.retain(|e| e.local_name != entry.local_name);
-    all.push(entry);
-    save_to(&path, all)
+    change(&profile_path()?, |all| {
+        all.retain(|e| e.local_name != entry.local_name);
+        all.push(entry);
+        true
+    })
+    .map(drop)
 }
 
 /// Forget the connection with this local name. Returns whether it was remembered.
 pub fn forget(local_name: &str) -> Result<bool> {
-    let path = profile_path()?;
-    let mut all = load_from(&path)?;
-    let before = all.len();
-    all.retain(|e| e.local_name != local_name);
-    if all.len() == before {
-        return Ok(false);
-    }
-    save_to(&path, all)?;
-    Ok(true)
+    change(&profile_path()?, |all| {
+        let before = all.len();
+        all.retain(|e| e.local_name != local_name);
+        all.len() != before
+    })
 }
 
+/// The lock file beside the profile: every change holds it from read to rename.
+pub const LOCK_NAME: &str = ".connections.toml.lock";
+/// Temporary files are `.connections.toml.tmp-PID-N`.
+const TEMP_PREFIX: &str = ".connections.toml.tmp-";
+
+/// A temporary file a killed writer left: ours, or the `tempfile` crate's
+/// `.connections.XXXXXX` of netdrive versions before the lock.
+fn is_stale(name: &[u8]) -> bool {
+    name.starts_with(TEMP_PREFIX.as_bytes())
+        || name
+            .strip_prefix(b".connections.")
+            .is_some_and(|r| r.len() == 6 && r.iter().all(u8::is_ascii_alphanumeric))
+}
+
+/// Read, change and write the profile under its lock; `edit` says whether it changed
+/// anything (and so whether to write). A profile that does not parse is never written.
+fn change(path: &Path, edit: impl FnOnce(&mut Vec<RememberedEntry>) -> bool) -> Result<bool> {
+    static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let temp = format!("{TEMP_PREFIX}{}-{n}", std::process::id());
+    let target = bounded::Target {
+        file: path,
+        lock_name: OsStr::new(LOCK_NAME),
+        temp_name: OsStr::new(&temp),
+        is_stale,
+    };
+    let cannot = |e: std::io::Error| Error::CannotOpenProfile { path: path.into(), source: e };
+    bounded::update(
+        &target,
+        MAX_PROFILE,
+        bounded::BOUND,
+        |old| {
+            let mut all = match old {
+                Some(text) => parse_profile(path, text.to_vec())?,
+                None => Vec::new(),
+            };
+            if !edit(&mut all) {
+                return Ok((false, None));
+            }
+            let body = toml::to_string_pretty(&File { connections: all })
+                .map_err(|e| cannot(std::io::Error::other(e.to_string())))?;
+            let mut text = HEADER.as_bytes().to_vec();
+            text.extend_from_slice(body.as_bytes());
+            Ok((true, Some(text)))
+        },
+        |f| cannot_open(path, f),
+    )
+}
+
+const HEADER: &str = "# netdrive: remembered network connections (`netdrive list --remembered`).\n";
+
+#[cfg(test)]
 fn save_to(path: &Path, connections: Vec<RememberedEntry>) -> Result<()> {
-    let cannot = |source: std::io::Error| Error::CannotOpenProfile { path: path.into(), source };
-    let dir = path.parent().ok_or_else(|| cannot(std::io::Error::other("no parent folder")))?;
-    std::fs::create_dir_all(dir).map_err(cannot)?;
-    let body = toml::to_string_pretty(&File { connections })
-        .map_err(|e| cannot(std::io::Error::other(e.to_string())))?;
-    let mut tmp = tempfile::Builder::new().prefix(".connections.").tempfile_in(dir).map_err(cannot)?;
-    tmp.write_all(b"# netdrive: remembered network connections (`netdrive list --remembered`).\n")
-        .and_then(|()| tmp.write_all(body.as_bytes()))
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(cannot)?;
-    tmp.persist(path).map_err(|e| cannot(e.error))?;
-    std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(cannot)?;
-    Ok(())
+    change(path, |all| {
+        *all = connections;
+        true
+    })
+    .map(drop)
 }
 
 /// A network entry of `/etc/fstab` (or of the file named by `NETDRIVE_FSTAB`).
@@ -149,10 +236,53 @@ pub struct FstabEntry {
     pub provider: Provider,
 }
 
-/// Network entries of the system's fstab. A missing or unreadable fstab has none.
+/// The system's fstab: `/etc/fstab`, or the file named by `NETDRIVE_FSTAB`.
+pub fn fstab_path() -> PathBuf {
+    std::env::var_os("NETDRIVE_FSTAB").unwrap_or_else(|| "/etc/fstab".into()).into()
+}
+
+/// Network entries of the system's fstab. A missing or unreadable fstab has none
+/// ([`crate::connection::list_with_warnings`] says why it is unreadable).
 pub fn fstab() -> Vec<FstabEntry> {
-    let path = std::env::var_os("NETDRIVE_FSTAB").unwrap_or_else(|| "/etc/fstab".into());
-    std::fs::read(path).map(|t| parse_fstab(&t)).unwrap_or_default()
+    let path = fstab_path();
+    parse_fstab_read(&path, bounded::read(&path, MAX_PROFILE, bounded::BOUND)).unwrap_or_default()
+}
+
+fn parse_fstab_read(
+    path: &Path,
+    read: std::result::Result<Option<Vec<u8>>, Failure>,
+) -> Result<Vec<FstabEntry>> {
+    match read {
+        Ok(Some(text)) => Ok(parse_fstab(&text)),
+        Ok(None) => Ok(Vec::new()),
+        Err(f) => Err(cannot_open(path, f)),
+    }
+}
+
+/// The profile and the fstab, read at the same time by bounded workers: started by
+/// [`start_loading`], collected by [`Loading::finish`].
+pub(crate) struct Loading {
+    user: Result<(PathBuf, bounded::Reading)>,
+    system: (PathBuf, bounded::Reading),
+}
+
+pub(crate) fn start_loading() -> Loading {
+    let user = profile_path().map(|p| {
+        let r = bounded::start_read(&p, MAX_PROFILE, bounded::BOUND);
+        (p, r)
+    });
+    let fstab = fstab_path();
+    let r = bounded::start_read(&fstab, MAX_PROFILE, bounded::BOUND);
+    Loading { user, system: (fstab, r) }
+}
+
+impl Loading {
+    /// The user's remembered connections and the fstab's network entries, or why not.
+    pub(crate) fn finish(self) -> (Result<Vec<RememberedEntry>>, Result<Vec<FstabEntry>>) {
+        let user = self.user.and_then(|(p, r)| parse_read(&p, r.finish()));
+        let (p, r) = self.system;
+        (user, parse_fstab_read(&p, r.finish()))
+    }
 }
 
 /// Parse fstab text, keeping only network filesystems.
@@ -195,8 +325,11 @@ mod tests {
         assert_eq!(load_from(&path).unwrap(), vec![entry("/mnt/a"), entry("/mnt/b")]);
         let text = std::fs::read_to_string(&path).unwrap();
         assert!(text.contains("[[connection]]") && text.contains(r"'\\h\x'"), "{text}");
-        // no temporary files left behind
-        assert_eq!(std::fs::read_dir(path.parent().unwrap()).unwrap().count(), 1);
+        // no temporary files left behind; the lock file stays (removing it would race)
+        let mut names: Vec<_> =
+            std::fs::read_dir(path.parent().unwrap()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        names.sort();
+        assert_eq!(names, [LOCK_NAME, "connections.toml"]);
     }
 
     #[test]
