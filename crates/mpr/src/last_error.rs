@@ -1,0 +1,66 @@
+//! `WNetGetLastError`: this thread's last error, as netdrive recorded it.
+
+use std::os::raw::c_char;
+
+use crate::guard::{guard, invalid};
+use crate::strings::{write_truncated, Enc, A, W};
+use crate::types::DWORD;
+
+unsafe fn get_last_error<E: Enc>(
+    code: *mut DWORD,
+    err_buf: *mut E::Unit,
+    err_len: DWORD,
+    name_buf: *mut E::Unit,
+    name_len: DWORD,
+) -> DWORD {
+    guard(|| {
+        if code.is_null() || (err_buf.is_null() && err_len > 0) || (name_buf.is_null() && name_len > 0) {
+            return Err(invalid("a NULL pointer with a non-zero size"));
+        }
+        let last = netdrive::last_error();
+        let (c, text, provider) = match &last {
+            Some(l) => (l.code.0, l.text.as_str(), l.provider.as_str()),
+            None => (0, "", ""),
+        };
+        // SAFETY: pointers checked above; sizes are the caller's.
+        unsafe {
+            *code = c;
+            write_truncated::<E>(text, err_buf, err_len as usize);
+            write_truncated::<E>(provider, name_buf, name_len as usize);
+        }
+        Ok(0)
+    })
+}
+
+/// `WNetGetLastErrorA(&code, errbuf, errlen, namebuf, namelen)`: this thread's last error,
+/// its text and the provider's name, each truncated to its buffer (with a NUL).
+///
+/// # Safety
+/// `lpError` is NULL or writable; each buffer is NULL with size 0, or writable for its size.
+#[no_mangle]
+pub unsafe extern "C" fn WNetGetLastErrorA(
+    lpError: *mut DWORD,
+    lpErrorBuf: *mut c_char,
+    nErrorBufSize: DWORD,
+    lpNameBuf: *mut c_char,
+    nNameBufSize: DWORD,
+) -> DWORD {
+    // SAFETY: passed on under the same contract.
+    unsafe { get_last_error::<A>(lpError, lpErrorBuf, nErrorBufSize, lpNameBuf, nNameBufSize) }
+}
+
+/// `WNetGetLastErrorW`: as [`WNetGetLastErrorA`], with UTF-16.
+///
+/// # Safety
+/// As for [`WNetGetLastErrorA`].
+#[no_mangle]
+pub unsafe extern "C" fn WNetGetLastErrorW(
+    lpError: *mut DWORD,
+    lpErrorBuf: *mut u16,
+    nErrorBufSize: DWORD,
+    lpNameBuf: *mut u16,
+    nNameBufSize: DWORD,
+) -> DWORD {
+    // SAFETY: passed on under the same contract.
+    unsafe { get_last_error::<W>(lpError, lpErrorBuf, nErrorBufSize, lpNameBuf, nNameBufSize) }
+}
