@@ -35,13 +35,15 @@ unsafe fn get_connection<E: Enc>(local: *const E::Unit, remote: *mut E::Unit, le
                 .unwrap_or_else(|| Error::NotConnected { target: local.as_str().into() }));
         };
         let name = c.remote_name.to_string_lossy();
-        // SAFETY: checked non-NULL; `remote` is writable for `*len` units per the caller.
-        match unsafe { write_str::<E>(&name, remote, *len as usize) } {
+        // SAFETY: checked non-NULL; the caller promises it is readable (at any alignment).
+        let cap = unsafe { len.read_unaligned() } as usize;
+        // SAFETY: `remote` is NULL or writable for `cap` units per the caller.
+        match unsafe { write_str::<E>(&name, remote, cap) } {
             Ok(()) if c.connected => Ok(0),
             Ok(()) => Ok(Win32Error::ERROR_CONNECTION_UNAVAIL.0),
             Err(needed) => {
-                // SAFETY: checked non-NULL.
-                unsafe { *len = DWORD::try_from(needed).unwrap_or(DWORD::MAX) };
+                // SAFETY: checked non-NULL; written without assuming alignment.
+                unsafe { len.write_unaligned(DWORD::try_from(needed).unwrap_or(DWORD::MAX)) };
                 Ok(Win32Error::ERROR_MORE_DATA.0)
             }
         }
@@ -92,8 +94,9 @@ unsafe fn add_connection2<E: Enc>(
         if flags & !(CONNECT_UPDATE_PROFILE | CONNECT_TEMPORARY | CONNECT_INTERACTIVE | CONNECT_PROMPT) != 0 {
             return Err(invalid("unknown flags"));
         }
-        // SAFETY: non-NULL; the caller promises a readable NETRESOURCE.
-        let nr = unsafe { &*nr };
+        // SAFETY: non-NULL; the caller promises a readable NETRESOURCE, which may be
+        // unaligned (from a packed structure or a byte buffer): copied, not referenced.
+        let nr = unsafe { nr.read_unaligned() };
         if nr.dwType != RESOURCETYPE_DISK && nr.dwType != RESOURCETYPE_ANY {
             return Err(invalid("dwType must be RESOURCETYPE_DISK"));
         }

@@ -45,8 +45,8 @@ pub unsafe extern "C" fn WNetDisconnectDialogEx(hwnd: HWND, dwType: DWORD, lphDi
             return Err(invalid("lphDialog is NULL"));
         }
         let h = netdrive_dialog::disconnect_dialog(owner(hwnd)?, dwType)?;
-        // SAFETY: checked non-NULL; the caller promises it is writable.
-        unsafe { *lphDialog = register(Entry::Dialog(h)) };
+        // SAFETY: checked non-NULL; the caller promises it is writable (at any alignment).
+        unsafe { lphDialog.write_unaligned(register(Entry::Dialog(h))) };
         Ok(0)
     })
 }
@@ -78,8 +78,8 @@ pub unsafe extern "C" fn WNetDialogWait(
         };
         match outcome {
             Some(o) => {
-                // SAFETY: checked non-NULL; the caller promises it is writable.
-                unsafe { *lpResult = o.code() };
+                // SAFETY: checked non-NULL; the caller promises it is writable (at any alignment).
+                unsafe { lpResult.write_unaligned(o.code()) };
                 Ok(0)
             }
             None => Ok(WAIT_TIMEOUT),
@@ -117,8 +117,9 @@ unsafe fn disconnect_dialog1<E: Enc>(p: *const DiscDlgStruct<E::Unit>) -> DWORD 
         if p.is_null() {
             return Err(invalid("lpConnDlgStruct is NULL"));
         }
-        // SAFETY: non-NULL; the caller promises a readable DISCDLGSTRUCT.
-        let d = unsafe { &*p };
+        // SAFETY: non-NULL; the caller promises a readable DISCDLGSTRUCT, which may be
+        // unaligned (from a packed structure or a byte buffer): copied, not referenced.
+        let d = unsafe { p.read_unaligned() };
         if d.cbStructure as usize != std::mem::size_of::<DiscDlgStruct<E::Unit>>() {
             return Err(invalid("cbStructure is not sizeof(DISCDLGSTRUCT)"));
         }

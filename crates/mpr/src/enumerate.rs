@@ -65,8 +65,8 @@ unsafe fn open_enum<E: Enc>(
             _ => return Err(invalid("unknown dwType")),
         };
         let h = register(Entry::Enum(EnumState { scope, items, next: 0 }));
-        // SAFETY: checked non-NULL; the caller promises it is writable.
-        unsafe { *out = h };
+        // SAFETY: checked non-NULL; the caller promises it is writable (at any alignment).
+        unsafe { out.write_unaligned(h) };
         Ok(0)
     })
 }
@@ -110,8 +110,8 @@ unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, 
         if count.is_null() || size.is_null() {
             return Err(invalid("lpcCount or lpBufferSize is NULL"));
         }
-        // SAFETY: checked non-NULL; the caller promises they are readable.
-        let (want, cap) = unsafe { (*count, *size as usize) };
+        // SAFETY: checked non-NULL; the caller promises they are readable (at any alignment).
+        let (want, cap) = unsafe { (count.read_unaligned(), size.read_unaligned() as usize) };
         if want == 0 {
             return Err(invalid("*lpcCount is 0"));
         }
@@ -139,8 +139,8 @@ unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, 
         }
         if n == 0 {
             let needed = rec + strings(&st.items[st.next]);
-            // SAFETY: checked non-NULL.
-            unsafe { *size = DWORD::try_from(needed).unwrap_or(DWORD::MAX) };
+            // SAFETY: checked non-NULL; written without assuming alignment.
+            unsafe { size.write_unaligned(DWORD::try_from(needed).unwrap_or(DWORD::MAX)) };
             return Ok(Win32Error::ERROR_MORE_DATA.0);
         }
         if buf.is_null() {
@@ -173,8 +173,8 @@ unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, 
             unsafe { base.add(i * rec).cast::<NetResource<E::Unit>>().write_unaligned(r) };
         }
         st.next += n;
-        // SAFETY: checked non-NULL.
-        unsafe { *count = n as DWORD };
+        // SAFETY: checked non-NULL; written without assuming alignment.
+        unsafe { count.write_unaligned(n as DWORD) };
         Ok(0)
     })
 }

@@ -22,9 +22,9 @@ unsafe fn get_last_error<E: Enc>(
             Some(l) => (l.code.0, l.text.as_str(), l.provider.as_str()),
             None => (0, "", ""),
         };
-        // SAFETY: pointers checked above; sizes are the caller's.
+        // SAFETY: pointers checked above; sizes are the caller's; any alignment.
         unsafe {
-            *code = c;
+            code.write_unaligned(c);
             write_truncated::<E>(text, err_buf, err_len as usize);
             write_truncated::<E>(provider, name_buf, name_len as usize);
         }

@@ -1,5 +1,9 @@
 //! The two string kinds of the WNet API: "A" (UTF-8 `char`) and "W" (UTF-16 `WCHAR`,
 //! `unsigned short`), read from and written to caller memory with Win32 buffer rules.
+//!
+//! A caller's `WCHAR *` may be at an odd address (packed structures, byte buffers, as
+//! Windows programs do), so units are only ever read and written unaligned, never through a
+//! `&[u16]` or `*p`.
 
 use std::os::raw::c_char;
 
@@ -55,17 +59,19 @@ impl Enc for W {
         if p.is_null() {
             return Ok(None);
         }
-        let mut len = 0;
-        // SAFETY: the caller promises a NUL-terminated string; we stop at the NUL.
-        while unsafe { *p.add(len) } != 0 {
-            len += 1;
-            if len > MAX_UNITS {
+        let mut units = Vec::new();
+        loop {
+            // SAFETY: the caller promises a NUL-terminated string; we stop at the NUL.
+            let u = unsafe { p.add(units.len()).read_unaligned() };
+            if u == 0 {
+                break;
+            }
+            if units.len() == MAX_UNITS {
                 return Err(Error::InvalidParameter("a string is longer than 1M characters".into()));
             }
+            units.push(u);
         }
-        // SAFETY: `len` units were just read from `p`.
-        let units = unsafe { std::slice::from_raw_parts(p, len) };
-        String::from_utf16(units)
+        String::from_utf16(&units)
             .map(Some)
             .map_err(|_| Error::InvalidParameter("a string is not valid UTF-16".into()))
     }
@@ -87,10 +93,7 @@ pub unsafe fn write_str<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) -> Resul
         return Err(needed);
     }
     // SAFETY: `buf` holds at least `needed` units (checked above).
-    unsafe {
-        std::ptr::copy_nonoverlapping(units.as_ptr(), buf, units.len());
-        *buf.add(units.len()) = E::Unit::default();
-    }
+    unsafe { put::<E>(&units, buf) };
     Ok(())
 }
 
@@ -105,8 +108,37 @@ pub unsafe fn write_truncated<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) {
     let units = E::units(s);
     let n = units.len().min(cap - 1);
     // SAFETY: `n + 1 <= cap` units are written.
+    unsafe { put::<E>(&units[..n], buf) };
+}
+
+/// Write `units` and a NUL at `buf`, which may be unaligned.
+///
+/// # Safety
+/// `buf` is valid for writing `units.len() + 1` units.
+unsafe fn put<E: Enc>(units: &[E::Unit], buf: *mut E::Unit) {
+    // SAFETY: as promised by the caller; bytes have no alignment.
     unsafe {
-        std::ptr::copy_nonoverlapping(units.as_ptr(), buf, n);
-        *buf.add(n) = E::Unit::default();
+        std::ptr::copy_nonoverlapping(units.as_ptr().cast::<u8>(), buf.cast::<u8>(), size_of_val(units));
+        buf.add(units.len()).write_unaligned(E::Unit::default());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn w_strings_at_an_odd_address() {
+        let mut buf = [0u8; 64];
+        let odd = usize::from((buf.as_ptr() as usize).is_multiple_of(2));
+        let p = buf.as_mut_ptr().wrapping_add(odd).cast::<u16>();
+        // SAFETY: `p` has at least 31 units of `buf` behind it; 20 are used.
+        unsafe {
+            assert_eq!(write_str::<W>("Zürich €", p, 20), Ok(()));
+            assert_eq!(W::read(p).unwrap().as_deref(), Some("Zürich €"));
+            assert_eq!(write_str::<W>("Zürich €", p, 8), Err(9));
+            write_truncated::<W>("Zürich", p, 3);
+            assert_eq!(W::read(p).unwrap().as_deref(), Some("Zü"));
+        }
     }
 }
