@@ -10,7 +10,7 @@ use std::os::raw::c_char;
 use netdrive::Error;
 
 /// One of the two string kinds.
-pub trait Enc {
+pub(crate) trait Enc {
     /// The C character type.
     type Unit: Copy + Default + 'static;
 
@@ -26,9 +26,9 @@ pub trait Enc {
 }
 
 /// "A": UTF-8 bytes.
-pub struct A;
+pub(crate) struct A;
 /// "W": UTF-16 code units.
-pub struct W;
+pub(crate) struct W;
 
 impl Enc for A {
     type Unit = c_char;
@@ -86,7 +86,7 @@ impl Enc for W {
 ///
 /// # Safety
 /// `buf` is NULL or valid for writing `cap` units.
-pub unsafe fn write_str<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) -> Result<(), usize> {
+pub(crate) unsafe fn write_str<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) -> Result<(), usize> {
     let units = E::units(s);
     let needed = units.len() + 1;
     if buf.is_null() || cap < needed {
@@ -101,7 +101,7 @@ pub unsafe fn write_str<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) -> Resul
 ///
 /// # Safety
 /// `buf` is NULL or valid for writing `cap` units.
-pub unsafe fn write_truncated<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) {
+pub(crate) unsafe fn write_truncated<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) {
     if buf.is_null() || cap == 0 {
         return;
     }

@@ -11,19 +11,33 @@ pub type HANDLE = *mut c_void;
 /// Win32 `BOOL`.
 pub type BOOL = i32;
 
+/// `dwScope`: the drives connected now.
 pub const RESOURCE_CONNECTED: DWORD = 1;
+/// `dwScope`: browsing the network (not supported: `ERROR_NOT_SUPPORTED`).
 pub const RESOURCE_GLOBALNET: DWORD = 2;
+/// `dwScope`: the drives remembered in the profile.
 pub const RESOURCE_REMEMBERED: DWORD = 3;
+/// `dwType`: any resource (here: disks).
 pub const RESOURCETYPE_ANY: DWORD = 0;
+/// `dwType`: disks (network drives).
 pub const RESOURCETYPE_DISK: DWORD = 1;
+/// `dwType`: printers (there are none).
 pub const RESOURCETYPE_PRINT: DWORD = 2;
+/// `dwDisplayType` of every enumerated drive: a share.
 pub const RESOURCEDISPLAYTYPE_SHARE: DWORD = 3;
+/// `dwUsage` of every enumerated drive: it can be connected.
 pub const RESOURCEUSAGE_CONNECTABLE: DWORD = 1;
+/// Connect/cancel flag: also remember (or forget) the drive in the profile.
 pub const CONNECT_UPDATE_PROFILE: DWORD = 0x1;
+/// Connect flag: do not remember the drive, even with `CONNECT_UPDATE_PROFILE`.
 pub const CONNECT_TEMPORARY: DWORD = 0x4;
+/// Connect flag: accepted; no prompt is shown.
 pub const CONNECT_INTERACTIVE: DWORD = 0x8;
+/// Connect flag: accepted; no prompt is shown.
 pub const CONNECT_PROMPT: DWORD = 0x10;
+/// `DISCDLGSTRUCT` flag: also forget the drive in the profile.
 pub const DISC_UPDATE_PROFILE: DWORD = 0x1;
+/// `DISCDLGSTRUCT` flag: with open files, ask the person rather than force.
 pub const DISC_NO_FORCE: DWORD = 0x40;
 /// `WNetDialogWait` still waiting (Win32 `WAIT_TIMEOUT`).
 pub const WAIT_TIMEOUT: DWORD = 258;
@@ -33,29 +47,46 @@ pub const INFINITE: DWORD = 0xFFFF_FFFF;
 /// Win32 `NETRESOURCEA`/`NETRESOURCEW`, laid out as on Windows.
 #[repr(C)]
 pub struct NetResource<U> {
+    /// `RESOURCE_CONNECTED` or `RESOURCE_REMEMBERED`.
     pub dwScope: DWORD,
+    /// `RESOURCETYPE_DISK` (or `ANY` when connecting).
     pub dwType: DWORD,
+    /// `RESOURCEDISPLAYTYPE_SHARE`.
     pub dwDisplayType: DWORD,
+    /// `RESOURCEUSAGE_CONNECTABLE`.
     pub dwUsage: DWORD,
+    /// The local name: the folder the drive is mounted on.
     pub lpLocalName: *mut U,
+    /// The remote name, `\\server\share` style.
     pub lpRemoteName: *mut U,
+    /// Always NULL.
     pub lpComment: *mut U,
+    /// The provider's name: "SSHFS", "rclone", "SMB", "NFS", ...
     pub lpProvider: *mut U,
 }
 
 /// Win32 `DISCDLGSTRUCTA`/`DISCDLGSTRUCTW`, laid out as on Windows.
 #[repr(C)]
 pub struct DiscDlgStruct<U> {
+    /// `sizeof` the structure.
     pub cbStructure: DWORD,
+    /// The owner window, or NULL.
     pub hwndOwner: HWND,
+    /// The drive's local name (mount point), or NULL.
     pub lpLocalName: *mut U,
+    /// The drive's remote name, or NULL.
     pub lpRemoteName: *mut U,
+    /// `DISC_UPDATE_PROFILE`, `DISC_NO_FORCE`.
     pub dwFlags: DWORD,
 }
 
+/// `NETRESOURCEA`: UTF-8 strings.
 pub type NETRESOURCEA = NetResource<c_char>;
+/// `NETRESOURCEW`: UTF-16 strings.
 pub type NETRESOURCEW = NetResource<u16>;
+/// `DISCDLGSTRUCTA`: UTF-8 strings.
 pub type DISCDLGSTRUCTA = DiscDlgStruct<c_char>;
+/// `DISCDLGSTRUCTW`: UTF-16 strings.
 pub type DISCDLGSTRUCTW = DiscDlgStruct<u16>;
 
 #[cfg(test)]
