@@ -88,3 +88,42 @@ fn hostile_names_round_trip_and_are_shown_escaped() {
         assert!(!is_mounted(&m.path), "{:?} still mounted", m.path);
     }
 }
+
+/// A child killed and reaped however the test ends.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_drive_named_deleted_is_busy_while_a_program_works_in_it() {
+    // The kernel shows a removed working folder as "PATH (deleted)": a drive whose own
+    // name ends so must still be seen as the working folder of a program at its root.
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let config = tempfile::tempdir().unwrap();
+    let cfg = config.path();
+    let m = sshd.mount(&base.path().join("x (deleted)"));
+    let worker = Reaped(std::process::Command::new("sleep").arg("600").current_dir(&m.path).spawn().unwrap());
+    let pid = worker.0.id();
+
+    let r = nd(cfg, ["who".as_ref(), m.path.as_os_str(), "--json".as_ref()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let who = r.json();
+    assert!(
+        who.as_array().unwrap().iter().any(|h| h["pid"] == pid && h["use"] == "cwd"),
+        "who names the program working at the drive's root: {who}"
+    );
+    let r = nd(cfg, ["disconnect".as_ref(), m.path.as_os_str()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("sleep (PID {pid})")), "the refusal names it: {}", r.stderr);
+    assert!(is_mounted(&m.path));
+    drop(worker);
+    let r = nd(cfg, ["disconnect".as_ref(), m.path.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!is_mounted(&m.path));
+}
