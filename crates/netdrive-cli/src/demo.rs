@@ -11,6 +11,7 @@ use netdrive::escape;
 use netdrive_loopback::{Holder, Mount, Smbd, Sshd, WebDav};
 
 use crate::cli::DemoArgs;
+use crate::stderr::say;
 
 /// Programs the demo needs, with their Debian packages.
 const NEEDS: [(&str, &str); 6] = [
@@ -63,22 +64,21 @@ fn start() -> netdrive_loopback::Result<Demo> {
 /// What the demo says goes to standard error; standard output carries only the dialog's
 /// answer, so `netdrive demo --json` stays parseable.
 pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
-    let mut info = std::io::stderr().lock();
     // SAFETY: geteuid has no preconditions.
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("netdrive demo starts servers and mounts drives: run it as root (sudo netdrive demo)");
+        say!("netdrive demo starts servers and mounts drives: run it as root (sudo netdrive demo)");
         return ExitCode::from(3);
     }
     let lacking = missing();
     if !lacking.is_empty() {
         if !a.install {
-            eprintln!(
+            say!(
                 "netdrive demo needs: {0}\nrun: apt-get update && apt-get install -y {0}\n(or: netdrive demo --install)",
                 lacking.join(" ")
             );
             return ExitCode::from(3);
         }
-        eprintln!("netdrive demo: installing {}", lacking.join(" "));
+        say!("netdrive demo: installing {}", lacking.join(" "));
         let ok = Command::new("apt-get").arg("update").status().is_ok_and(|s| s.success())
             && Command::new("apt-get")
                 .args(["install", "-y", "--no-install-recommends"])
@@ -87,10 +87,7 @@ pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
                 .status()
                 .is_ok_and(|s| s.success());
         if !ok {
-            eprintln!(
-                "netdrive demo: the install failed; run apt-get install -y {} yourself",
-                lacking.join(" ")
-            );
+            say!("netdrive demo: the install failed; run apt-get install -y {} yourself", lacking.join(" "));
             return ExitCode::from(3);
         }
     }
@@ -98,36 +95,32 @@ pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
     for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
         let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
     }
-    eprintln!("netdrive demo: starting sshd, smbd and a WebDAV server on 127.0.0.1…");
+    say!("netdrive demo: starting sshd, smbd and a WebDAV server on 127.0.0.1…");
     let demo = match start() {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("netdrive demo: {e}");
+            say!("netdrive demo: {e}");
             return ExitCode::from(3);
         }
     };
-    let _ = writeln!(info, "Three network drives, served on 127.0.0.1:");
+    say!("Three network drives, served on 127.0.0.1:");
     for m in &demo.mounts {
-        let _ = writeln!(info, "  {}", escape(m.path.as_os_str()));
+        say!("  {}", escape(m.path.as_os_str()));
     }
-    let _ = writeln!(
-        info,
+    say!(
         "{} is kept busy by a `sleep` process, to show what happens to a drive in use.",
         escape(demo.base.path().join("Projects").as_os_str())
     );
     let code = if a.no_dialog {
-        let _ = writeln!(
-            info,
+        say!(
             "Try: netdrive list; netdrive who {}; Ctrl-C ends the demo.",
             quote(&demo.base.path().join("Projects"))
         );
-        drop(info);
         while !stop.load(Ordering::Relaxed) {
             std::thread::sleep(Duration::from_millis(100));
         }
         ExitCode::SUCCESS
     } else {
-        drop(info);
         let args = crate::cli::DialogArgs {
             owner: String::new(),
             json: a.json,
@@ -137,7 +130,7 @@ pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
         crate::output::dialog_until(out, &args, Some(&stop))
     };
     drop(demo);
-    eprintln!("netdrive demo: everything it started is stopped and unmounted.");
+    say!("netdrive demo: everything it started is stopped and unmounted.");
     code
 }
 

@@ -9,8 +9,9 @@ use serde_json::{Map, Value};
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::{DialogArgs, DisconnectArgs, ListArgs, RememberArgs, WhoArgs};
+use crate::stderr::say;
 
-type Res = Result<bool, Box<dyn std::error::Error>>;
+pub type Res = Result<bool, Box<dyn std::error::Error>>;
 
 /// A drive, as JSON, serialized straight from borrowed fields (a table can hold
 /// thousands). Names that are not UTF-8 also come exactly, as `*_bytes`.
@@ -122,8 +123,10 @@ fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io
     Ok(())
 }
 
+/// An error as the person reads it. Names in it are escaped already; other text in it
+/// (a tool's message, a parser's) is made safe here too.
 fn report(e: &Error) -> String {
-    format!("{e}: {}", e.code())
+    netdrive::escape::escape_text(&format!("{e}: {}", e.code()))
 }
 
 pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
@@ -180,13 +183,18 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
     let conn = netdrive::find_connected(&a.target).map_err(|e| report(&e))?;
     let usage = netdrive::who_uses(&conn, a.timeout).map_err(|e| report(&e))?;
     if usage.uninspectable > 0 {
-        eprintln!("netdrive: {} process(es) could not be inspected (permission denied)", usage.uninspectable);
+        say!("netdrive: {} process(es) could not be inspected (permission denied)", usage.uninspectable);
+    }
+    if !usage.pending_unmount.is_empty() {
+        let pids: Vec<String> = usage.pending_unmount.iter().map(u32::to_string).collect();
+        say!(
+            "netdrive: a previous disconnect of {} is still waiting for the server (PID {})",
+            escape(&conn.local_name),
+            pids.join(", ")
+        );
     }
     if !usage.complete {
-        eprintln!(
-            "netdrive: stopped looking after {:.1}s; the list may be incomplete",
-            a.timeout.as_secs_f32()
-        );
+        say!("netdrive: stopped looking after {:.1}s; the list may be incomplete", a.timeout.as_secs_f32());
     }
     if a.json {
         let list: Vec<HolderJson<'_>> = usage.holders.iter().map(holder_out).collect();
@@ -259,10 +267,10 @@ pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
         match r {
             Ok(done) => writeln!(out, "{}", done_message(&done))?,
             Err(e) => {
-                eprintln!("netdrive: {}", report(&e));
+                say!("netdrive: {}", report(&e));
                 if let Error::OpenFiles { holders, .. } = &e {
                     for h in holders {
-                        eprintln!(
+                        say!(
                             "  {} (PID {}, user {}) has {}",
                             escape(OsStr::new(&h.name)),
                             h.pid,
@@ -345,14 +353,14 @@ pub fn dialog_until(
     a: &DialogArgs,
     stop: Option<&std::sync::atomic::AtomicBool>,
 ) -> std::process::ExitCode {
-    use netdrive_dialog::{disconnect_dialog, Outcome, Owner, RESOURCETYPE_DISK};
+    use netdrive_dialog::{disconnect_dialog_with_timeout, Outcome, Owner, RESOURCETYPE_DISK};
     let no_display =
         ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()));
     let outcome = if a.tui || no_display {
         netdrive_tui::run(netdrive_tui::Options { timeout: a.timeout })
     } else {
         Owner::parse(&a.owner)
-            .and_then(|owner| disconnect_dialog(owner, RESOURCETYPE_DISK))
+            .and_then(|owner| disconnect_dialog_with_timeout(owner, RESOURCETYPE_DISK, a.timeout))
             .map(|h| loop {
                 if let Some(o) = h.wait_timeout(std::time::Duration::from_millis(100)) {
                     break o;
@@ -363,7 +371,7 @@ pub fn dialog_until(
             })
             .unwrap_or_else(|e| Outcome::Failed { code: e.code(), message: e.to_string() })
     };
-    let _ = if a.json {
+    let written = if a.json {
         print_json(out, &outcome.to_json())
     } else {
         match &outcome {
@@ -374,12 +382,20 @@ pub fn dialog_until(
                 writeln!(out, "{}", outcome.to_json()["message"].as_str().unwrap_or("Cancelled."))
             }
             Outcome::Failed { code, message } => {
-                eprintln!("netdrive: {}: {code}", netdrive::escape::escape_str(message));
+                // The message holds names already escaped: only hidden characters go.
+                say!("netdrive: {}: {code}", netdrive::escape::escape_text(message));
                 Ok(())
             }
         }
     };
-    let _ = out.flush();
+    // The answer is the point of `--json`: one that could not be written is a failure
+    // (the caller flushes, and fails the same way when that cannot be done).
+    if let Err(e) = written {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            say!("netdrive: cannot write the output: {e}");
+        }
+        return std::process::ExitCode::from(3);
+    }
     std::process::ExitCode::from(match outcome {
         Outcome::Disconnected(_) => 0,
         Outcome::Cancelled(_) => 1,

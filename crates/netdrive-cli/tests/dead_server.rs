@@ -60,3 +60,46 @@ fn stopped_server_never_hangs_netdrive() {
     let _ = stuck.kill();
     let _ = stuck.wait();
 }
+
+/// A child killed and reaped however the test ends.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_disconnect_still_waiting_is_not_a_program_with_open_files() {
+    // What a timed-out disconnect leaves behind: netdrive's unmount child, still on the
+    // drive. Stood in for by a program started under that name (the kernel names a
+    // process after the name it was started by), holding a file there.
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let config = tempfile::tempdir().unwrap();
+    let mount = sshd.mount(&base.path().join("pending"));
+    let bin = tempfile::tempdir().unwrap();
+    let child_name = bin.path().join(netdrive::busy::UNMOUNT_CHILD_NAME);
+    std::os::unix::fs::symlink(testbed::require("sleep", "coreutils"), &child_name).unwrap();
+    std::fs::write(mount.path.join("held.txt"), "x").unwrap();
+    let held = std::fs::File::open(mount.path.join("held.txt")).unwrap();
+    let pending = Reaped(Command::new(&child_name).arg("600").stdin(held).spawn().unwrap());
+    let pid = pending.0.id();
+    std::thread::sleep(Duration::from_millis(200));
+
+    let r = nd(config.path(), ["who".as_ref(), mount.path.as_os_str(), "--json".as_ref()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.json().as_array().unwrap().iter().any(|h| h["pid"] == pid), "not a holder: {}", r.stdout);
+    let r = nd(config.path(), ["who".as_ref(), mount.path.as_os_str()]);
+    assert!(r.stdout.contains("No process is using"), "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            "a previous disconnect of {} is still waiting for the server (PID {pid})",
+            mount.path.display()
+        )),
+        "{}",
+        r.stderr
+    );
+}

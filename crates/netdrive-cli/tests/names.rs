@@ -1,6 +1,7 @@
 //! Hostile mount-point names (spaces, tabs, newlines, backslashes, escape sequences,
-//! bidi overrides, bytes that are not UTF-8) round-trip through `list`, `list --json`
-//! and `disconnect`, and never reach the terminal raw.
+//! bidi overrides, invisible characters, trailing spaces, bytes that are not UTF-8)
+//! round-trip through `list`, `list --json` and `disconnect`, never reach the terminal
+//! raw, and no two of them are shown alike.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
 mod common;
@@ -16,6 +17,13 @@ const NAMES: &[&[u8]] = &[
     b"with\ttab",
     b"with\nnewline",
     b"back\\slash",
+    b"back\\nslash",
+    b"back\nslash",
+    "soft\u{ad}hyphen".as_bytes(),
+    "zero\u{200b}width".as_bytes(),
+    "tag\u{e0041}\u{e007f}chars".as_bytes(),
+    b"trailing ",
+    b"trailing",
     b"esc\x1b[31mred\x1b[0m",
     "bidi\u{202e}txt.exe".as_bytes(),
     b"bytes\xff\xfe",
@@ -35,17 +43,37 @@ fn hostile_names_round_trip_and_are_shown_escaped() {
     assert!(!human.stdout.contains('\u{202e}'), "a raw bidi override reached the terminal");
     for (shown, raw) in [
         ("with space", "with space"),
-        ("with\\ttab", "with\ttab"),
-        ("with\\nnewline", "with\nnewline"),
+        ("with\\u{09}tab", "with\ttab"),
+        ("with\\u{0a}newline", "with\nnewline"),
         ("back\\slash", "back\\slash"),
-        ("esc\\e[31mred\\e[0m", "\x1b"),
+        ("back\\nslash", "back\\nslash"),
+        ("back\\u{0a}slash", "back\nslash"),
+        ("esc\\u{1b}[31mred\\u{1b}[0m", "\x1b"),
         ("bidi\\u{202e}txt.exe", "\u{202e}"),
-        ("bytes\\xff\\xfe", "\u{fffd}"),
+        ("soft\\u{ad}hyphen", "\u{ad}"),
+        ("zero\\u{200b}width", "\u{200b}"),
+        ("tag\\u{e0041}\\u{e007f}chars", "\u{e0041}"),
+        // (Its raw form is in every padded line; the cells below tell it apart.)
+        ("trailing\\u{20}", "trailing\\u{20}"),
+        ("bytes\\x{ff}\\x{fe}", "\u{fffd}"),
     ] {
         let line = human.stdout.lines().find(|l| l.contains(shown));
         assert!(line.is_some(), "{shown:?} not shown in:\n{}", human.stdout);
-        assert!(!human.stdout.contains(raw) || shown == raw || raw == "back\\slash", "{raw:?} shown raw");
+        assert!(
+            !human.stdout.contains(raw) || shown == raw || raw.starts_with("back\\"),
+            "{raw:?} shown raw"
+        );
     }
+    // No two names look the same: every drive's cell is different.
+    let mut cells: Vec<&str> = human
+        .stdout
+        .lines()
+        .filter_map(|l| l.split("  ").next())
+        .filter(|c| c.contains(base.path().to_str().unwrap()))
+        .collect();
+    cells.sort_unstable();
+    cells.dedup();
+    assert_eq!(cells.len(), NAMES.len(), "{}", human.stdout);
     // One line per drive (plus the header): no name broke a line.
     let ours = human.stdout.lines().filter(|l| l.contains(base.path().to_str().unwrap())).count();
     assert_eq!(ours, NAMES.len(), "{}", human.stdout);
@@ -59,4 +87,43 @@ fn hostile_names_round_trip_and_are_shown_escaped() {
         assert!(!r.stdout.contains('\x1b') && r.stdout.lines().count() == 1, "{:?}", r.stdout);
         assert!(!is_mounted(&m.path), "{:?} still mounted", m.path);
     }
+}
+
+/// A child killed and reaped however the test ends.
+struct Reaped(std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_drive_named_deleted_is_busy_while_a_program_works_in_it() {
+    // The kernel shows a removed working folder as "PATH (deleted)": a drive whose own
+    // name ends so must still be seen as the working folder of a program at its root.
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let config = tempfile::tempdir().unwrap();
+    let cfg = config.path();
+    let m = sshd.mount(&base.path().join("x (deleted)"));
+    let worker = Reaped(std::process::Command::new("sleep").arg("600").current_dir(&m.path).spawn().unwrap());
+    let pid = worker.0.id();
+
+    let r = nd(cfg, ["who".as_ref(), m.path.as_os_str(), "--json".as_ref()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let who = r.json();
+    assert!(
+        who.as_array().unwrap().iter().any(|h| h["pid"] == pid && h["use"] == "cwd"),
+        "who names the program working at the drive's root: {who}"
+    );
+    let r = nd(cfg, ["disconnect".as_ref(), m.path.as_os_str()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains(&format!("sleep (PID {pid})")), "the refusal names it: {}", r.stderr);
+    assert!(is_mounted(&m.path));
+    drop(worker);
+    let r = nd(cfg, ["disconnect".as_ref(), m.path.as_os_str()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!is_mounted(&m.path));
 }

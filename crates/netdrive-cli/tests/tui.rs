@@ -60,20 +60,22 @@ fn mark_disconnect_and_busy_drive_in_a_terminal() {
     let screen = t.wait_for("bravo", LONG).unwrap_or_else(|s| panic!("no list:\n{s}"));
     assert!(screen.contains("Disconnect Network Drives"), "{screen}");
     assert!(screen.contains("alpha") && screen.contains("SSHFS"), "{screen}");
-    assert!(screen.contains(r"esc\e[31mred"), "the escape sequence is shown escaped:\n{screen}");
+    assert!(screen.contains(r"esc\u{1b}[31mred"), "the escape sequence is shown escaped:\n{screen}");
     assert!(screen.contains("Enter disconnect") && screen.contains("Esc cancel"), "{screen}");
     let screen = t.wait_for("in use by 1 process", LONG).unwrap_or_else(|s| panic!("busy row:\n{s}"));
     assert!(screen.lines().any(|l| l.contains("bravo") && l.contains("in use")), "{screen}");
 
     // The busy drive: asked, naming the process; "n" keeps it.
-    t.keys(&["Down", "Enter"]);
+    t.select_row("/bravo");
+    t.keys(&["Enter"]);
     let screen = t.wait_for("Files are open", LONG).unwrap_or_else(|s| panic!("no question:\n{s}"));
     assert!(screen.contains(&format!("sleep (PID {})", holder.pid())), "{screen}");
     t.keys(&["n"]);
     assert!(is_mounted(&b.path));
 
     // Mark alpha with Space and disconnect it: only alpha goes.
-    t.keys(&["Up", "Space", "Enter"]);
+    t.select_row("/alpha");
+    t.keys(&["Space", "Enter"]);
     let (out, code) = answer(base.path());
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["outcome"], "disconnected");
@@ -174,6 +176,7 @@ fn not_responding_offers_detach_and_sigterm_restores_the_terminal() {
     let coloured = t.screen_with_attributes();
     assert!(!coloured.contains("\x1b[36m") && !coloured.contains("\x1b[38;5"), "NO_COLOR: no colours");
     let frozen = sshd.server.freeze();
+    t.select_row("/stalled");
     t.keys(&["Enter"]);
     // The row's spinner keeps the screen moving: wait for the whole question at once.
     let question = ["The server is not responding", "[d] Detach", "[w] Keep waiting", "Detach removes"];
@@ -202,6 +205,10 @@ fn not_responding_offers_detach_and_sigterm_restores_the_terminal() {
 
 #[test]
 fn demo_opens_the_terminal_dialog_and_cleans_up() {
+    // In its own namespace, so the screen holds the demo's drives and no others.
+    if !private_mount_namespace("demo_opens_the_terminal_dialog_and_cleans_up") {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let config = tempfile::tempdir().unwrap();
     let cmd = format!(

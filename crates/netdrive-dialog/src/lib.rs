@@ -26,5 +26,6 @@ pub use disc1::{disconnect_dialog1, DiscDlg, DISC_NO_FORCE, DISC_UPDATE_PROFILE}
 pub use outcome::{CancelReason, Disconnected, Outcome, CANCELLED};
 pub use owner::Owner;
 pub use runner::{
-    disconnect_dialog, helper_path, DialogHandle, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
+    disconnect_dialog, disconnect_dialog_with_timeout, helper_path, DialogHandle, RESOURCETYPE_ANY,
+    RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
 };

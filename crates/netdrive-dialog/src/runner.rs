@@ -141,13 +141,28 @@ fn record(o: &Outcome) {
 /// (`ERROR_INVALID_PARAMETER` otherwise); `ERROR_NOT_ENOUGH_MEMORY` when no worker can
 /// start. Everything else arrives as the handle's [`Outcome`].
 pub fn disconnect_dialog(owner: Owner, resource_type: u32) -> Result<DialogHandle, Error> {
+    disconnect_dialog_with_timeout(owner, resource_type, netdrive::CancelOptions::default().timeout)
+}
+
+/// [`disconnect_dialog`], giving a server `timeout` to answer each disconnect before the
+/// dialog offers to detach it (`netdrive dialog --timeout`).
+pub fn disconnect_dialog_with_timeout(
+    owner: Owner,
+    resource_type: u32,
+    timeout: Duration,
+) -> Result<DialogHandle, Error> {
     if resource_type != RESOURCETYPE_DISK {
         return Err(Error::InvalidParameter(format!(
             "resource type {resource_type}: the disconnect dialog takes RESOURCETYPE_DISK (1) only"
         ))
         .record());
     }
-    start(vec!["--owner".into(), owner.to_handle_string().into()])
+    start(vec![
+        "--owner".into(),
+        owner.to_handle_string().into(),
+        "--timeout".into(),
+        timeout.as_secs_f64().to_string().into(),
+    ])
 }
 
 /// Start the helper with `args` on a worker thread.
@@ -256,7 +271,7 @@ fn run_helper(h: &DialogHandle, args: &[OsString]) -> Outcome {
         let last = errors.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_owned();
         Outcome::extended(match status {
             Ok(s) if last.is_empty() => format!("the dialog ended without an answer ({s})"),
-            _ => netdrive::escape::escape_str(&last),
+            _ => netdrive::escape::escape_text(&last),
         })
     })
 }

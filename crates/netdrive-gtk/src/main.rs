@@ -30,6 +30,8 @@ use wayland::OwnerWatch;
 use x11::OwnerLink;
 
 const TITLE: &str = "Disconnect Network Drives";
+/// Shown, with a spinner, until the first listing arrives.
+const LOADING_TEXT: &str = "Looking for network drives…";
 const WIDTH: i32 = 720;
 const HEIGHT: i32 = 360;
 
@@ -46,8 +48,17 @@ struct Args {
     #[arg(long)]
     message: Option<String>,
     /// Seconds a server may take to answer a disconnect
-    #[arg(long, default_value_t = 3.0)]
-    timeout: f64,
+    #[arg(long, default_value = "3", value_parser = seconds)]
+    timeout: Duration,
+}
+
+/// A number of seconds, as `netdrive --timeout` takes it (never NaN or infinite).
+fn seconds(s: &str) -> Result<Duration, String> {
+    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
+    if !(0.05..=3600.0).contains(&v) {
+        return Err("give between 0.05 and 3600 seconds".into());
+    }
+    Ok(Duration::from_secs_f64(v))
 }
 
 /// Print the outcome line and exit.
@@ -133,8 +144,7 @@ fn main() {
     } else if let Some(m) = args.message {
         question(owner, &m, false);
     } else {
-        let timeout = Duration::from_secs_f64(args.timeout.clamp(0.1, 600.0));
-        dialog(owner, timeout);
+        dialog(owner, args.timeout);
     }
     main_loop.run();
 }
@@ -226,6 +236,7 @@ struct Ui {
     status: gtk::Label,
     spinner: gtk::Spinner,
     disconnect: gtk::Button,
+    cancel: gtk::Button,
     busy: Cell<bool>,
     done: RefCell<Vec<Disconnected>>,
     timeout: Duration,
@@ -315,10 +326,23 @@ fn dialog(owner: OwnerWindow, timeout: Duration) {
     status_column(&view);
     let scroller = gtk::ScrolledWindow::builder().child(&view).vexpand(true).build();
 
-    let empty = gtk::Label::new(Some(EMPTY_TEXT));
+    let empty = gtk::Label::new(None);
+    // Until the first listing arrives: "no drives" would be read out, and be wrong.
+    let loading = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+    loading.set_halign(gtk::Align::Center);
+    loading.set_valign(gtk::Align::Center);
+    let looking = gtk::Spinner::new();
+    looking.start();
+    loading.append(&looking);
+    // It holds the keyboard meanwhile: Escape works, and a screen reader reads it.
+    let looking_text = gtk::Label::new(Some(LOADING_TEXT));
+    looking_text.set_focusable(true);
+    loading.append(&looking_text);
     let stack = gtk::Stack::new();
+    stack.add_named(&loading, Some("loading"));
     stack.add_named(&scroller, Some("list"));
     stack.add_named(&empty, Some("empty"));
+    stack.set_visible_child_name("loading");
 
     // The heading names the list for screen readers (its mnemonic widget).
     let heading = gtk::Label::builder()
@@ -366,6 +390,7 @@ fn dialog(owner: OwnerWindow, timeout: Duration) {
         status,
         spinner,
         disconnect,
+        cancel: cancel.clone(),
         busy: Cell::new(false),
         done: RefCell::new(Vec::new()),
         timeout,
@@ -410,7 +435,7 @@ fn dialog(owner: OwnerWindow, timeout: Duration) {
     watch_mount_table(&ui);
     refresh(&ui);
     present_owned(&ui.window, &owner);
-    view.grab_focus();
+    looking_text.grab_focus();
 }
 
 /// Cancel, unless something was disconnected already: then that is the outcome.
@@ -433,7 +458,11 @@ fn selected(ui: &Ui) -> Vec<Row> {
 fn refresh(ui: &Rc<Ui>) {
     let ui = ui.clone();
     glib::spawn_future_local(async move {
-        let loaded = gio::spawn_blocking(|| {
+        let first = ui.stack.visible_child_name().as_deref() == Some("loading");
+        let loaded = gio::spawn_blocking(move || {
+            if first {
+                test_hook_delay_first_listing();
+            }
             model::load_rows().map(|(mut rows, warning)| {
                 model::mark_in_use(&mut rows, Duration::from_secs(1));
                 (rows, warning.map(|w| w.to_string()))
@@ -454,9 +483,20 @@ fn refresh(ui: &Rc<Ui>) {
                 ui.selection.select_item(i as u32, false);
             }
         }
-        let was_empty = ui.stack.visible_child_name().as_deref() == Some("empty");
+        let was_hidden = ui.stack.visible_child_name().as_deref() != Some("list");
         ui.stack.set_visible_child_name(if ui.store.n_items() == 0 { "empty" } else { "list" });
-        if was_empty && ui.store.n_items() > 0 && !ui.busy.get() {
+        if let Some(loading) = ui.stack.child_by_name("loading") {
+            // Listed once: "looking" is over, for good (also for screen readers).
+            ui.stack.remove(&loading);
+            if ui.store.n_items() == 0 {
+                ui.cancel.grab_focus();
+            }
+        }
+        if let Some(empty) = ui.stack.child_by_name("empty").and_downcast::<gtk::Label>() {
+            // Said only when true: a hidden page is still read by screen readers.
+            empty.set_text(if ui.store.n_items() == 0 { EMPTY_TEXT } else { "" });
+        }
+        if was_hidden && ui.store.n_items() > 0 && !ui.busy.get() {
             // The list was hidden, so the keyboard was elsewhere: bring it to the drives.
             ui.view.grab_focus();
         }
@@ -464,6 +504,14 @@ fn refresh(ui: &Rc<Ui>) {
             ui.status.set_text(warning.as_deref().unwrap_or(""));
         }
     });
+}
+
+/// Tests only: `NETDRIVE_TEST_FIRST_LIST_DELAY_MS` holds the first listing back, so a test
+/// can read the window as it is before the list arrives (a slow listing, made certain).
+fn test_hook_delay_first_listing() {
+    if let Some(ms) = std::env::var("NETDRIVE_TEST_FIRST_LIST_DELAY_MS").ok().and_then(|v| v.parse().ok()) {
+        std::thread::sleep(Duration::from_millis(ms));
+    }
 }
 
 /// Refresh when the mount table changes: the kernel flags `/proc/self/mountinfo` with

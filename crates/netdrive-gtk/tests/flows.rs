@@ -3,14 +3,17 @@
 //! own GTK4 main loop, and no display at all.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
-use std::time::Duration;
+mod common;
 
+use std::time::{Duration, Instant};
+
+use common::keys_on;
 use gtk::glib;
 use gtk::prelude::*;
 use netdrive::Win32Error;
 use netdrive_dialog::{
-    disconnect_dialog, disconnect_dialog1, CancelReason, DiscDlg, Outcome, Owner, DISC_NO_FORCE,
-    DISC_UPDATE_PROFILE, RESOURCETYPE_DISK,
+    disconnect_dialog, disconnect_dialog1, disconnect_dialog_with_timeout, CancelReason, DiscDlg, Outcome,
+    Owner, DISC_NO_FORCE, DISC_UPDATE_PROFILE, RESOURCETYPE_DISK,
 };
 use testbed::gui::{private_mount_namespace, Xvfb};
 use testbed::{is_mounted, Holder, Sshd};
@@ -40,7 +43,7 @@ fn not_responding_offers_detach() {
     let w = x.wait_window(TITLE, LONG).expect("the dialog");
     std::thread::sleep(Duration::from_millis(700));
     let frozen = sshd.server.freeze();
-    x.keys(w, &["Home", "Return"]);
+    x.keys(w, &keys_on(&m.path, &["Return"]));
     std::thread::sleep(Duration::from_millis(500));
     x.screenshot("dialog-waiting-for-server");
     let ask = x.wait_window("Server not responding", LONG).expect("the not-responding question");
@@ -51,6 +54,34 @@ fn not_responding_offers_detach() {
     let o = h.wait_timeout(LONG).expect("an outcome");
     assert!(matches!(&o, Outcome::Disconnected(d) if d[0].local_name == m.path.as_os_str()), "{o:?}");
     assert!(!is_mounted(&m.path));
+    drop(frozen);
+}
+
+#[test]
+fn the_window_waits_for_a_server_as_long_as_it_was_told() {
+    if !private_mount_namespace("the_window_waits_for_a_server_as_long_as_it_was_told") {
+        return;
+    }
+    let x = display();
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let m = sshd.mount(&base.path().join("patient"));
+    // `netdrive dialog --timeout 10` comes here: far longer than the default 3 s.
+    let told = Duration::from_secs(10);
+    let h = disconnect_dialog_with_timeout(Owner::None, RESOURCETYPE_DISK, told).unwrap();
+    let w = x.wait_window(TITLE, LONG).expect("the dialog");
+    std::thread::sleep(Duration::from_millis(700));
+    let frozen = sshd.server.freeze();
+    let asked_at = Instant::now();
+    x.keys(w, &keys_on(&m.path, &["Return"]));
+    let ask = x.wait_window("Server not responding", told + LONG).expect("the not-responding question");
+    let waited = asked_at.elapsed();
+    assert!(waited >= told - Duration::from_millis(500), "asked after {waited:?}, told to wait {told:?}");
+    x.keys(ask, &["Escape"]);
+    x.keys(w, &["Escape"]);
+    let o = h.wait_timeout(LONG).expect("an outcome");
+    assert_eq!(o, Outcome::Cancelled(CancelReason::Person));
+    assert!(is_mounted(&m.path));
     drop(frozen);
 }
 
@@ -69,7 +100,7 @@ fn drives_that_appear_while_open_are_listed() {
     let m = sshd.mount(&base.path().join("late"));
     std::thread::sleep(Duration::from_millis(1200));
     x.screenshot("dialog-refreshed");
-    x.keys(w, &["Home", "Return"]);
+    x.keys(w, &keys_on(&m.path, &["Return"]));
     let o = h.wait_timeout(LONG).expect("an outcome");
     assert!(matches!(&o, Outcome::Disconnected(d) if d[0].local_name == m.path.as_os_str()), "{o:?}");
 }

@@ -6,6 +6,18 @@
 //! A path belongs to the mount when it lies under the mount point and under no mount
 //! nested inside it; for open files the kernel's `mnt_id` confirms it. Processes whose
 //! `/proc` entries cannot be read (another user's, without root) are counted.
+//!
+//! The kernel appends " (deleted)" to the link of a removed file or folder, so a link
+//! that ends so names either a removed path or a live one whose name ends so (a drive
+//! mounted at "x (deleted)"). Both readings are tried and either one counts (for open
+//! files the `mnt_id` settles it): following the link to the folder itself would ask
+//! the server. The only cost is that a removed folder named like a drive without its
+//! " (deleted)" can be counted as using it, which makes a disconnect more careful, never
+//! less.
+//!
+//! netdrive's own unmount children (named [`UNMOUNT_CHILD_NAME`]) that are still on the
+//! drive are not holders: they are a previous disconnect still waiting for the server
+//! ([`Usage::pending_unmount`]).
 
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
@@ -55,7 +67,15 @@ pub struct Usage {
     pub uninspectable: usize,
     /// False when the scan stopped at its time bound before seeing every process.
     pub complete: bool,
+    /// netdrive's own unmount children still on the drive: a previous disconnect that is
+    /// waiting for the server (it did not answer in time). Their PIDs; not holders.
+    pub pending_unmount: Vec<u32>,
 }
+
+/// The name (`comm`) netdrive gives the child process that flushes and unmounts a drive,
+/// so that a scan can tell a previous disconnect still waiting for the server from a
+/// program with files open.
+pub const UNMOUNT_CHILD_NAME: &str = "netdrive-umount";
 
 impl Usage {
     /// Distinct processes among the holders.
@@ -87,8 +107,13 @@ fn under(path: &[u8], dir: &[u8]) -> bool {
 }
 
 impl Target<'_> {
-    fn owns(&self, path: &[u8]) -> bool {
-        let path = path.strip_suffix(b" (deleted)").unwrap_or(path);
+    /// Whether a `/proc` link names something on the drive: as it reads, or as a removed
+    /// path (see the module documentation).
+    fn owns(&self, link: &[u8]) -> bool {
+        self.owns_path(link) || link.strip_suffix(b" (deleted)").is_some_and(|p| self.owns_path(p))
+    }
+
+    fn owns_path(&self, path: &[u8]) -> bool {
         under(path, self.mount_point) && !self.nested.iter().any(|n| under(path, n))
     }
 }
@@ -185,8 +210,10 @@ pub fn scan(
             }
         }
         usage.holders.append(&mut part.holders);
+        usage.pending_unmount.append(&mut part.pending_unmount);
     }
     usage.holders.sort_by_key(|h| h.pid);
+    usage.pending_unmount.sort_unstable();
     usage
 }
 
@@ -286,6 +313,10 @@ fn scan_process(
         return;
     }
     let name = comm_at(&dir, "comm");
+    if name == UNMOUNT_CHILD_NAME {
+        usage.pending_unmount.push(pid);
+        return;
+    }
     let uid = rustix::fs::fstat(&dir).ok().map(|st| st.st_uid);
     for (path, how) in found {
         usage.holders.push(Holder { pid, name: name.clone(), uid, user: String::new(), path, how });
@@ -363,9 +394,27 @@ mod tests {
         assert!(t.owns(b"/mnt/a"));
         assert!(t.owns(b"/mnt/a/x/y"));
         assert!(t.owns(b"/mnt/a/gone.txt (deleted)"));
+        assert!(t.owns(b"/mnt/a (deleted)"), "the drive's own folder, removed elsewhere");
         assert!(!t.owns(b"/mnt/ab"));
         assert!(!t.owns(b"/mnt/a/in/z"));
         assert!(!t.owns(b"socket:[123]"));
+    }
+
+    #[test]
+    fn a_drive_whose_name_ends_in_deleted_owns_its_links() {
+        let t = Target {
+            mount_id: 1,
+            device: (0, 40),
+            mount_point: b"/mnt/x (deleted)",
+            nested: vec![],
+            path_is_exact: true,
+        };
+        // A working folder at the drive's root: the link is the mount point itself.
+        assert!(t.owns(b"/mnt/x (deleted)"));
+        assert!(t.owns(b"/mnt/x (deleted)/f.txt"));
+        assert!(t.owns(b"/mnt/x (deleted)/gone.txt (deleted)"));
+        assert!(!t.owns(b"/mnt/x"));
+        assert!(!t.owns(b"/mnt/x/y (deleted)"));
     }
 
     #[test]
@@ -376,16 +425,63 @@ mod tests {
         assert_eq!(map_on_device(b"7f00-7f10 rw-p 00000000 00:00 0 [heap]", (0, 0)), None);
     }
 
+    /// The mount holding `path` in `table`.
+    fn mount_of<'a>(table: &'a [MountEntry], path: &Path) -> &'a MountEntry {
+        table
+            .iter()
+            .filter(|e| under(path.as_os_str().as_bytes(), e.mount_point.as_bytes()))
+            .max_by_key(|e| e.mount_point.len())
+            .unwrap()
+    }
+
+    /// A child killed and reaped however the test ends.
+    struct Reaped(std::process::Child);
+
+    impl Drop for Reaped {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    #[test]
+    fn a_stuck_unmount_child_is_a_pending_disconnect_not_a_holder() {
+        // A process named as netdrive names its unmount child (the kernel takes `comm`
+        // from the name the program was started by), working in a folder on a mount.
+        let dir = tempfile::tempdir_in(std::env::current_dir().unwrap()).unwrap();
+        let child_name = dir.path().join(UNMOUNT_CHILD_NAME);
+        std::os::unix::fs::symlink(testbed::require("sleep", "coreutils"), &child_name).unwrap();
+        let sleep_in_dir = |program: &Path| {
+            Reaped(std::process::Command::new(program).arg("60").current_dir(dir.path()).spawn().unwrap())
+        };
+        let stuck = sleep_in_dir(&child_name);
+        let other = sleep_in_dir(Path::new("sleep"));
+        let (pid, other_pid) = (stuck.0.id(), other.0.id());
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm")) != UNMOUNT_CHILD_NAME {
+            assert!(Instant::now() < deadline, "the child did not start");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let table = mountinfo::read_table().unwrap();
+        let m = mount_of(&table, dir.path());
+        let u = scan(
+            &table,
+            m.mount_id,
+            (m.major, m.minor),
+            &m.mount_point,
+            Instant::now() + Duration::from_secs(10),
+        );
+        assert!(u.pending_unmount.contains(&pid), "{u:?}");
+        assert!(!u.holders.iter().any(|h| h.pid == pid), "not a holder: {u:?}");
+        assert!(u.holders.iter().any(|h| h.pid == other_pid && h.how == Use::Cwd), "others still are: {u:?}");
+    }
+
     #[test]
     fn finds_this_process_working_folder() {
         // The test's own cwd is on the root filesystem: scanning "/" must find us.
         let table = mountinfo::read_table().unwrap();
         let cwd = std::env::current_dir().unwrap();
-        let root = table
-            .iter()
-            .filter(|e| under(cwd.as_os_str().as_bytes(), e.mount_point.as_bytes()))
-            .max_by_key(|e| e.mount_point.len())
-            .unwrap();
+        let root = mount_of(&table, &cwd);
         let u = scan(
             &table,
             root.mount_id,

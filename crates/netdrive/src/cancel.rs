@@ -30,7 +30,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::busy::{self, Holder};
+use crate::busy;
 use crate::connection::{self, Connection, Scope};
 use crate::error::{Error, Name, Result};
 use crate::escape::escape;
@@ -187,13 +187,15 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
         let usage = busy::who_uses_in(conn, table.clone(), opts.timeout)?;
         // A disconnect of ours that did not finish is still waiting for the server: that
         // is what to say, not "files are open by netdrive".
-        let (pending, holders): (Vec<Holder>, Vec<Holder>) =
-            usage.holders.into_iter().partition(|h| h.name == UNMOUNT_CHILD_NAME);
-        if !pending.is_empty() {
+        if !usage.pending_unmount.is_empty() {
             return Err(Error::NotResponding { target, after: opts.timeout, pending: true });
         }
-        if !holders.is_empty() {
-            return Err(Error::OpenFiles { target, holders, uninspectable: usage.uninspectable });
+        if !usage.holders.is_empty() {
+            return Err(Error::OpenFiles {
+                target,
+                holders: usage.holders,
+                uninspectable: usage.uninspectable,
+            });
         }
     }
 
@@ -212,9 +214,6 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
     let forgotten = opts.update_profile && conn.remembered == Some(Remembered::User) && forget(conn)?;
     Ok(Cancelled { connection: conn.clone(), how, forgotten, upload })
 }
-
-/// The process name of the child that unmounts (set with `PR_SET_NAME`).
-pub const UNMOUNT_CHILD_NAME: &str = "netdrive-umount";
 
 /// How long a davfs2 drive may take to upload its cache after the unmount.
 const UPLOAD_BOUND: Duration = Duration::from_secs(10);
@@ -429,7 +428,7 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
                 uninspectable: usage.uninspectable,
             });
         }
-        return Err(Error::Extended { provider: "FUSE".into(), message: crate::escape::escape_str(&msg) });
+        return Err(Error::Extended { provider: "FUSE".into(), message: crate::escape::escape_text(&msg) });
     }
     Err(Error::Extended {
         provider: "FUSE".into(),

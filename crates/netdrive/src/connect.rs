@@ -211,7 +211,7 @@ fn package(p: Provider) -> &'static str {
 fn classify_failure(provider: Provider, local: &std::ffi::OsStr, err: &str) -> Error {
     let shown = escape(local);
     let lower = err.to_ascii_lowercase();
-    let message = format!("{shown}: {}", crate::escape::escape_str(err));
+    let message = format!("{shown}: {}", crate::escape::escape_text(err));
     if lower.contains("unknown filesystem type")
         || lower.contains("no such device")
         || lower.contains("wrong fs type")
@@ -221,7 +221,7 @@ fn classify_failure(provider: Provider, local: &std::ffi::OsStr, err: &str) -> E
         || lower.contains("only root")
         || lower.contains("operation not permitted")
     {
-        Error::AccessDenied { target: local.into(), reason: crate::escape::escape_str(err) }
+        Error::AccessDenied { target: local.into(), reason: crate::escape::escape_text(err) }
     } else if lower.contains("no such file")
         || lower.contains("not found")
         || lower.contains("could not resolve")

@@ -157,10 +157,10 @@ pub enum Error {
     #[error("not enough memory: {0}")]
     NotEnoughMemory(String),
 
-    #[error("cannot open the profile {}: {source}", path.display())]
+    #[error("cannot open the profile {}: {source}", escape(path.as_os_str()))]
     CannotOpenProfile { path: PathBuf, source: std::io::Error },
 
-    #[error("the profile {} is damaged at line {line}: {message}; fix or move the file, netdrive will not overwrite it", path.display())]
+    #[error("the profile {} is damaged at line {line}: {message}; fix or move the file, netdrive will not overwrite it", escape(path.as_os_str()))]
     BadProfile { path: PathBuf, line: usize, message: String },
 
     #[error("no network provider could be read: {0}")]

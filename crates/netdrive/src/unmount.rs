@@ -100,6 +100,9 @@ impl Target {
 
 const REPORT_LEN: usize = 20;
 
+/// The child's process name: `who` tells a pending disconnect from a user of the drive by it.
+const CHILD_NAME: &std::ffi::CStr = c"netdrive-umount";
+
 fn encode(r: Report) -> [u8; REPORT_LEN] {
     let (kind, a, b): (u32, i64, u64) = match r {
         Report::Done { detached } => (0, detached as i64, 0),
@@ -355,7 +358,7 @@ unsafe fn child(t: &mut Target, step: Step, go: i32, res: i32) -> ! {
         libc::dup2(res, 0);
         libc::syscall(libc::SYS_close_range, 1u32, u32::MAX, 0u32);
         // So `netdrive who` and `ps` can tell a pending disconnect from a user of the drive.
-        libc::prctl(libc::PR_SET_NAME, c"netdrive-umount".as_ptr());
+        libc::prctl(libc::PR_SET_NAME, CHILD_NAME.as_ptr());
     }
     // SAFETY: in the child, with the target prepared before the fork.
     let report = unsafe { act(t, step) };
@@ -555,6 +558,11 @@ mod tests {
         ] {
             assert_eq!(decode(&encode(r)), Some(r));
         }
+    }
+
+    #[test]
+    fn the_child_has_the_name_who_recognises() {
+        assert_eq!(CHILD_NAME.to_str().ok(), Some(crate::busy::UNMOUNT_CHILD_NAME));
     }
 
     #[test]

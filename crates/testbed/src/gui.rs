@@ -245,23 +245,51 @@ impl OwnerWindow {
 /// Run the calling test in a private mount namespace with no network drive but its own.
 ///
 /// In the parent: re-runs this test binary, only `test_name`, under `unshare -m` and
-/// returns `false` once it passed. In the child: detaches the copies of other network
-/// mounts (copies only: the originals and their owners are untouched) and returns `true`:
-/// go on with the test. So a test that presses Home in a dialog can only choose its own.
+/// returns `false` once it passed (and checks that it ran: a name that matches no test,
+/// say after a rename, fails rather than passing with nothing run). In the child: detaches
+/// the copies of other network mounts (copies only: propagation is private, so the
+/// originals and their owners are untouched), and returns `true`: go on with the test.
+/// The child also gets an empty profile and fstab and no session bus, so no remembered
+/// drive or gvfs mount of the machine's shows up either. A test should still choose its
+/// drive by name, never "the first row": a copy that could not be detached is listed
+/// too, and a forced disconnect of a copy would abort the original's connection.
 pub fn private_mount_namespace(test_name: &str) -> bool {
     if std::env::var_os("NETDRIVE_TEST_PRIVATE_NS").is_some() {
         detach_copied_network_mounts();
         return true;
     }
     let exe = std::env::current_exe().expect("current_exe");
-    let status = Command::new(require("unshare", "util-linux"))
+    let quiet = tempfile::tempdir().expect("temporary folder");
+    let fstab = quiet.path().join("fstab");
+    std::fs::write(&fstab, "").expect("empty fstab");
+    let mut child = Command::new(require("unshare", "util-linux"))
         .args(["--mount", "--propagation", "private", "--"])
         .arg(exe)
         .args(["--exact", test_name, "--nocapture", "--test-threads", "1"])
         .env("NETDRIVE_TEST_PRIVATE_NS", "1")
-        .status()
+        .env("XDG_CONFIG_HOME", quiet.path())
+        .env("NETDRIVE_FSTAB", &fstab)
+        .env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .spawn()
         .expect("unshare");
+    // Passed on as it comes (the harness shows it with this test), and read for the
+    // harness's verdict: exactly this one test passed.
+    let mut ran = false;
+    if let Some(out) = child.stdout.take() {
+        for line in std::io::BufRead::lines(std::io::BufReader::new(out)).map_while(Result::ok) {
+            println!("{line}");
+            ran |= line.starts_with("test result: ok. 1 passed;");
+        }
+    }
+    let status = child.wait().expect("wait for unshare");
     assert!(status.success(), "{test_name} failed in its private mount namespace ({status})");
+    assert!(
+        ran,
+        "{test_name} did not run in its private mount namespace: no test has that name (pass the \
+         test's own name)"
+    );
     false
 }
 
@@ -275,9 +303,15 @@ fn detach_copied_network_mounts() {
             || ["cifs", "smb3", "nfs", "nfs4", "ceph", "9p", "afs", "davfs"].contains(&fstype);
         if network && !fstype.contains("fusectl") {
             let mp = crate::unescape_mountinfo(fields[4]);
-            if let Ok(c) = std::ffi::CString::new(mp) {
-                // SAFETY: a valid C string; MNT_DETACH never waits for a server.
-                unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) };
+            let Ok(c) = std::ffi::CString::new(mp) else { continue };
+            // SAFETY: a valid C string; MNT_DETACH never waits for a server.
+            if unsafe { libc::umount2(c.as_ptr(), libc::MNT_DETACH) } != 0 {
+                // Still listed in here: the test's choosing by name keeps it safe.
+                eprintln!(
+                    "note: could not hide the copy of {} ({})",
+                    c.to_string_lossy(),
+                    std::io::Error::last_os_error()
+                );
             }
         }
     }

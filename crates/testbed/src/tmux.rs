@@ -47,6 +47,27 @@ impl Tmux {
         }
     }
 
+    /// Put the terminal dialog's cursor on the row that shows `text` (Home, then Down to
+    /// it), as a person finds their drive by its name: never "the first row", which on a
+    /// machine with network drives of its own may be someone else's. Panics, showing the
+    /// screen, when no row shows it.
+    pub fn select_row(&self, text: &str) {
+        let screen = self.screen();
+        let rows: Vec<&str> = screen
+            .lines()
+            .map(|l| l.trim_start_matches(['│', ' ']))
+            .filter(|l| l.starts_with("[ ] ") || l.starts_with("[x] "))
+            .collect();
+        let at = rows
+            .iter()
+            .position(|r| r.contains(text))
+            .unwrap_or_else(|| panic!("no row shows {text:?}:\n{screen}"));
+        self.keys(&["Home"]);
+        for _ in 0..at {
+            self.keys(&["Down"]);
+        }
+    }
+
     /// The pids of processes named `comm` running under the pane's shell.
     pub fn children_named(&self, comm: &str) -> Vec<i32> {
         let out = self.tmux().args(["list-panes", "-t", "main", "-F", "#{pane_pid}"]).output();
