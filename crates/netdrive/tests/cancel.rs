@@ -57,7 +57,7 @@ fn an_error_carries_the_real_name_for_a_retry() {
     let err = netdrive::cancel(mp.as_os_str(), &CancelOptions::default()).unwrap_err();
     let Error::OpenFiles { target, .. } = err else { panic!("expected open files: {err}") };
     assert_eq!(target.as_os_str(), mp.as_os_str());
-    assert!(target.to_string().contains("tab\\there\\xff newline\\nend"), "shown escaped: {target}");
+    assert!(target.to_string().contains(r"tab\u{09}here\x{ff} newline\u{0a}end"), "shown escaped: {target}");
     let forced = CancelOptions { force: true, ..CancelOptions::default() };
     let done = netdrive::cancel(target.as_os_str(), &forced).unwrap();
     // The holder keeps it busy after MNT_FORCE, so it is detached, and says so.
