@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use netdrive::escape;
-use netdrive_loopback::{Holder, Mount, Smbd, Sshd, WebDav};
+use netdrive_loopback::{FileHolder, Mount, Smbd, Sshd, WebDav};
 
 use crate::cli::DemoArgs;
 use crate::stderr::say;
@@ -25,7 +25,7 @@ const NEEDS: [(&str, &str); 6] = [
 
 /// Everything the demo started; dropped in order: the busy process, the mounts, the servers.
 struct Demo {
-    _holder: Holder,
+    _holder: FileHolder,
     mounts: Vec<Mount>,
     _sshd: Sshd,
     _smbd: Smbd,
@@ -57,7 +57,7 @@ fn start() -> netdrive_loopback::Result<Demo> {
         smbd.rclone_mount(&base.path().join("Office share"))?,
         dav.davfs_mount(&base.path().join("WebDAV"))?,
     ];
-    let holder = Holder::open(&base.path().join("Projects/hello.txt"))?;
+    let holder = FileHolder::open(&base.path().join("Projects/hello.txt"))?;
     Ok(Demo { _holder: holder, mounts, _sshd: sshd, _smbd: smbd, _dav: dav, base })
 }
 

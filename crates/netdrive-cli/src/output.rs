@@ -288,7 +288,7 @@ pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
     Ok(all_ok)
 }
 
-fn done_message(d: &netdrive::Cancelled) -> String {
+fn done_message(d: &netdrive::Disconnected) -> String {
     let name = escape(&d.connection.local_name);
     let remote = escape(&d.connection.remote_name);
     let what = match d.how {

@@ -9,7 +9,7 @@ mod common;
 use std::path::Path;
 
 use common::{listed, nd};
-use testbed::{is_mounted, Holder, Mount, Smbd, Sshd, WebDav};
+use testbed::{is_mounted, FileHolder, Mount, Smbd, Sshd, WebDav};
 
 /// Everything a person does with one kind of drive. `mounts` makes three fresh mounts.
 fn exercise(provider: &str, unc: &str, mut mount: impl FnMut(&Path) -> Mount, base: &Path) {
@@ -34,7 +34,7 @@ fn exercise(provider: &str, unc: &str, mut mount: impl FnMut(&Path) -> Mount, ba
 
     // A process holding a file: refused, named; then forced.
     let busy = mount(&base.join("busy"));
-    let holder = Holder::open(&busy.path.join("hello.txt"));
+    let holder = FileHolder::open(&busy.path.join("hello.txt"));
     let r = nd(cfg, ["disconnect".as_ref(), busy.path.as_os_str()]);
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(r.stderr.contains("ERROR_OPEN_FILES (2401)"), "{}", r.stderr);
@@ -63,7 +63,7 @@ fn exercise(provider: &str, unc: &str, mut mount: impl FnMut(&Path) -> Mount, ba
 
     // Detach with a file open: gone from the tree at once.
     let lazy = mount(&base.join("lazy"));
-    let holder = Holder::open(&lazy.path.join("hello.txt"));
+    let holder = FileHolder::open(&lazy.path.join("hello.txt"));
     let r = nd(cfg, ["disconnect".as_ref(), lazy.path.as_os_str(), "--detach".as_ref()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Detached"), "{}", r.stdout);

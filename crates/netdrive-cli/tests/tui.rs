@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use testbed::gui::private_mount_namespace;
 use testbed::tmux::Tmux;
-use testbed::{is_mounted, Holder, Sshd};
+use testbed::{is_mounted, FileHolder, Sshd};
 
 const LONG: Duration = Duration::from_secs(15);
 
@@ -53,7 +53,7 @@ fn mark_disconnect_and_busy_drive_in_a_terminal() {
     let a = sshd.mount(&base.path().join("alpha"));
     let b = sshd.mount(&base.path().join("bravo"));
     let c = sshd.mount(&base.path().join("esc\x1b[31mred"));
-    let holder = Holder::open(&b.path.join("hello.txt"));
+    let holder = FileHolder::open(&b.path.join("hello.txt"));
     let config = tempfile::tempdir().unwrap();
     let t = dialog(base.path(), config.path());
 

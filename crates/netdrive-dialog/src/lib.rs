@@ -23,7 +23,7 @@ mod owner;
 mod runner;
 
 pub use disc1::{disconnect_dialog1, DiscDlg, DISC_NO_FORCE, DISC_UPDATE_PROFILE};
-pub use outcome::{CancelReason, Disconnected, Outcome, CANCELLED};
+pub use outcome::{CancelledBy, Disconnected, Outcome, CANCELLED};
 pub use owner::Owner;
 pub use runner::{
     disconnect_dialog, disconnect_dialog_with_timeout, helper_path, DialogHandle, RESOURCETYPE_ANY,

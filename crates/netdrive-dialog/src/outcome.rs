@@ -16,7 +16,7 @@ pub struct Disconnected {
 
 /// Why a dialog ended without disconnecting anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CancelReason {
+pub enum CancelledBy {
     /// The person pressed Cancel or Escape, or closed the window.
     Person,
     /// The owner window was destroyed.
@@ -31,7 +31,7 @@ pub enum Outcome {
     /// `NO_ERROR`: at least one drive was disconnected.
     Disconnected(Vec<Disconnected>),
     /// `-1` (`0xFFFFFFFF`), as Win32 returns when the person cancels.
-    Cancelled(CancelReason),
+    Cancelled(CancelledBy),
     /// A Win32 error code with its message (also the thread's last error after `wait`).
     Failed { code: Win32Error, message: String },
 }
@@ -69,11 +69,11 @@ impl Outcome {
             }
             Outcome::Cancelled(r) => {
                 let (reason, msg) = match r {
-                    CancelReason::Person => ("person", "Cancelled: nothing was disconnected."),
-                    CancelReason::OwnerGone => {
+                    CancelledBy::Person => ("person", "Cancelled: nothing was disconnected."),
+                    CancelledBy::OwnerGone => {
                         ("owner_gone", "The owner window closed: nothing was disconnected.")
                     }
-                    CancelReason::Closed => ("closed", "The dialog was closed by its program."),
+                    CancelledBy::Closed => ("closed", "The dialog was closed by its program."),
                 };
                 ("cancelled", -1, msg.to_owned(), Some(reason))
             }
@@ -123,9 +123,9 @@ impl Outcome {
                     .collect::<Option<Vec<_>>>()?,
             )),
             "cancelled" => Some(Outcome::Cancelled(match v.get("reason").and_then(Value::as_str) {
-                Some("owner_gone") => CancelReason::OwnerGone,
-                Some("closed") => CancelReason::Closed,
-                _ => CancelReason::Person,
+                Some("owner_gone") => CancelledBy::OwnerGone,
+                Some("closed") => CancelledBy::Closed,
+                _ => CancelledBy::Person,
             })),
             "error" => Some(Outcome::Failed {
                 code: Win32Error(u32::try_from(v.get("code")?.as_i64()?).ok()?),
@@ -148,14 +148,14 @@ mod tests {
                 local_name: std::ffi::OsStr::from_bytes(b"/mnt/\xff").into(),
                 remote_name: r"\\h\s".into(),
             }]),
-            Outcome::Cancelled(CancelReason::Person),
-            Outcome::Cancelled(CancelReason::OwnerGone),
+            Outcome::Cancelled(CancelledBy::Person),
+            Outcome::Cancelled(CancelledBy::OwnerGone),
             Outcome::Failed { code: Win32Error::ERROR_NO_NETWORK, message: "no".into() },
         ];
         for o in all {
             assert_eq!(Outcome::from_json(&o.to_json()), Some(o.clone()));
         }
-        assert_eq!(Outcome::Cancelled(CancelReason::Person).code(), 0xFFFF_FFFF);
-        assert_eq!(Outcome::Cancelled(CancelReason::Person).to_json()["code"], -1);
+        assert_eq!(Outcome::Cancelled(CancelledBy::Person).code(), 0xFFFF_FFFF);
+        assert_eq!(Outcome::Cancelled(CancelledBy::Person).to_json()["code"], -1);
     }
 }

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use netdrive::{Error, LastError, Win32Error};
 
-use crate::outcome::{CancelReason, Outcome};
+use crate::outcome::{CancelledBy, Outcome};
 use crate::owner::Owner;
 
 /// Win32 `RESOURCETYPE_ANY`.
@@ -66,7 +66,7 @@ impl DialogHandle {
         while g.outcome.is_none() {
             g = self.shared.done.wait(g).unwrap_or_else(|p| p.into_inner());
         }
-        let o = g.outcome.clone().unwrap_or(Outcome::Cancelled(CancelReason::Closed));
+        let o = g.outcome.clone().unwrap_or(Outcome::Cancelled(CancelledBy::Closed));
         record(&o);
         o
     }
@@ -230,7 +230,7 @@ fn run_helper(h: &DialogHandle, args: &[OsString]) -> Outcome {
     let mut child = {
         let mut g = h.lock();
         if g.closed {
-            return Outcome::Cancelled(CancelReason::Closed);
+            return Outcome::Cancelled(CancelledBy::Closed);
         }
         match cmd.spawn() {
             Ok(c) => {
@@ -265,7 +265,7 @@ fn run_helper(h: &DialogHandle, args: &[OsString]) -> Outcome {
     };
     let errors = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     if h.lock().closed && answer.is_none() {
-        return Outcome::Cancelled(CancelReason::Closed);
+        return Outcome::Cancelled(CancelledBy::Closed);
     }
     answer.unwrap_or_else(|| {
         let last = errors.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_owned();

@@ -24,7 +24,7 @@ use gtk::prelude::*;
 use gtk::{gio, glib};
 use netdrive::{Error, Holder, Win32Error};
 use netdrive_dialog::model::{self, Mode, Row, Step, DETACH_EXPLAINED, EMPTY_TEXT};
-use netdrive_dialog::{CancelReason, Disconnected, Outcome, Owner};
+use netdrive_dialog::{CancelledBy, Disconnected, Outcome, Owner};
 
 use wayland::OwnerWatch;
 use x11::OwnerLink;
@@ -172,7 +172,7 @@ fn present_owned(window: &gtk::Window, owner: &OwnerWindow) {
                 let link = link.clone();
                 glib::timeout_add_local(Duration::from_millis(250), move || {
                     if link.owner_gone() {
-                        finish(Outcome::Cancelled(CancelReason::OwnerGone));
+                        finish(Outcome::Cancelled(CancelledBy::OwnerGone));
                     }
                     glib::ControlFlow::Continue
                 });
@@ -191,7 +191,7 @@ fn present_owned(window: &gtk::Window, owner: &OwnerWindow) {
             let watch = watch.clone();
             glib::timeout_add_local(Duration::from_millis(250), move || {
                 if watch.owner_gone() {
-                    finish(Outcome::Cancelled(CancelReason::OwnerGone));
+                    finish(Outcome::Cancelled(CancelledBy::OwnerGone));
                 }
                 glib::ControlFlow::Continue
             });
@@ -221,7 +221,7 @@ fn question(owner: OwnerWindow, text: &str, ask: bool) {
         finish(if r == gtk::ResponseType::Yes {
             Outcome::Disconnected(Vec::new())
         } else {
-            Outcome::Cancelled(CancelReason::Person)
+            Outcome::Cancelled(CancelledBy::Person)
         })
     });
     present_owned(d.upcast_ref(), &owner);
@@ -410,12 +410,12 @@ fn dialog(owner: OwnerWindow, timeout: Duration) {
     });
     cancel.connect_clicked({
         let ui = ui.clone();
-        move |_| end(&ui, CancelReason::Person)
+        move |_| end(&ui, CancelledBy::Person)
     });
     ui.window.connect_close_request({
         let ui = ui.clone();
         move |_| {
-            end(&ui, CancelReason::Person);
+            end(&ui, CancelledBy::Person);
             glib::Propagation::Stop
         }
     });
@@ -424,7 +424,7 @@ fn dialog(owner: OwnerWindow, timeout: Duration) {
         let ui = ui.clone();
         move |_, key, _, _| {
             if key == gtk::gdk::Key::Escape {
-                end(&ui, CancelReason::Person);
+                end(&ui, CancelledBy::Person);
                 return glib::Propagation::Stop;
             }
             glib::Propagation::Proceed
@@ -439,7 +439,7 @@ fn dialog(owner: OwnerWindow, timeout: Duration) {
 }
 
 /// Cancel, unless something was disconnected already: then that is the outcome.
-fn end(ui: &Ui, reason: CancelReason) {
+fn end(ui: &Ui, reason: CancelledBy) {
     let done = ui.done.borrow().clone();
     if done.is_empty() {
         finish(Outcome::Cancelled(reason));
@@ -558,7 +558,7 @@ fn start_disconnect(ui: &Rc<Ui>) {
             disconnect_one(&ui, &row).await;
         }
         if !ui.done.borrow().is_empty() {
-            end(&ui, CancelReason::Person);
+            end(&ui, CancelledBy::Person);
         }
         set_busy(&ui, false, "");
         refresh(&ui);

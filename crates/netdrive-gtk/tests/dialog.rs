@@ -10,9 +10,9 @@ mod common;
 use std::time::Duration;
 
 use common::keys_on;
-use netdrive_dialog::{disconnect_dialog, CancelReason, Disconnected, Outcome, Owner, RESOURCETYPE_DISK};
+use netdrive_dialog::{disconnect_dialog, CancelledBy, Disconnected, Outcome, Owner, RESOURCETYPE_DISK};
 use testbed::gui::{private_mount_namespace, Xvfb};
-use testbed::{is_mounted, Holder, Mount, Sshd};
+use testbed::{is_mounted, FileHolder, Mount, Sshd};
 
 const TITLE: &str = "Disconnect Network Drives";
 const LONG: Duration = Duration::from_secs(15);
@@ -80,7 +80,7 @@ fn escape_cancels_and_leaves_everything() {
     let w = dialog_window(&x);
     x.keys(w, &keys_on(&m.path, &["Escape"]));
     let o = h.wait_timeout(LONG).expect("an outcome");
-    assert_eq!(o, Outcome::Cancelled(CancelReason::Person));
+    assert_eq!(o, Outcome::Cancelled(CancelledBy::Person));
     assert_eq!(o.code(), 0xFFFF_FFFF, "-1, as Win32 returns for cancel");
     assert!(is_mounted(&m.path));
 }
@@ -92,7 +92,7 @@ fn busy_drive_asks_naming_the_process() {
     }
     let (x, _sshd, _base, m) = setup();
     let want = disconnected(&m);
-    let holder = Holder::open(&m.path.join("hello.txt"));
+    let holder = FileHolder::open(&m.path.join("hello.txt"));
     let h = disconnect_dialog(Owner::None, RESOURCETYPE_DISK).unwrap();
     let w = dialog_window(&x);
     x.screenshot("dialog-busy-row");
@@ -137,7 +137,7 @@ fn owner_destroyed_takes_the_dialog_away() {
     dialog_window(&x);
     owner.destroy();
     let o = h.wait_timeout(LONG).expect("an outcome");
-    assert_eq!(o, Outcome::Cancelled(CancelReason::OwnerGone));
+    assert_eq!(o, Outcome::Cancelled(CancelledBy::OwnerGone));
     assert!(x.find_window(TITLE).is_none());
     assert!(is_mounted(&m.path));
 }
@@ -153,7 +153,7 @@ fn close_takes_the_dialog_away_at_once() {
     let rx = h.receiver();
     h.close();
     let o = rx.recv_timeout(Duration::from_secs(2)).expect("the completion channel fires");
-    assert_eq!(o, Outcome::Cancelled(CancelReason::Closed));
+    assert_eq!(o, Outcome::Cancelled(CancelledBy::Closed));
     assert!(x.find_window(TITLE).is_none());
 }
 

@@ -12,11 +12,11 @@ use gtk::glib;
 use gtk::prelude::*;
 use netdrive::Win32Error;
 use netdrive_dialog::{
-    disconnect_dialog, disconnect_dialog1, disconnect_dialog_with_timeout, CancelReason, DiscDlg, Outcome,
+    disconnect_dialog, disconnect_dialog1, disconnect_dialog_with_timeout, CancelledBy, DiscDlg, Outcome,
     Owner, DISC_NO_FORCE, DISC_UPDATE_PROFILE, RESOURCETYPE_DISK,
 };
 use testbed::gui::{private_mount_namespace, Xvfb};
-use testbed::{is_mounted, Holder, Sshd};
+use testbed::{is_mounted, FileHolder, Sshd};
 
 const TITLE: &str = "Disconnect Network Drives";
 const LONG: Duration = Duration::from_secs(20);
@@ -80,7 +80,7 @@ fn the_window_waits_for_a_server_as_long_as_it_was_told() {
     x.keys(ask, &["Escape"]);
     x.keys(w, &["Escape"]);
     let o = h.wait_timeout(LONG).expect("an outcome");
-    assert_eq!(o, Outcome::Cancelled(CancelReason::Person));
+    assert_eq!(o, Outcome::Cancelled(CancelledBy::Person));
     assert!(is_mounted(&m.path));
     drop(frozen);
 }
@@ -118,7 +118,7 @@ fn disconnect_dialog1_forces_unless_told_not_to() {
 
     // Without DISC_NO_FORCE: open files are closed without asking.
     let m = sshd.mount(&base.path().join("forced"));
-    let holder = Holder::open(&m.path.join("hello.txt"));
+    let holder = FileHolder::open(&m.path.join("hello.txt"));
     let d = DiscDlg { local_name: Some(m.path.clone().into()), ..DiscDlg::default() };
     disconnect_dialog1(&d).unwrap();
     assert!(!is_mounted(&m.path));
@@ -126,7 +126,7 @@ fn disconnect_dialog1_forces_unless_told_not_to() {
 
     // With DISC_NO_FORCE: the person is asked; "no" is ERROR_CANCELLED.
     let m = sshd.mount(&base.path().join("asked"));
-    let holder = Holder::open(&m.path.join("hello.txt"));
+    let holder = FileHolder::open(&m.path.join("hello.txt"));
     let d = DiscDlg { local_name: Some(m.path.clone().into()), flags: DISC_NO_FORCE, ..DiscDlg::default() };
     let asker = std::thread::spawn(move || disconnect_dialog1(&d));
     let ask = x.wait_window(TITLE, LONG).expect("the question");
@@ -209,7 +209,7 @@ fn a_gtk_host_gets_the_outcome_on_its_own_main_loop() {
         }
         std::thread::sleep(Duration::from_millis(5));
     }
-    assert_eq!(got.borrow().clone(), Some(Outcome::Cancelled(CancelReason::Person)));
+    assert_eq!(got.borrow().clone(), Some(Outcome::Cancelled(CancelledBy::Person)));
     assert!(host.is_visible(), "the host's own window lives on");
 }
 

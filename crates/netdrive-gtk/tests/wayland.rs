@@ -11,7 +11,7 @@ use gdk4_wayland::WaylandToplevel;
 use gtk::glib;
 use gtk::prelude::*;
 use netdrive::Win32Error;
-use netdrive_dialog::{disconnect_dialog, CancelReason, Outcome, Owner, RESOURCETYPE_DISK};
+use netdrive_dialog::{disconnect_dialog, CancelledBy, Outcome, Owner, RESOURCETYPE_DISK};
 use serde_json::Value;
 use testbed::wayland::Sway;
 
@@ -84,7 +84,7 @@ fn owned_by_a_wayland_window_and_closed_with_it() {
 
     host.destroy();
     run_until(|| h.try_outcome().is_some(), "an outcome after the owner went");
-    assert_eq!(h.try_outcome(), Some(Outcome::Cancelled(CancelReason::OwnerGone)));
+    assert_eq!(h.try_outcome(), Some(Outcome::Cancelled(CancelledBy::OwnerGone)));
     run_until(|| find(&sway, TITLE).is_empty(), "the dialog to close");
 }
 

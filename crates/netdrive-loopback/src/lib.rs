@@ -425,15 +425,15 @@ impl Drop for Mount {
 }
 
 /// A process that keeps a file open: `sleep`, with the file as its standard input.
-pub struct Holder {
+pub struct FileHolder {
     pub child: Child,
 }
 
-impl Holder {
-    pub fn open(file: &Path) -> Result<Holder> {
+impl FileHolder {
+    pub fn open(file: &Path) -> Result<FileHolder> {
         let f = fs::File::open(file).map_err(|e| err(format!("open {}: {e}", file.display())))?;
         let child = Command::new("sleep").arg("86400").stdin(f).spawn().map_err(io("sleep"))?;
-        Ok(Holder { child })
+        Ok(FileHolder { child })
     }
 
     pub fn pid(&self) -> u32 {
@@ -441,7 +441,7 @@ impl Holder {
     }
 }
 
-impl Drop for Holder {
+impl Drop for FileHolder {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

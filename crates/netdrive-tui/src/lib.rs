@@ -24,7 +24,7 @@ use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 use netdrive_dialog::model::{self, Mode, Row, Step, DETACH_EXPLAINED, EMPTY_TEXT};
-use netdrive_dialog::{CancelReason, Disconnected, Outcome};
+use netdrive_dialog::{CancelledBy, Disconnected, Outcome};
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers,
@@ -182,7 +182,7 @@ impl App {
         self.reload();
         loop {
             if stop.load(Ordering::Relaxed) {
-                return self.finish(CancelReason::Person);
+                return self.finish(CancelledBy::Person);
             }
             self.take_results();
             if self.working.is_none()
@@ -220,7 +220,7 @@ impl App {
     }
 
     /// Cancel, unless something was disconnected already: then that is the outcome.
-    fn finish(&mut self, reason: CancelReason) -> Outcome {
+    fn finish(&mut self, reason: CancelledBy) -> Outcome {
         if self.done.is_empty() {
             Outcome::Cancelled(reason)
         } else {
@@ -379,7 +379,7 @@ impl App {
             Overlay::None => {}
         }
         if ctrl_c || matches!(k.code, KeyCode::Esc | KeyCode::Char('q')) {
-            return Some(self.finish(CancelReason::Person));
+            return Some(self.finish(CancelledBy::Person));
         }
         if self.working.is_some() {
             return None;

@@ -297,7 +297,7 @@ const PHASE_LOCKED: u8 = 2;
 /// What a child failed at (the first byte of a `REC_FAIL` record).
 #[derive(Clone, Copy)]
 #[repr(u8)]
-enum Step {
+enum Stage {
     OpenDir = 1,
     MakeDir,
     OpenLock,
@@ -324,23 +324,23 @@ fn failed(payload: &[u8], limit: u64) -> Failure {
     };
     let os = io::Error::from_raw_os_error(errno);
     let what = match step {
-        s if s == Step::NotRegular as u8 => return Failure::Io(not_regular(FileType::from_raw_mode(extra))),
-        s if s == Step::TooBig as u8 => return Failure::Io(too_big(limit)),
-        s if s == Step::ShortInput as u8 => {
+        s if s == Stage::NotRegular as u8 => return Failure::Io(not_regular(FileType::from_raw_mode(extra))),
+        s if s == Stage::TooBig as u8 => return Failure::Io(too_big(limit)),
+        s if s == Stage::ShortInput as u8 => {
             return Failure::Io(io::Error::other("the new content arrived incomplete; nothing was changed"))
         }
-        s if s == Step::Open as u8 => return Failure::Io(os),
-        s if s == Step::OpenDir as u8 => "cannot open its folder",
-        s if s == Step::MakeDir as u8 => "cannot create its folder",
-        s if s == Step::OpenLock as u8 => "cannot open its lock file",
-        s if s == Step::Lock as u8 => "cannot lock it",
-        s if s == Step::Stat as u8 => "cannot look at it",
-        s if s == Step::Read as u8 => "cannot read it",
-        s if s == Step::CreateTemp as u8 => "cannot create a temporary file beside it",
-        s if s == Step::Write as u8 => "cannot write it",
-        s if s == Step::Sync as u8 => "cannot flush it to disk",
-        s if s == Step::Rename as u8 => "cannot replace it",
-        s if s == Step::SyncDir as u8 => "it was replaced, but its folder could not be flushed",
+        s if s == Stage::Open as u8 => return Failure::Io(os),
+        s if s == Stage::OpenDir as u8 => "cannot open its folder",
+        s if s == Stage::MakeDir as u8 => "cannot create its folder",
+        s if s == Stage::OpenLock as u8 => "cannot open its lock file",
+        s if s == Stage::Lock as u8 => "cannot lock it",
+        s if s == Stage::Stat as u8 => "cannot look at it",
+        s if s == Stage::Read as u8 => "cannot read it",
+        s if s == Stage::CreateTemp as u8 => "cannot create a temporary file beside it",
+        s if s == Stage::Write as u8 => "cannot write it",
+        s if s == Stage::Sync as u8 => "cannot flush it to disk",
+        s if s == Stage::Rename as u8 => "cannot replace it",
+        s if s == Stage::SyncDir as u8 => "it was replaced, but its folder could not be flushed",
         _ => return protocol(),
     };
     Failure::Io(io::Error::new(os.kind(), format!("{what}: {os}")))
@@ -693,7 +693,7 @@ fn send(up: BorrowedFd<'_>, kind: u8, payload: &[u8]) -> bool {
     write_all(up, &[kind, len[0], len[1], len[2], len[3]]) && write_all(up, payload)
 }
 
-fn fail(up: BorrowedFd<'_>, step: Step, errno: Errno, extra: u32) {
+fn fail(up: BorrowedFd<'_>, step: Stage, errno: Errno, extra: u32) {
     let e = errno.raw_os_error().to_le_bytes();
     let x = extra.to_le_bytes();
     send(up, REC_FAIL, &[step as u8, e[0], e[1], e[2], e[3], x[0], x[1], x[2], x[3]]);
@@ -708,7 +708,7 @@ fn read_job(up: BorrowedFd<'_>, path: &CStr, limit: u64, buf: &mut [u8]) {
         Err(Errno::NOENT) => {
             send(up, REC_MISSING, &[]);
         }
-        Err(e) => fail(up, Step::Open, e, 0),
+        Err(e) => fail(up, Stage::Open, e, 0),
     }
 }
 
@@ -717,7 +717,7 @@ fn stream(up: BorrowedFd<'_>, fd: BorrowedFd<'_>, limit: u64, buf: &mut [u8]) ->
     let st = match rustix::fs::fstat(fd) {
         Ok(st) => st,
         Err(e) => {
-            fail(up, Step::Stat, e, 0);
+            fail(up, Stage::Stat, e, 0);
             return false;
         }
     };
@@ -725,11 +725,11 @@ fn stream(up: BorrowedFd<'_>, fd: BorrowedFd<'_>, limit: u64, buf: &mut [u8]) ->
         return send(up, REC_END, &[]);
     }
     if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
-        fail(up, Step::NotRegular, Errno::INVAL, st.st_mode);
+        fail(up, Stage::NotRegular, Errno::INVAL, st.st_mode);
         return false;
     }
     if u64::try_from(st.st_size).unwrap_or(0) > limit {
-        fail(up, Step::TooBig, Errno::FBIG, 0);
+        fail(up, Stage::TooBig, Errno::FBIG, 0);
         return false;
     }
     let mut total = 0u64;
@@ -739,7 +739,7 @@ fn stream(up: BorrowedFd<'_>, fd: BorrowedFd<'_>, limit: u64, buf: &mut [u8]) ->
             Ok(n) => {
                 total += n as u64;
                 if total > limit {
-                    fail(up, Step::TooBig, Errno::FBIG, 0);
+                    fail(up, Stage::TooBig, Errno::FBIG, 0);
                     return false;
                 }
                 if !send(up, REC_DATA, buf.get(..n).unwrap_or_default()) {
@@ -748,7 +748,7 @@ fn stream(up: BorrowedFd<'_>, fd: BorrowedFd<'_>, limit: u64, buf: &mut [u8]) ->
             }
             Err(Errno::INTR) => {}
             Err(e) => {
-                fail(up, Step::Read, e, 0);
+                fail(up, Stage::Read, e, 0);
                 return false;
             }
         }
@@ -783,10 +783,10 @@ fn update_job(
             }
             match rustix::fs::openat(CWD, u.dir, dir_flags, Mode::empty()) {
                 Ok(d) => d,
-                Err(e) => return fail(up, Step::MakeDir, e, 0),
+                Err(e) => return fail(up, Stage::MakeDir, e, 0),
             }
         }
-        Err(e) => return fail(up, Step::OpenDir, e, 0),
+        Err(e) => return fail(up, Stage::OpenDir, e, 0),
     };
     if !send(up, REC_PHASE, &[PHASE_LOCKING]) {
         return;
@@ -795,18 +795,18 @@ fn update_job(
     let lock =
         match rustix::fs::openat(&dir, u.lock, lock_flags | OFlags::CLOEXEC, Mode::from_raw_mode(0o600)) {
             Ok(l) => l,
-            Err(e) => return fail(up, Step::OpenLock, e, 0),
+            Err(e) => return fail(up, Stage::OpenLock, e, 0),
         };
     match rustix::fs::fstat(&lock) {
         Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {}
-        Ok(st) => return fail(up, Step::NotRegular, Errno::INVAL, st.st_mode),
-        Err(e) => return fail(up, Step::OpenLock, e, 0),
+        Ok(st) => return fail(up, Stage::NotRegular, Errno::INVAL, st.st_mode),
+        Err(e) => return fail(up, Stage::OpenLock, e, 0),
     }
     loop {
         match rustix::fs::flock(&lock, FlockOperation::LockExclusive) {
             Ok(()) => break,
             Err(Errno::INTR) => {}
-            Err(e) => return fail(up, Step::Lock, e, 0),
+            Err(e) => return fail(up, Stage::Lock, e, 0),
         }
     }
     if !send(up, REC_PHASE, &[PHASE_LOCKED]) {
@@ -834,7 +834,7 @@ fn update_job(
                 return;
             }
         }
-        Err(e) => return fail(up, Step::Open, e, 0),
+        Err(e) => return fail(up, Stage::Open, e, 0),
     }
     // The verdict: nothing (the pipe closes), or `W`, the length and the new content.
     let mut head = [0u8; 9];
@@ -846,9 +846,9 @@ fn update_job(
     let temp_flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
     let temp = match rustix::fs::openat(&dir, u.temp, temp_flags, Mode::from_raw_mode(0o600)) {
         Ok(t) => t,
-        Err(e) => return fail(up, Step::CreateTemp, e, 0),
+        Err(e) => return fail(up, Stage::CreateTemp, e, 0),
     };
-    let undo = |step: Step, e: Errno| {
+    let undo = |step: Stage, e: Errno| {
         let _ = rustix::fs::unlinkat(&dir, u.temp, AtFlags::empty());
         fail(up, step, e, 0);
     };
@@ -856,25 +856,25 @@ fn update_job(
         let want = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
         let chunk = buf.get_mut(..want).unwrap_or_default();
         let n = match rustix::io::read(down, &mut *chunk) {
-            Ok(0) => return undo(Step::ShortInput, Errno::PIPE),
+            Ok(0) => return undo(Stage::ShortInput, Errno::PIPE),
             Ok(n) => n,
             Err(Errno::INTR) => continue,
-            Err(e) => return undo(Step::ShortInput, e),
+            Err(e) => return undo(Stage::ShortInput, e),
         };
         if !write_all(temp.as_fd(), chunk.get(..n).unwrap_or_default()) {
-            return undo(Step::Write, Errno::IO);
+            return undo(Stage::Write, Errno::IO);
         }
         left -= n as u64;
     }
     if let Err(e) = rustix::fs::fsync(&temp) {
-        return undo(Step::Sync, e);
+        return undo(Stage::Sync, e);
     }
     drop(temp);
     if let Err(e) = rustix::fs::renameat(&dir, u.temp, &dir, u.name) {
-        return undo(Step::Rename, e);
+        return undo(Stage::Rename, e);
     }
     if let Err(e) = rustix::fs::fsync(&dir) {
-        return fail(up, Step::SyncDir, e, 0);
+        return fail(up, Stage::SyncDir, e, 0);
     }
     send(up, REC_DONE, &[]);
 }

@@ -37,7 +37,7 @@ use crate::escape::escape;
 use crate::mountinfo;
 use crate::profile::{self, Remembered};
 use crate::provider::Provider;
-use crate::unmount::{self, Outcome, Report, Step, Target};
+use crate::unmount::{self, Action, Outcome, Report, Target};
 
 /// The default bound for a server to answer a flush or unmount.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -77,7 +77,7 @@ pub enum How {
 
 /// A successful disconnect.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Cancelled {
+pub struct Disconnected {
     pub connection: Connection,
     pub how: How,
     /// Whether the remembered connection was forgotten too.
@@ -101,11 +101,11 @@ pub enum Upload {
 
 /// Disconnect by name: mount point, `\\server\share`, or source. Lists, then disconnects.
 /// On failure the error is also the thread's last error ([`crate::last_error`]).
-pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Cancelled> {
+pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
     cancel_by_name(target, opts).map_err(Error::record)
 }
 
-fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Cancelled> {
+fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
     let conns = connection::list(Scope::All).or_else(|e| match e {
         // A damaged profile must not stop an unmount that does not need it.
         Error::BadProfile { .. } | Error::CannotOpenProfile { .. } if !opts.update_profile => {
@@ -120,11 +120,11 @@ fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Cancelled> {
 /// Disconnect a connection the caller listed earlier. Refuses when the drive changed
 /// since (another mount at that place, another source).
 /// On failure the error is also the thread's last error ([`crate::last_error`]).
-pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Cancelled> {
+pub fn cancel_listed(conn: &Connection, opts: &CancelOptions) -> Result<Disconnected> {
     cancel_connection(conn, opts).map_err(Error::record)
 }
 
-fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelled> {
+fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconnected> {
     let target = Name::from(&conn.local_name);
     if !conn.connected {
         return forget_only(conn, opts, target);
@@ -133,7 +133,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
         let uri =
             conn.source.to_str().ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
         crate::gvfs::unmount(uri, opts.timeout)?;
-        return Ok(Cancelled {
+        return Ok(Disconnected {
             connection: conn.clone(),
             how: How::Unmounted,
             forgotten: false,
@@ -212,7 +212,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
         None
     };
     let forgotten = opts.update_profile && conn.remembered == Some(Remembered::User) && forget(conn)?;
-    Ok(Cancelled { connection: conn.clone(), how, forgotten, upload })
+    Ok(Disconnected { connection: conn.clone(), how, forgotten, upload })
 }
 
 /// How long a davfs2 drive may take to upload its cache after the unmount.
@@ -239,8 +239,8 @@ fn confirm_gone(conn: &Connection, mount_id: u64) -> Result<()> {
     }
 }
 
-fn forget_only(conn: &Connection, opts: &CancelOptions, target: Name) -> Result<Cancelled> {
-    let cancelled = |how| Cancelled { connection: conn.clone(), how, forgotten: true, upload: None };
+fn forget_only(conn: &Connection, opts: &CancelOptions, target: Name) -> Result<Disconnected> {
+    let cancelled = |how| Disconnected { connection: conn.clone(), how, forgotten: true, upload: None };
     match conn.remembered {
         Some(Remembered::User) if opts.update_profile => {
             if forget(conn)? {
@@ -292,17 +292,17 @@ fn unmount_as_root(
         })
     };
     let outcome = if opts.detach {
-        run(&mut pinned, Step::Detach, opts.timeout)?
+        run(&mut pinned, Action::Detach, opts.timeout)?
     } else if opts.force {
         // Flush what the server still takes, but never wait long for one that does not
         // answer: force is the way out then (MNT_FORCE aborts the stuck requests too).
-        match run(&mut pinned, Step::Flush, opts.timeout / 2)? {
+        match run(&mut pinned, Action::Flush, opts.timeout / 2)? {
             Outcome::Reported(Report::Done { .. }) | Outcome::NoAnswer => {}
             Outcome::Reported(r) => return Err(refused(conn, r, table, opts)),
         }
-        run(&mut pinned, Step::ForceThenDetach, opts.timeout)?
+        run(&mut pinned, Action::ForceThenDetach, opts.timeout)?
     } else {
-        run(&mut pinned, Step::FlushAndUnmount, opts.timeout)?
+        run(&mut pinned, Action::FlushAndUnmount, opts.timeout)?
     };
     match outcome {
         // Say which happened: a forced unmount that was still busy had to detach.

@@ -128,7 +128,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         }
         other => return Err(Error::NotSupported(format!("cannot connect with {other}"))),
     }
-    run_bounded(cmd, stdin, req.timeout, provider, &local)?;
+    mount_bounded(cmd, stdin, req.timeout, provider, &local)?;
     let conns = connection::list(Scope::Connected)?;
     let conn = connection::resolve(&conns, &local)
         .map_err(|_| Error::Extended {
@@ -177,7 +177,7 @@ fn split_unc(remote: &[u8]) -> Result<(String, Option<String>, String)> {
     Ok((host.to_owned(), port, parts.collect::<Vec<_>>().join("/")))
 }
 
-fn run_bounded(
+fn mount_bounded(
     mut cmd: Command,
     stdin: Option<String>,
     timeout: Duration,

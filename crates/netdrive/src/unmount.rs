@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 /// What the child does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Step {
+pub(crate) enum Action {
     /// Flush (`syncfs`) and ask the server (`fstatfs`); no unmount.
     Flush,
     /// Flush, ask the server, then unmount.
@@ -154,7 +154,7 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
 }
 
 /// Run `step` on `target` in a child process for at most `bound`.
-pub(crate) fn run(target: &mut Target, step: Step, bound: Duration) -> std::io::Result<Outcome> {
+pub(crate) fn run(target: &mut Target, step: Action, bound: Duration) -> std::io::Result<Outcome> {
     let (go_r, go_w) = pipe()?;
     let (res_r, res_w) = pipe()?;
     // SAFETY: the child runs only async-signal-safe system calls on memory prepared
@@ -343,7 +343,7 @@ fn parse_u64(b: &[u8]) -> Option<u64> {
 ///
 /// # Safety
 /// Call only in a freshly forked child, with the two pipe ends it was given.
-unsafe fn child(t: &mut Target, step: Step, go: i32, res: i32) -> ! {
+unsafe fn child(t: &mut Target, step: Action, go: i32, res: i32) -> ! {
     let mut byte = 0u8;
     // SAFETY: reading one byte into a local.
     if unsafe { libc::read(go, (&mut byte as *mut u8).cast(), 1) } != 1 {
@@ -372,7 +372,7 @@ unsafe fn child(t: &mut Target, step: Step, go: i32, res: i32) -> ! {
 
 /// # Safety
 /// Async-signal-safe; only in the child.
-unsafe fn act(t: &mut Target, step: Step) -> Report {
+unsafe fn act(t: &mut Target, step: Action) -> Report {
     // Walk to the parent folder without following a symlink anywhere.
     // SAFETY: constant path; O_PATH opens no file contents.
     let mut dir = unsafe { libc::open(c"/".as_ptr(), libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) };
@@ -503,11 +503,11 @@ unsafe fn act(t: &mut Target, step: Step) -> Report {
     let done =
         |detached: bool| if still_there(unique) { Report::StillThere } else { Report::Done { detached } };
     match step {
-        Step::Flush => match flush() {
+        Action::Flush => match flush() {
             0 => Report::Done { detached: false },
             e => Report::Errno(e),
         },
-        Step::FlushAndUnmount => {
+        Action::FlushAndUnmount => {
             let e = flush();
             if e != 0 {
                 return Report::Errno(e);
@@ -520,11 +520,11 @@ unsafe fn act(t: &mut Target, step: Step) -> Report {
                 e => Report::Errno(e),
             }
         }
-        Step::Detach => match umount(libc::MNT_DETACH) {
+        Action::Detach => match umount(libc::MNT_DETACH) {
             0 => done(true),
             e => Report::Errno(e),
         },
-        Step::ForceThenDetach => match umount(libc::MNT_FORCE) {
+        Action::ForceThenDetach => match umount(libc::MNT_FORCE) {
             0 => done(false),
             libc::EBUSY => {
                 if let Err(r) = verify(t) {

@@ -11,7 +11,7 @@ use netdrive::busy::scan;
 use netdrive::mountinfo::{read_table, MountEntry};
 use netdrive::{Usage, Use};
 use testbed::gui::private_mount_namespace;
-use testbed::{require, Holder};
+use testbed::{require, FileHolder};
 
 fn mount_tmpfs(name: &str, at: &Path) {
     let st = Command::new(require("mount", "mount")).args(["-t", "tmpfs", name]).arg(at).status().unwrap();
@@ -68,13 +68,13 @@ fn stacked_mounts_and_other_namespaces_are_told_apart() {
     std::fs::create_dir(&at).unwrap();
     mount_tmpfs("netdrive-lower", &at);
     std::fs::write(at.join("held.txt"), "lower\n").unwrap();
-    let lower_user = Holder::open(&at.join("held.txt"));
+    let lower_user = FileHolder::open(&at.join("held.txt"));
     let foreign = foreign_holder(&at.join("held.txt"));
 
     // Another mount on the same folder: /m/held.txt now names a file on neither for us.
     mount_tmpfs("netdrive-upper", &at);
     std::fs::write(at.join("top.txt"), "upper\n").unwrap();
-    let upper_user = Holder::open(&at.join("top.txt"));
+    let upper_user = FileHolder::open(&at.join("top.txt"));
 
     let table = read_table().unwrap();
     let lower = who(&table, entry(&table, &at, "netdrive-lower"));

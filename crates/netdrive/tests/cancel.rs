@@ -53,7 +53,7 @@ fn an_error_carries_the_real_name_for_a_retry() {
     let base = testbed::open_tempdir();
     let mp = base.path().join(std::ffi::OsStr::from_bytes(b"tab\there\xff newline\nend"));
     let drive = sshd.mount(&mp);
-    let holder = testbed::Holder::open(&drive.path.join("hello.txt"));
+    let holder = testbed::FileHolder::open(&drive.path.join("hello.txt"));
     let err = netdrive::cancel(mp.as_os_str(), &CancelOptions::default()).unwrap_err();
     let Error::OpenFiles { target, .. } = err else { panic!("expected open files: {err}") };
     assert_eq!(target.as_os_str(), mp.as_os_str());

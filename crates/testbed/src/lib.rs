@@ -163,12 +163,12 @@ impl WebDav {
     }
 }
 
-/// A process that keeps a file open (see `netdrive_loopback::Holder`).
-pub struct Holder(pub netdrive_loopback::Holder);
+/// A process that keeps a file open (see `netdrive_loopback::FileHolder`).
+pub struct FileHolder(pub netdrive_loopback::FileHolder);
 
-impl Holder {
-    pub fn open(file: &Path) -> Holder {
-        Holder(ok(netdrive_loopback::Holder::open(file)))
+impl FileHolder {
+    pub fn open(file: &Path) -> FileHolder {
+        FileHolder(ok(netdrive_loopback::FileHolder::open(file)))
     }
 
     pub fn pid(&self) -> u32 {
