@@ -113,8 +113,9 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Cancelle
     if conn.provider == Provider::Gvfs {
         let uri =
             conn.source.to_str().ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
-        crate::gvfs::unmount(uri, opts.timeout)?;
-        return Ok(Cancelled { connection: conn.clone(), how: How::Unmounted, forgotten: false });
+        crate::gvfs::unmount_with(uri, opts.force || opts.detach, opts.timeout)?;
+        let how = if opts.force || opts.detach { How::Forced } else { How::Unmounted };
+        return Ok(Cancelled { connection: conn.clone(), how, forgotten: false });
     }
     let table =
         mountinfo::read_table().map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;

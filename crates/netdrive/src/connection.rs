@@ -220,7 +220,7 @@ fn list_now(scope: Scope) -> Result<Vec<Connection>> {
 fn list_from(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> {
     let mut conns = list_with(scope, table)?;
     if scope != Scope::Remembered {
-        conns.extend(crate::gvfs::list(std::time::Duration::from_secs(1)));
+        conns.extend(crate::gvfs::list(crate::gvfs::LIST_BOUND));
     }
     Ok(conns)
 }
