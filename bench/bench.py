@@ -11,9 +11,11 @@ Cases (see the README's performance section):
  3. the same with the server stopped (SIGSTOP) and one process stuck on the mount;
     peers that block are reported "hung" and the harness resumes the server itself;
  4. the dialog: disconnect_dialog call-to-return, and call-to-window-mapped vs zenity --list;
- 5. peak memory of netdrive list, findmnt, the dialog and zenity.
+ 5. peak memory of netdrive list, findmnt, the dialog and zenity;
+ 6. listing in a session with a D-Bus session bus but no gvfsd (KDE, Xfce, an SSH login)
+    against listing without a bus: GVfs drives are asked of gvfsd over the bus.
 Each case runs netdrive and its peers interleaved, ROUNDS times (BENCH_ROUNDS, default 7),
-and reports medians. BENCH_CASES=list,who,dead,dialog picks cases (default: all).
+and reports medians. BENCH_CASES=list,who,dead,dialog,gvfs picks cases (default: all).
 """
 
 import ctypes
@@ -33,7 +35,7 @@ NETDRIVE = os.path.join(RELEASE, "netdrive")
 LIST_TIMING = os.path.join(RELEASE, "examples", "list_timing")
 WHO_TIMING = os.path.join(RELEASE, "examples", "who_timing")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-CASES = set(os.environ.get("BENCH_CASES", "list,who,dead,dialog").split(","))
+CASES = set(os.environ.get("BENCH_CASES", "list,who,dead,dialog,gvfs").split(","))
 NETWORK_TYPES = "fuse.sshfs,fuse.rclone,fuse,cifs,smb3,nfs,nfs4,ceph,9p,afs,davfs"
 HANG_LIMIT = 3.0
 
@@ -69,11 +71,13 @@ def run_timed(argv, limit=30.0, env=None):
 
 
 def medians(cmds):
-    """Run every command ROUNDS times, interleaved; median seconds of each."""
+    """Run every command (an argv, or an (argv, environment) pair) ROUNDS times,
+    interleaved; median seconds of each."""
     times = {name: [] for name in cmds}
     for _ in range(ROUNDS):
-        for name, argv in cmds.items():
-            t, p = run_timed(argv)
+        for name, cmd in cmds.items():
+            argv, env = cmd if isinstance(cmd, tuple) else (cmd, None)
+            t, p = run_timed(argv, env=env)
             if t is None:
                 p.kill()
                 p.wait()
@@ -207,6 +211,46 @@ def case_listing(work, projects):
     rows.append(("peak RSS, list", f"{rss_nd} KB", "findmnt", f"{rss_fm} KB", f"{rss_fm / rss_nd:.1f}x" if rss_nd and rss_fm else "?", "(info)", None))
     for p in reversed(made):
         libc.umount2(p.encode(), MNT_DETACH)
+
+
+def start_session_bus(work):
+    """A private D-Bus session bus on which nothing runs or can be started (no gvfsd)."""
+    d = tempfile.mkdtemp(prefix="bus.", dir=work)
+    os.mkdir(f"{d}/services")
+    with open(f"{d}/bus.conf", "w") as f:
+        f.write(
+            f"<busconfig><type>session</type><listen>unix:path={d}/bus</listen><auth>EXTERNAL</auth>"
+            f"<servicedir>{d}/services</servicedir><policy context='default'>"
+            "<allow send_destination='*' eavesdrop='true'/><allow eavesdrop='true'/><allow own='*'/>"
+            "</policy></busconfig>\n"
+        )
+    bus = subprocess.Popen(
+        ["dbus-daemon", f"--config-file={d}/bus.conf", "--nofork", "--print-address"],
+        stdin=DEVNULL, stdout=subprocess.PIPE, text=True,
+    )
+    return bus, bus.stdout.readline().strip()
+
+
+def case_gvfs(work):
+    say("case 6: listing with a session bus but no gvfsd, and without a bus…")
+    bus, address = start_session_bus(work)
+    try:
+        no_bus = {k: v for k, v in os.environ.items() if k != "DBUS_SESSION_BUS_ADDRESS"}
+        with_bus = dict(no_bus, DBUS_SESSION_BUS_ADDRESS=address)
+        argv = [NETDRIVE, "list", "--json"]
+        m = medians({"bus": (argv, with_bus), "none": (argv, no_bus)})
+        ratio = m["bus"] / m["none"]
+        rows.append(("list, bus without gvfsd", ms(m["bus"]), "list without a bus", ms(m["none"]),
+                     f"{ratio:.1f}x of no bus", "≤ 2x no bus", ratio <= 2))
+        lib = {}
+        for name, env in (("bus", with_bus), ("none", no_bus)):
+            out = subprocess.run([LIST_TIMING, str(max(ROUNDS, 15))], capture_output=True, text=True, env=env)
+            lib[name] = float(out.stdout.split()[0]) / 1000 if out.stdout else float("inf")
+        rows.append(("list call, bus without gvfsd", ms(lib["bus"]), "list call without a bus", ms(lib["none"]),
+                     f"{lib['bus'] / lib['none']:.1f}x of no bus", "(info)", None))
+    finally:
+        bus.terminate()
+        bus.wait()
 
 
 def start_sleepers(projects, n=2000, files=10):
@@ -392,6 +436,8 @@ def main():
     try:
         projects = next(d for d in drives if d.endswith("/Projects"))
         sshd = sshd_of(projects)
+        if "gvfs" in CASES:
+            case_gvfs(work)
         if "list" in CASES:
             case_listing(work, projects)
         if CASES & {"who", "dead"}:

@@ -132,13 +132,9 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     if conn.provider == Provider::Gvfs {
         let uri =
             conn.source.to_str().ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
-        crate::gvfs::unmount(uri, opts.timeout)?;
-        return Ok(Disconnected {
-            connection: conn.clone(),
-            how: How::Unmounted,
-            forgotten: false,
-            upload: None,
-        });
+        crate::gvfs::unmount_with(uri, opts.force || opts.detach, opts.timeout)?;
+        let how = if opts.force || opts.detach { How::Forced } else { How::Unmounted };
+        return Ok(Disconnected { connection: conn.clone(), how, forgotten: false, upload: None });
     }
     // Always the live table: a recorded one (`NETDRIVE_MOUNTINFO`) is for reading only.
     let (table, table_len) = live_table()?;

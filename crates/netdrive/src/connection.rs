@@ -269,7 +269,7 @@ fn list_now(scope: Scope) -> Result<Listing> {
 fn list_from(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> Listing {
     let mut l = listing(scope, table, loading);
     if scope != Scope::Remembered {
-        l.connections.extend(crate::gvfs::list(std::time::Duration::from_secs(1)));
+        l.connections.extend(crate::gvfs::list(crate::gvfs::LIST_BOUND));
     }
     l
 }

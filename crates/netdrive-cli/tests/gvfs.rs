@@ -1,0 +1,328 @@
+//! GNOME GVfs drives, over a private D-Bus session bus of the test's own.
+//!
+//! - A bus without gvfsd (KDE, Xfce, an SSH login): listing, `WNetGetConnection`-style
+//!   lookups and disconnects neither run `gio` nor start gvfsd, and return at once.
+//! - A real gvfsd with an `sftp://` mount of the test's sshd (made with `gio mount`):
+//!   `netdrive list` shows it as a GVfs drive with its UNC name, and `netdrive disconnect`
+//!   unmounts it.
+//!
+//! Everything runs with `XDG_RUNTIME_DIR` in the test's folder, so every process the test
+//! starts (the bus, gvfsd, its backends, their ssh) is found again by it, and stopped.
+
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod common;
+
+use std::ffi::OsStr;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{nd_env, Run};
+use testbed::{require, Sshd};
+
+const GVFSD: &str = "/usr/libexec/gvfsd";
+
+/// A private session bus on which gvfsd can be started (by name, as on a desktop), plus a
+/// `gio` that leaves a mark when anything runs it.
+struct SessionBus {
+    dir: tempfile::TempDir,
+    address: String,
+    daemon: Child,
+}
+
+impl SessionBus {
+    fn start() -> SessionBus {
+        let dbus_daemon = require("dbus-daemon", "dbus-daemon");
+        let real_gio = require("gio", "libglib2.0-bin");
+        assert!(
+            Path::new(GVFSD).exists(),
+            "{GVFSD} is missing: apt-get install gvfs gvfs-backends gvfs-fuse"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for sub in ["bin", "run", "services"] {
+            fs::create_dir(d.join(sub)).unwrap();
+        }
+        fs::set_permissions(d.join("run"), fs::Permissions::from_mode(0o700)).unwrap();
+        fs::write(
+            d.join("bus.conf"),
+            format!(
+                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n \
+                 \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n\
+                 <busconfig><type>session</type><listen>unix:path={d}/bus</listen><auth>EXTERNAL</auth>\
+                 <servicedir>{d}/services</servicedir><policy context=\"default\">\
+                 <allow send_destination=\"*\" eavesdrop=\"true\"/><allow eavesdrop=\"true\"/><allow own=\"*\"/>\
+                 </policy></busconfig>\n",
+                d = d.display()
+            ),
+        )
+        .unwrap();
+        // gvfsd as a desktop has it, started on first use of its name; without FUSE, so
+        // nothing is mounted on the test machine.
+        fs::write(
+            d.join("services/org.gtk.vfs.Daemon.service"),
+            format!("[D-BUS Service]\nName=org.gtk.vfs.Daemon\nExec={GVFSD} --no-fuse\n"),
+        )
+        .unwrap();
+        write_script(
+            &d.join("bin/gio"),
+            &format!(
+                "#!/bin/sh\necho \"$@\" >> {}/gio-ran\nexec {} \"$@\"\n",
+                d.display(),
+                real_gio.display()
+            ),
+        );
+        let mut daemon = Command::new(dbus_daemon)
+            .arg(format!("--config-file={}/bus.conf", d.display()))
+            .args(["--nofork", "--print-address"])
+            .envs(env_of(d))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let address = line.trim().to_owned();
+        assert!(address.starts_with("unix:"), "dbus-daemon printed {line:?}");
+        SessionBus { dir, address, daemon }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The environment of a program in this session: its bus, its runtime folder, its `gio`.
+    fn env(&self) -> Vec<(String, String)> {
+        let mut e = env_of(self.dir.path());
+        e.push(("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()));
+        e
+    }
+
+    fn netdrive(&self, args: &[&str]) -> Run {
+        let config = self.path("config");
+        let env: Vec<(String, String)> = self.env();
+        let env: Vec<(&str, &OsStr)> = env.iter().map(|(k, v)| (k.as_str(), OsStr::new(v))).collect();
+        nd_env(&config, &env, args)
+    }
+
+    fn gio(&self, args: &[&str]) -> std::process::Output {
+        Command::new("timeout")
+            .arg("30")
+            .arg(self.path("bin/gio"))
+            .args(args)
+            .envs(self.env())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    }
+
+    /// Whether anyone owns gvfsd's name on this bus (asked without starting it).
+    fn gvfsd_running(&self) -> bool {
+        let out = Command::new("dbus-send")
+            .args(["--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+            .args(["org.freedesktop.DBus.NameHasOwner", "string:org.gtk.vfs.Daemon"])
+            .envs(self.env())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && text.contains("boolean"), "dbus-send: {text}");
+        text.contains("boolean true")
+    }
+
+    fn gio_ran(&self) -> Option<String> {
+        fs::read_to_string(self.path("gio-ran")).ok()
+    }
+
+    /// Processes of this session: those with its runtime folder in their environment.
+    fn processes(&self) -> Vec<i32> {
+        let mark = format!("XDG_RUNTIME_DIR={}", self.path("run").display()).into_bytes();
+        let me = std::process::id() as i32;
+        fs::read_dir("/proc")
+            .unwrap()
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+            .filter(|&pid| pid != me)
+            .filter(|pid| {
+                fs::read(format!("/proc/{pid}/environ"))
+                    .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == mark))
+            })
+            .collect()
+    }
+}
+
+impl Drop for SessionBus {
+    fn drop(&mut self) {
+        let signal = |pids: &[i32], sig| {
+            for &p in pids {
+                // SAFETY: kill has no memory preconditions; these are this test's processes.
+                unsafe { libc::kill(p, sig) };
+            }
+        };
+        signal(&self.processes(), libc::SIGTERM);
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while !self.processes().is_empty() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        signal(&self.processes(), libc::SIGKILL);
+    }
+}
+
+fn env_of(dir: &Path) -> Vec<(String, String)> {
+    let path = format!("{}/bin:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
+    vec![("PATH".into(), path), ("XDG_RUNTIME_DIR".into(), format!("{}/run", dir.display()))]
+}
+
+fn write_script(path: &Path, text: &str) {
+    fs::write(path, text).unwrap();
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// The tests change the process environment (for the library call): one at a time, and
+/// back as it was after.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+struct EnvGuard(Vec<(String, Option<std::ffi::OsString>)>);
+
+impl EnvGuard {
+    fn set(vars: &[(String, String)]) -> EnvGuard {
+        let old = vars.iter().map(|(k, _)| (k.clone(), std::env::var_os(k))).collect();
+        for (k, v) in vars {
+            std::env::set_var(k, v);
+        }
+        EnvGuard(old)
+    }
+}
+
+impl Drop for EnvGuard {
+    fn drop(&mut self) {
+        for (k, v) in &self.0 {
+            match v {
+                Some(v) => std::env::set_var(k, v),
+                None => std::env::remove_var(k),
+            }
+        }
+    }
+}
+
+fn gvfs_rows(r: &Run) -> Vec<serde_json::Value> {
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json().as_array().unwrap().iter().filter(|c| c["provider"] == "GVfs").cloned().collect()
+}
+
+#[test]
+fn a_bus_without_gvfsd_costs_nothing_and_starts_nothing() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let bus = SessionBus::start();
+
+    let r = bus.netdrive(&["list", "--json"]);
+    assert!(gvfs_rows(&r).is_empty(), "{}", r.stdout);
+    assert_eq!(bus.gio_ran(), None, "gio was run");
+    assert!(!bus.gvfsd_running(), "gvfsd was started on a bus that did not run it");
+    // Timings belong in bench/run; this bound only catches a wait for something (gio and
+    // gvfsd starting took about half a second).
+    assert!(r.took < Duration::from_millis(250), "list took {:?}", r.took);
+    let r = bus.netdrive(&["list"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // A disconnect of a GVfs name finds nothing, and starts nothing either.
+    let r = bus.netdrive(&["disconnect", "sftp://me@files.example.org/"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("ERROR_NOT_CONNECTED (2250)"), "{}", r.stderr);
+
+    // The library call, as libmpr and the dialog make it.
+    let env = EnvGuard::set(&bus.env());
+    let start = Instant::now();
+    let conns = netdrive::connection::list(netdrive::connection::Scope::Connected).unwrap();
+    let took = start.elapsed();
+    assert!(conns.iter().all(|c| c.provider != netdrive::provider::Provider::Gvfs), "{conns:?}");
+    assert!(took < Duration::from_millis(250), "list took {took:?}");
+    let err = netdrive::cancel::cancel_listed(
+        &netdrive::connection::Connection {
+            local_name: "sftp://me@files.example.org/".into(),
+            remote_name: r"\\files.example.org".into(),
+            source: "sftp://me@files.example.org/".into(),
+            provider: netdrive::provider::Provider::Gvfs,
+            backend: Some("sftp".into()),
+            fstype: "gvfs".into(),
+            mount_id: None,
+            device: None,
+            owner_uid: None,
+            options: "".into(),
+            connected: true,
+            remembered: None,
+        },
+        &netdrive::cancel::CancelOptions::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code().0, 2250, "{err}");
+    drop(env);
+
+    assert_eq!(bus.gio_ran(), None, "gio was run");
+    assert!(!bus.gvfsd_running(), "gvfsd was started on a bus that did not run it");
+    assert!(bus
+        .processes()
+        .iter()
+        .all(|&p| fs::read_to_string(format!("/proc/{p}/comm")).is_ok_and(|c| c.trim() == "dbus-daemon")));
+}
+
+#[test]
+fn gvfs_sftp_drive_is_listed_and_disconnected() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let sshd = Sshd::start();
+    let bus = SessionBus::start();
+    // gvfsd-sftp runs `ssh` from PATH: log in with the test key, and keep the test's
+    // throwaway host key out of root's known_hosts.
+    write_script(
+        &bus.path("bin/ssh"),
+        &format!(
+            "#!/bin/sh\nexec {} -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o IdentitiesOnly=yes \
+             -o BatchMode=yes -o LogLevel=ERROR -i {} \"$@\"\n",
+            require("ssh", "openssh-client").display(),
+            sshd.key.display()
+        ),
+    );
+    let uri = format!("sftp://root@127.0.0.1:{}/", sshd.server.port);
+    let mount = |bus: &SessionBus| {
+        let out = bus.gio(&["mount", &uri]);
+        assert!(out.status.success(), "gio mount: {}", String::from_utf8_lossy(&out.stderr));
+        let listed = bus.gio(&["mount", "-l"]);
+        assert!(String::from_utf8_lossy(&listed.stdout).contains(&uri), "gio mount -l: {listed:?}");
+    };
+    mount(&bus);
+    assert!(bus.gvfsd_running());
+
+    let r = bus.netdrive(&["list", "--json"]);
+    let rows = gvfs_rows(&r);
+    assert_eq!(rows.len(), 1, "{}", r.stdout);
+    assert_eq!(rows[0]["local_name"], uri.as_str());
+    assert_eq!(rows[0]["remote_name"], r"\\127.0.0.1");
+    assert_eq!(rows[0]["backend"], "sftp");
+    assert_eq!(rows[0]["connected"], true);
+    let human = bus.netdrive(&["list"]);
+    assert!(human.stdout.contains(&uri) && human.stdout.contains("GVfs (sftp)"), "{}", human.stdout);
+
+    // Disconnected by the UNC name the list shows.
+    let r = bus.netdrive(&["disconnect", r"\\127.0.0.1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Disconnected"), "{}", r.stdout);
+    let listed = bus.gio(&["mount", "-l"]);
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains(&uri), "still mounted: {listed:?}");
+    assert!(gvfs_rows(&bus.netdrive(&["list", "--json"])).is_empty());
+    let r = bus.netdrive(&["disconnect", &uri]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("ERROR_NOT_CONNECTED (2250)"), "{}", r.stderr);
+
+    // Mounted again, and disconnected by its URI with --force.
+    mount(&bus);
+    let r = bus.netdrive(&["disconnect", &uri, "--force", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let listed = bus.gio(&["mount", "-l"]);
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains(&uri), "still mounted: {listed:?}");
+}
