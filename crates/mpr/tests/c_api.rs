@@ -3,29 +3,24 @@
 //! run again with AddressSanitizer and UndefinedBehaviorSanitizer, failing on any report.
 #![allow(clippy::unwrap_used)] // tests: a panic is the failure report
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use testbed::gui::{private_mount_namespace, Xvfb};
 use testbed::{require, Sshd, TEST_PASSWORD, TEST_USER};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
-}
-
 /// The folder with libmpr.so and netdrive-dialog-gtk: this test binary's `target/<profile>`.
 fn build_dir() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    for f in ["libmpr.so", "netdrive-dialog-gtk"] {
-        assert!(dir.join(f).exists(), "{} is missing: build the workspace (cargo build --workspace)", f);
-    }
+    let dir = common::build_dir();
+    assert!(dir.join("netdrive-dialog-gtk").exists(), "netdrive-dialog-gtk is missing: build the workspace");
     dir
 }
 
 /// Install into `prefix` with the documented step, as a user would.
 fn install(prefix: &Path) {
-    let r = Command::new(repo().join("scripts/install-mpr"))
+    let r = Command::new(common::repo().join("scripts/install-mpr"))
         .arg("--prefix")
         .arg(prefix)
         .arg("--from")
@@ -52,13 +47,13 @@ fn compile(prefix: &Path, out: &Path, sanitize: bool) {
     let cc = require("cc", "gcc");
     let mut c = Command::new(cc);
     c.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g", "-D_GNU_SOURCE"])
-        .arg(repo().join("crates/mpr/tests/c/test_mpr.c"))
+        .arg(common::repo().join("crates/mpr/tests/c/test_mpr.c"))
         .arg(format!("-Wl,-rpath,{}", prefix.join("lib").display()))
         .args(pkg_config(prefix, false))
         .args(["-lpthread", "-o"])
         .arg(out);
     if sanitize {
-        c.args(["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=all"]);
+        c.args(common::SANITIZE);
     }
     let r = c.output().unwrap();
     assert!(r.status.success(), "cc failed:\n{}", String::from_utf8_lossy(&r.stderr));
@@ -115,8 +110,7 @@ fn c_program_uses_every_export_against_real_drives() {
             )
             .env("GTK_A11Y", "none")
             .env("XDG_CONFIG_HOME", config.path())
-            .env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1:abort_on_error=0")
-            .env("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1")
+            .envs(common::SANITIZER_ENV)
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
