@@ -32,12 +32,12 @@ use std::time::Duration;
 
 use crate::busy;
 use crate::connection::{self, Connection, Scope};
-use crate::error::{Error, Name, Result};
+use crate::error::{Error, Name, Result, Waiting};
 use crate::escape::escape;
 use crate::mountinfo;
 use crate::profile::{self, Remembered};
 use crate::provider::Provider;
-use crate::unmount::{self, Action, Outcome, Report, Target};
+use crate::unmount::{self, Action, BadTarget, Outcome, Report, Target};
 
 /// The default bound for a server to answer a flush or unmount.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -184,7 +184,11 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
         // A disconnect of ours that did not finish is still waiting for the server: that
         // is what to say, not "files are open by netdrive".
         if !usage.pending_unmount.is_empty() {
-            return Err(Error::NotResponding { target, after: opts.timeout, pending: true });
+            return Err(Error::NotResponding {
+                target,
+                after: opts.timeout,
+                waiting: Waiting::EarlierAttempt,
+            });
         }
         if !usage.holders.is_empty() {
             return Err(Error::OpenFiles {
@@ -215,21 +219,25 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
 const UPLOAD_BOUND: Duration = Duration::from_secs(10);
 
 fn live_table() -> Result<(Vec<mountinfo::MountEntry>, usize)> {
-    let text = std::fs::read("/proc/self/mountinfo")
+    // The calling thread's table: a host thread may have joined another mount namespace.
+    let text = std::fs::read("/proc/thread-self/mountinfo")
         .map_err(|e| Error::NoNetwork(format!("cannot read the mount table: {e}")))?;
     Ok((mountinfo::parse_table(&text), text.len()))
 }
 
-/// Success is reported only when the listed mount is really gone from the table.
+/// Success is reported only when the listed mount is really gone from the table. By its
+/// mount id alone: a drive renamed away is not "gone" (a reused id can only make this
+/// say "still there" wrongly, the safe way round).
 fn confirm_gone(conn: &Connection, mount_id: u64) -> Result<()> {
     let (table, _) = live_table()?;
-    match table.iter().find(|e| e.mount_id == mount_id && e.mount_point == conn.local_name) {
+    match table.iter().find(|e| e.mount_id == mount_id) {
         None => Ok(()),
-        Some(_) => Err(Error::Extended {
+        Some(e) => Err(Error::Extended {
             provider: conn.provider.name().into(),
             message: format!(
-                "{}: the unmount was done, but the drive is still in the mount table; list the drives again",
-                escape(&conn.local_name)
+                "{}: the unmount was done, but the drive is still in the mount table (at {}); list the drives again",
+                escape(&conn.local_name),
+                escape(&e.mount_point)
             ),
         }),
     }
@@ -245,23 +253,13 @@ fn forget_only(conn: &Connection, opts: &CancelOptions, target: Name) -> Result<
                 Err(Error::NotConnected { target })
             }
         }
-        Some(Remembered::User) => {
-            Err(Error::NotConnected { target: target_with(&target, NOT_CONNECTED_HINT) })
-        }
+        Some(Remembered::User) => Err(Error::RememberedNotConnected { target }),
         Some(Remembered::System) if opts.update_profile => Err(Error::AccessDenied {
             target,
             reason: "it is remembered by the system in /etc/fstab; edit that file to forget it".into(),
         }),
         _ => Err(Error::NotConnected { target }),
     }
-}
-
-const NOT_CONNECTED_HINT: &str = " (remembered but not connected; --forget forgets it)";
-
-fn target_with(target: &Name, hint: &str) -> Name {
-    let mut raw = target.as_os_str().to_owned();
-    raw.push(hint);
-    Name::from(raw)
 }
 
 fn forget(conn: &Connection) -> Result<bool> {
@@ -279,10 +277,14 @@ fn unmount_as_root(
     opts: &CancelOptions,
 ) -> Result<How> {
     let target = Name::from(&conn.local_name);
-    let mut pinned = Target::new(Path::new(&conn.local_name), mount_id, table_len)
-        .ok_or_else(|| Error::InvalidParameter(format!("{target}: not an absolute path")))?;
-    let run = |pinned: &mut Target, step, bound| {
-        unmount::run(pinned, step, bound).map_err(|e| Error::Extended {
+    let mut pinned = Target::new(Path::new(&conn.local_name), mount_id, table_len).map_err(|e| match e {
+        BadTarget::Root => {
+            Error::AccessDenied { target: target.clone(), reason: "it is the root of the system".into() }
+        }
+        BadTarget::NotAbsolute => Error::InvalidParameter(format!("{target}: not an absolute path")),
+    })?;
+    let run = |pinned: &mut Target, action, bound| {
+        unmount::run(pinned, action, bound).map_err(|e| Error::Extended {
             provider: "netdrive".into(),
             message: format!("{target}: cannot start the unmount: {e}"),
         })
@@ -291,9 +293,10 @@ fn unmount_as_root(
         run(&mut pinned, Action::Detach, opts.timeout)?
     } else if opts.force {
         // Flush what the server still takes, but never wait long for one that does not
-        // answer: force is the way out then (MNT_FORCE aborts the stuck requests too).
+        // answer, nor stop at one that fails (a broken connection): force is the way out
+        // then, and MNT_FORCE aborts the stuck requests too. Only a refusal stops it.
         match run(&mut pinned, Action::Flush, opts.timeout / 2)? {
-            Outcome::Reported(Report::Done { .. }) | Outcome::NoAnswer => {}
+            Outcome::Reported(Report::Done { .. } | Report::Errno(_)) | Outcome::NoAnswer { .. } => {}
             Outcome::Reported(r) => return Err(refused(conn, r, table, opts)),
         }
         run(&mut pinned, Action::ForceThenDetach, opts.timeout)?
@@ -308,16 +311,23 @@ fn unmount_as_root(
             _ => How::Unmounted,
         }),
         Outcome::Reported(r) => Err(refused(conn, r, table, opts)),
-        Outcome::NoAnswer => {
+        Outcome::NoAnswer { unmounting } => {
             // The child may still finish: say what the table shows now, never a guess.
             let (now, _) = live_table()?;
-            if now.iter().any(|e| e.mount_id == mount_id && e.mount_point == conn.local_name) {
-                Err(Error::NotResponding { target, after: opts.timeout, pending: true })
-            } else if opts.detach || opts.force {
-                Ok(if opts.detach { How::Detached } else { How::Forced })
-            } else {
-                // Gone from the folder tree; the server never confirmed the flush.
-                Err(Error::NotResponding { target, after: opts.timeout, pending: true })
+            let there = now.iter().any(|e| e.mount_id == mount_id);
+            match (there, opts.detach || opts.force) {
+                // Out of the folder tree; what is left is the connection closing.
+                (false, true) => Ok(if opts.detach { How::Detached } else { How::Forced }),
+                // Out of the tree, but the server never confirmed the flush.
+                (false, false) => {
+                    Err(Error::NotResponding { target, after: opts.timeout, waiting: Waiting::Unmount })
+                }
+                // "may still finish" only when the unmount call itself had started.
+                (true, _) => Err(Error::NotResponding {
+                    target,
+                    after: opts.timeout,
+                    waiting: if unmounting { Waiting::Unmount } else { Waiting::Nothing },
+                }),
             }
         }
     }
@@ -378,6 +388,13 @@ fn unmount_error(conn: &Connection, errno: i32, opts: &CancelOptions) -> Error {
             Error::OpenFiles { target, holders: usage.holders, uninspectable: usage.uninspectable }
         }
         libc::EINVAL | libc::ENOENT => Error::NotConnected { target },
+        libc::ENOTCONN | libc::EIO | libc::ESTALE => Error::Extended {
+            provider: conn.provider.name().into(),
+            message: format!(
+                "{target}: its connection is broken ({}); disconnect it with --force or --detach",
+                std::io::Error::from_raw_os_error(errno)
+            ),
+        },
         libc::EPERM | libc::EACCES => {
             Error::AccessDenied { target, reason: "the system refused the unmount".into() }
         }
@@ -403,7 +420,9 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
         cmd.arg("--").arg(&conn.local_name);
         let done = match crate::child::run_bounded(&mut cmd, None, opts.timeout) {
             Ok(Some(done)) => done,
-            Ok(None) => return Err(Error::NotResponding { target, after: opts.timeout, pending: true }),
+            Ok(None) => {
+                return Err(Error::NotResponding { target, after: opts.timeout, waiting: Waiting::Unmount })
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 last_err = Some(e.to_string());
                 continue;

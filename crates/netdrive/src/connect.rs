@@ -18,7 +18,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use crate::connection::{self, normalize, Connection, Scope};
-use crate::error::{Error, Result};
+use crate::error::{Error, Result, Waiting};
 use crate::escape::escape;
 use crate::profile;
 use crate::provider::Provider;
@@ -195,7 +195,7 @@ fn mount_bounded(
     match ran {
         Some(done) if done.status.success() => Ok(()),
         Some(done) => Err(classify_failure(provider, local, &done.stderr_text())),
-        None => Err(Error::NotResponding { target: local.into(), after: timeout, pending: false }),
+        None => Err(Error::NotResponding { target: local.into(), after: timeout, waiting: Waiting::Nothing }),
     }
 }
 

@@ -128,6 +128,9 @@ pub enum Error {
     #[error("{target}: not a network connection (nothing by that name is connected or remembered)")]
     NotConnected { target: Name },
 
+    #[error("{target}: remembered but not connected; --forget forgets it")]
+    RememberedNotConnected { target: Name },
+
     #[error("{target}: changed since it was listed ({what}); list the drives again and choose anew")]
     ChangedSinceListed { target: Name, what: String },
 
@@ -141,14 +144,12 @@ pub enum Error {
     AccessDenied { target: Name, reason: String },
 
     #[error("{target}: the server is not responding (no answer within {}s){}; \
-             you can detach the drive instead (--detach)", .after.as_secs_f32(),
-             if *.pending { "; the system may still finish the disconnect when the server \
-             answers: list the drives again to see" } else { "" })]
+             you can detach the drive instead (--detach)", .after.as_secs_f32(), waiting_note(*.waiting))]
     NotResponding {
         target: Name,
         after: Duration,
-        /// A disconnect is still waiting for the server, and may yet finish.
-        pending: bool,
+        /// What is still waiting for the server.
+        waiting: Waiting,
     },
 
     #[error("invalid parameter: {0}")]
@@ -188,6 +189,27 @@ pub enum Error {
     Extended { provider: String, message: String },
 }
 
+/// What is left waiting for a server that does not answer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    /// Nothing that could still change the drive.
+    Nothing,
+    /// The unmount call itself had started: the system may still finish it.
+    Unmount,
+    /// An earlier disconnect of the drive is still waiting for the server.
+    EarlierAttempt,
+}
+
+fn waiting_note(w: Waiting) -> &'static str {
+    match w {
+        Waiting::Nothing => "",
+        Waiting::Unmount => {
+            "; the system may still finish the disconnect when the server answers: list the drives again to see"
+        }
+        Waiting::EarlierAttempt => "; an earlier disconnect of it is still waiting for the server",
+    }
+}
+
 fn open_files_message(holders: &[Holder], uninspectable: usize) -> String {
     let mut s = String::from("files are open");
     if !holders.is_empty() {
@@ -211,7 +233,9 @@ impl Error {
     /// The Win32 code Windows would return for this failure.
     pub fn code(&self) -> Win32Error {
         match self {
-            Error::NotConnected { .. } | Error::ChangedSinceListed { .. } => Win32Error::ERROR_NOT_CONNECTED,
+            Error::NotConnected { .. }
+            | Error::RememberedNotConnected { .. }
+            | Error::ChangedSinceListed { .. } => Win32Error::ERROR_NOT_CONNECTED,
             Error::OpenFiles { .. } => Win32Error::ERROR_OPEN_FILES,
             Error::DeviceInUse { .. } => Win32Error::ERROR_DEVICE_IN_USE,
             Error::AccessDenied { .. } => Win32Error::ERROR_ACCESS_DENIED,

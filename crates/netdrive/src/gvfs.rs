@@ -339,7 +339,9 @@ pub fn unmount_with(uri: &str, force: bool, bound: Duration) -> Result<()> {
     match outcome {
         Ok(true) => Ok(()),
         Ok(false) => Err(Error::NotConnected { target }),
-        Err(Failure::TimedOut) => Err(Error::NotResponding { target, after: bound, pending: false }),
+        Err(Failure::TimedOut) => {
+            Err(Error::NotResponding { target, after: bound, waiting: crate::error::Waiting::Nothing })
+        }
         Err(Failure::NoThread(e)) => Err(Error::NotEnoughMemory(format!("no worker thread: {e}"))),
         Err(Failure::Bus(e)) => Err(bus_error(target, &e)),
     }

@@ -45,7 +45,9 @@ pub use busy::{who_uses, Holder, Usage, Use};
 pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, Upload};
 pub use connect::{connect, ConnectRequest};
 pub use connection::{find_connected, list, list_with_warnings, resolve, Connection, Listing, Scope};
-pub use error::{clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Win32Error};
+pub use error::{
+    clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,
+};
 pub use escape::escape;
 pub use profile::Remembered;
 pub use provider::Provider;

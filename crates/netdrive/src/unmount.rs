@@ -1,22 +1,30 @@
 //! The one step that must touch the server, the unmount, in a bounded child process.
 //!
-//! The mount to act on is pinned, not named: the child walks from `/` to the mount
+//! The mount to act on is pinned, not named. The child walks from `/` to the mount
 //! point's parent one component at a time with `O_PATH | O_NOFOLLOW | O_DIRECTORY`, so a
-//! folder swapped for a symlink anywhere on the way stops it (`ELOOP`/`ENOTDIR`) instead
-//! of leading it elsewhere; it then `fchdir`s into that parent and acts on the last
-//! component relative to it. Right before each `umount2` it checks that the topmost
-//! mount at that place is the listed one (its mount id from `statx(STATX_MNT_ID)`, and
-//! the 64-bit unique id `STATX_MNT_ID_UNIQUE` where the kernel has it, Linux 6.8+) and
-//! that nothing is mounted inside it; right after, that the listed mount is no longer
-//! there. What remains between the last check and the system call is a few system calls'
-//! time, and only someone allowed to mount on that folder can use it; the check after
-//! the call then reports the result truthfully (see the README's security notes).
+//! folder swapped for a symlink anywhere on the way stops it (`ELOOP`/`ENOTDIR`), and
+//! `fchdir`s into that parent. Before acting it reads the mount table (nothing may be
+//! mounted inside or over the drive), then opens the last component (`O_PATH`) and checks
+//! with `statx(STATX_MNT_ID)` (or `fdinfo`'s `mnt_id` on kernels before 5.8) that the
+//! topmost mount there is the listed one.
+//!
+//! How it then acts depends on who can change that parent folder. If only root can
+//! (owned by root, not writable by group or others), the name cannot change under it and
+//! a plain `umount2` of the last component, relative to the pinned parent, is exact. If
+//! someone else can (a home folder, `/tmp`), a name is not trustworthy even for a moment,
+//! so it acts on the checked descriptor itself: `umount2("/proc/self/fd/N", MNT_DETACH)`
+//! takes exactly that mount out of the tree (the busy check just before found no users;
+//! a program that opens a file in the last instant keeps the connection until it closes
+//! it, and loses nothing). `--detach` and `--force` always act through the descriptor.
+//! Afterwards the child checks, by mount id, that the listed mount left the table.
 //!
 //! Why a process and not a thread: a process cannot exit while one of its threads is
 //! stuck in the kernel on a dead server, and FUSE and NFS wait uninterruptibly once a
 //! request is sent. The child reports over a pipe, so the caller never depends on
 //! `waitpid` (a host that sets `SIGCHLD` to `SIG_IGN` has its children reaped for it),
 //! and it is signalled through a pidfd, so a PID reused by another process is never hit.
+//! It runs with default signal handlers in its own process group: the host's handlers
+//! and a terminal's Ctrl-C never run in or reach it.
 
 use std::ffi::CString;
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
@@ -31,7 +39,7 @@ pub(crate) enum Action {
     Flush,
     /// Flush, ask the server, then unmount.
     FlushAndUnmount,
-    /// `MNT_FORCE`; if still busy, `MNT_DETACH`.
+    /// `MNT_FORCE` (aborts outstanding requests); if still busy, `MNT_DETACH`.
     ForceThenDetach,
     /// `MNT_DETACH`.
     Detach,
@@ -40,7 +48,7 @@ pub(crate) enum Action {
 /// What the child found. Sent over the pipe as a fixed-size record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Report {
-    /// Done; for `ForceThenDetach`, whether it had to detach.
+    /// Done; whether it had to detach (the connection lives on while programs use it).
     Done { detached: bool },
     /// A system call failed with this errno.
     Errno(i32),
@@ -52,8 +60,8 @@ pub(crate) enum Report {
     Elsewhere(u64),
     /// Another mount (this id) is mounted inside the listed one.
     Nested(u64),
-    /// The unmount call succeeded but the listed mount is still there: something
-    /// mounted over it in the last moment was unmounted instead (this id was on top).
+    /// The unmount call succeeded but the listed mount is still in the table: something
+    /// else was unmounted in its place.
     StillThere,
     /// The mount table did not fit the buffer prepared for it.
     TableTooBig,
@@ -64,8 +72,11 @@ pub(crate) enum Report {
 pub(crate) enum Outcome {
     Reported(Report),
     /// No report within the bound. The child was killed; one stuck in the kernel stays
-    /// until the server answers or the connection is aborted.
-    NoAnswer,
+    /// until the server answers or the connection is aborted. `unmounting`: it had
+    /// started the unmount call itself (so the system may still finish it).
+    NoAnswer {
+        unmounting: bool,
+    },
 }
 
 /// The listed mount, prepared before the fork (the child must not allocate).
@@ -75,30 +86,49 @@ pub(crate) struct Target {
     mount_id: u64,
     /// A buffer for `/proc/self/mountinfo` in the child.
     table: Vec<u8>,
+    /// Descriptors to close in the child when `close_range` is missing (Linux < 5.9).
+    max_fd: i32,
+}
+
+/// Why a mount point cannot be a target.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum BadTarget {
+    /// Not an absolute path of plain components.
+    NotAbsolute,
+    /// `/` itself.
+    Root,
 }
 
 impl Target {
-    /// `None` when the mount point is not an absolute path of plain components.
-    pub(crate) fn new(mount_point: &Path, mount_id: u64, table_len: usize) -> Option<Target> {
+    pub(crate) fn new(mount_point: &Path, mount_id: u64, table_len: usize) -> Result<Target, BadTarget> {
         let mut parts = Vec::new();
         let mut comps = mount_point.components();
         if comps.next() != Some(Component::RootDir) {
-            return None;
+            return Err(BadTarget::NotAbsolute);
         }
         for c in comps {
             match c {
-                Component::Normal(n) => parts.push(CString::new(n.as_bytes()).ok()?),
-                _ => return None,
+                Component::Normal(n) => {
+                    parts.push(CString::new(n.as_bytes()).map_err(|_| BadTarget::NotAbsolute)?)
+                }
+                _ => return Err(BadTarget::NotAbsolute),
             }
         }
-        let last = parts.pop()?;
+        let last = parts.pop().ok_or(BadTarget::Root)?;
         // Room for the table to grow while we work; past this, the child says so.
         let table = vec![0u8; table_len.saturating_mul(2).max(64 * 1024)];
-        Some(Target { parents: parts, last, mount_id, table })
+        let max_fd = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+            .current
+            .map_or(4096, |n| n.min(1 << 20) as i32);
+        Ok(Target { parents: parts, last, mount_id, table, max_fd })
     }
 }
 
 const REPORT_LEN: usize = 20;
+/// Sent before the report when the child is about to call `umount2`.
+const UNMOUNTING: u8 = b'u';
+/// Sent before the report itself.
+const REPORT: u8 = b'r';
 
 /// The child's process name: `who` tells a pending disconnect from a user of the drive by it.
 const CHILD_NAME: &std::ffi::CStr = c"netdrive-umount";
@@ -121,10 +151,10 @@ fn encode(r: Report) -> [u8; REPORT_LEN] {
     out
 }
 
-fn decode(buf: &[u8; REPORT_LEN]) -> Option<Report> {
-    let kind = u32::from_ne_bytes(buf[..4].try_into().ok()?);
-    let a = i64::from_ne_bytes(buf[4..12].try_into().ok()?);
-    let b = u64::from_ne_bytes(buf[12..].try_into().ok()?);
+fn decode(buf: &[u8]) -> Option<Report> {
+    let kind = u32::from_ne_bytes(buf.get(..4)?.try_into().ok()?);
+    let a = i64::from_ne_bytes(buf.get(4..12)?.try_into().ok()?);
+    let b = u64::from_ne_bytes(buf.get(12..REPORT_LEN)?.try_into().ok()?);
     let errno = i32::try_from(a).ok();
     Some(match kind {
         0 => Report::Done { detached: a != 0 },
@@ -153,39 +183,49 @@ fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
 
-/// Run `step` on `target` in a child process for at most `bound`.
-pub(crate) fn run(target: &mut Target, step: Action, bound: Duration) -> std::io::Result<Outcome> {
+/// Run `action` on `target` in a child process for at most `bound`.
+pub(crate) fn run(target: &mut Target, action: Action, bound: Duration) -> std::io::Result<Outcome> {
     let (go_r, go_w) = pipe()?;
     let (res_r, res_w) = pipe()?;
+    // No signal may run a host handler in the child between fork and its own set-up.
+    // SAFETY: plain data; sigfillset initialises it.
+    let mut all: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: `old` is plain data pthread_sigmask fills in.
+    let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
+    // SAFETY: valid sigset pointers; blocks signals for this thread only.
+    unsafe {
+        libc::sigfillset(&mut all);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
+    }
     // SAFETY: the child runs only async-signal-safe system calls on memory prepared
     // before the fork (no allocation, no locks), so other threads' state cannot bite it.
     let pid = unsafe { libc::fork() };
-    if pid < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
     if pid == 0 {
         // SAFETY: in the freshly forked child; the descriptors are ours.
-        unsafe { child(target, step, go_r.as_raw_fd(), res_w.as_raw_fd()) }
+        unsafe { child(target, action, go_r.as_raw_fd(), res_w.as_raw_fd()) }
+    }
+    let forked = std::io::Error::last_os_error();
+    // SAFETY: restoring this thread's own mask.
+    unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
+    if pid < 0 {
+        return Err(forked);
     }
     drop(go_r);
     drop(res_w);
     // The child waits for this before doing anything, so it is alive (not reaped, its
     // PID not reused) when the pidfd is taken.
-    // SAFETY: pidfd_open has no memory arguments; the result is a new descriptor or -1.
-    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    // SAFETY: a descriptor pidfd_open just returned belongs to us.
-    let pidfd = (pidfd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(pidfd as i32) });
+    let pidfd = rustix::process::Pid::from_raw(pid)
+        .and_then(|p| rustix::process::pidfd_open(p, rustix::process::PidfdFlags::empty()).ok());
     // SAFETY: writing one byte from a valid buffer to our pipe.
     unsafe { libc::write(go_w.as_raw_fd(), b"g".as_ptr().cast(), 1) };
     drop(go_w);
 
-    let report = read_report(&res_r, bound);
+    let (report, unmounting) = read_report(&res_r, bound);
     if report.is_none() {
         match &pidfd {
-            // SAFETY: signalling the exact process the pidfd refers to.
-            Some(fd) => unsafe {
-                libc::syscall(libc::SYS_pidfd_send_signal, fd.as_raw_fd(), libc::SIGKILL, 0usize, 0u32);
-            },
+            Some(fd) => {
+                let _ = rustix::process::pidfd_send_signal(fd, rustix::process::Signal::KILL);
+            }
             // SAFETY: without pidfds (Linux < 5.3): the child had not reported, so it was
             // alive a moment ago and its PID is still its own unless it died just now.
             None => unsafe {
@@ -198,19 +238,33 @@ pub(crate) fn run(target: &mut Target, step: Action, bound: Duration) -> std::io
         Some(Some(r)) => Outcome::Reported(r),
         // The pipe closed without a report: the child died (it was killed by someone).
         Some(None) => Outcome::Reported(Report::Errno(libc::EINTR)),
-        None => Outcome::NoAnswer,
+        None => Outcome::NoAnswer { unmounting },
     })
 }
 
-/// `Some(Some(report))`, `Some(None)` when the pipe ended without one, `None` on timeout.
-fn read_report(fd: &OwnedFd, bound: Duration) -> Option<Option<Report>> {
+/// `(Some(Some(report)), _)`, `(Some(None), _)` when the pipe ended without one, `(None,
+/// unmounting)` on timeout.
+fn read_report(fd: &OwnedFd, bound: Duration) -> (Option<Option<Report>>, bool) {
     let deadline = Instant::now() + bound;
-    let mut buf = [0u8; REPORT_LEN];
+    let mut buf = [0u8; REPORT_LEN + 2];
     let mut got = 0;
-    while got < REPORT_LEN {
+    let mut unmounting = false;
+    loop {
+        // Take the marks off the front.
+        while got > 0 && buf[0] == UNMOUNTING {
+            unmounting = true;
+            buf.copy_within(1..got, 0);
+            got -= 1;
+        }
+        if got > 0 && buf[0] != REPORT {
+            return (Some(None), unmounting);
+        }
+        if got > REPORT_LEN {
+            return (Some(decode(&buf[1..=REPORT_LEN])), unmounting);
+        }
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
-            return None;
+            return (None, unmounting);
         }
         let mut p = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
         let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
@@ -220,24 +274,18 @@ fn read_report(fd: &OwnedFd, bound: Duration) -> Option<Option<Report>> {
             if last_errno() == libc::EINTR {
                 continue;
             }
-            return Some(None);
+            return (Some(None), unmounting);
         }
         if r == 0 {
             continue;
         }
-        // SAFETY: reading into the unused end of our buffer.
-        let n = unsafe { libc::read(fd.as_raw_fd(), buf[got..].as_mut_ptr().cast(), REPORT_LEN - got) };
-        match n {
-            0 => return Some(None),
-            n if n < 0 => {
-                if last_errno() != libc::EINTR {
-                    return Some(None);
-                }
-            }
-            n => got += n as usize,
+        match rustix::io::read(fd, &mut buf[got..]) {
+            Ok(0) => return (Some(None), unmounting),
+            Ok(n) => got += n,
+            Err(rustix::io::Errno::INTR) => {}
+            Err(_) => return (Some(None), unmounting),
         }
     }
-    Some(decode(&buf))
 }
 
 /// Collect the child's exit status in the background. With a pidfd the wait is for that
@@ -245,10 +293,10 @@ fn read_report(fd: &OwnedFd, bound: Duration) -> Option<Option<Report>> {
 fn reap(pid: libc::pid_t, pidfd: Option<OwnedFd>) {
     let _ = std::thread::Builder::new().name("netdrive-reap".into()).spawn(move || match pidfd {
         Some(fd) => {
-            // SAFETY: `info` is plain data waitid fills in; all-zero is valid.
-            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-            // SAFETY: waiting on our own pidfd; blocks only this helper thread.
-            unsafe { libc::waitid(libc::P_PIDFD, fd.as_raw_fd() as libc::id_t, &mut info, libc::WEXITED) };
+            let _ = rustix::process::waitid(
+                rustix::process::WaitId::PidFd(fd.as_fd_ref()),
+                rustix::process::WaitIdOptions::EXITED,
+            );
         }
         None => {
             let mut status = 0;
@@ -258,44 +306,95 @@ fn reap(pid: libc::pid_t, pidfd: Option<OwnedFd>) {
     });
 }
 
-/// The mount ids of what `fd` is on: (`STATX_MNT_ID`, `STATX_MNT_ID_UNIQUE` if known).
+trait AsFdRef {
+    fn as_fd_ref(&self) -> std::os::fd::BorrowedFd<'_>;
+}
+
+impl AsFdRef for OwnedFd {
+    fn as_fd_ref(&self) -> std::os::fd::BorrowedFd<'_> {
+        std::os::fd::AsFd::as_fd(self)
+    }
+}
+
+/// Write `prefix` and the decimal `n` and a NUL into `buf`; the C string, without allocating.
+fn c_path_with_number<'a>(buf: &'a mut [u8; 64], prefix: &[u8], n: i32) -> &'a std::ffi::CStr {
+    let mut digits = [0u8; 12];
+    let mut i = digits.len();
+    let mut v = n.unsigned_abs();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    let len = prefix.len() + digits.len() - i;
+    buf[..prefix.len()].copy_from_slice(prefix);
+    buf[prefix.len()..len].copy_from_slice(&digits[i..]);
+    buf[len] = 0;
+    std::ffi::CStr::from_bytes_until_nul(&buf[..=len]).unwrap_or(c"")
+}
+
+/// The mount id of what `fd` is on, and its 64-bit unique id where the kernel has one.
 /// `AT_STATX_DONT_SYNC`: the ids come from the kernel's own tables, no server is asked.
+/// Kernels before 5.8 have no `STATX_MNT_ID`: `/proc/self/fdinfo/N` says `mnt_id:`.
 ///
 /// # Safety
 /// Async-signal-safe; `fd` must be open.
-unsafe fn mount_ids(fd: i32) -> Result<(u64, Option<u64>), i32> {
-    let ask = |mask: u32| -> Result<Option<u64>, i32> {
-        // SAFETY: `stx` is plain data statx fills in; all-zero is valid.
-        let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-        // SAFETY: an empty C string with AT_EMPTY_PATH names `fd` itself.
-        let r = unsafe {
-            libc::statx(fd, c"".as_ptr(), libc::AT_EMPTY_PATH | libc::AT_STATX_DONT_SYNC, mask, &mut stx)
-        };
-        if r < 0 {
+unsafe fn mount_id_of(fd: i32) -> Result<u64, i32> {
+    // SAFETY: `stx` is plain data statx fills in; all-zero is valid.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: an empty C string with AT_EMPTY_PATH names `fd` itself.
+    let r = unsafe {
+        libc::statx(
+            fd,
+            c"".as_ptr(),
+            libc::AT_EMPTY_PATH | libc::AT_STATX_DONT_SYNC,
+            libc::STATX_MNT_ID,
+            &mut stx,
+        )
+    };
+    if r == 0 && stx.stx_mask & libc::STATX_MNT_ID != 0 {
+        return Ok(stx.stx_mnt_id);
+    }
+    if r < 0 && last_errno() != libc::ENOSYS && last_errno() != libc::EINVAL {
+        return Err(last_errno());
+    }
+    let mut path = [0u8; 64];
+    let path = c_path_with_number(&mut path, b"/proc/self/fdinfo/", fd);
+    let mut text = [0u8; 512];
+    // SAFETY: a valid C string; reading into our stack buffer.
+    let n = unsafe {
+        let f = libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC);
+        if f < 0 {
             return Err(last_errno());
         }
-        Ok((stx.stx_mask & mask != 0).then_some(stx.stx_mnt_id))
+        let n = libc::read(f, text.as_mut_ptr().cast(), text.len());
+        libc::close(f);
+        n
     };
-    let old = ask(libc::STATX_MNT_ID)?.ok_or(libc::ENOSYS)?;
-    Ok((old, ask(libc::STATX_MNT_ID_UNIQUE)?))
+    let text = &text[..n.max(0) as usize];
+    text.split(|&b| b == b'\n')
+        .find_map(|l| l.strip_prefix(b"mnt_id:"))
+        .and_then(|v| parse_u64(v.trim_ascii()))
+        .ok_or(libc::ENOSYS)
 }
 
-/// The first mount in `/proc/self/mountinfo` whose parent is `id`, read into `buf`.
+/// Read `/proc/self/mountinfo` into `buf`; the length read.
 ///
 /// # Safety
 /// Async-signal-safe (no allocation).
-unsafe fn first_child_of(id: u64, buf: &mut [u8]) -> Result<Option<u64>, Report> {
+unsafe fn read_table(buf: &mut [u8]) -> Result<usize, Report> {
     // SAFETY: a constant C string; read-only open.
     let fd = unsafe { libc::open(c"/proc/self/mountinfo".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
     if fd < 0 {
         return Err(Report::Errno(last_errno()));
     }
     let mut len = 0;
-    loop {
+    let result = loop {
         if len == buf.len() {
-            // SAFETY: closing our own descriptor.
-            unsafe { libc::close(fd) };
-            return Err(Report::TableTooBig);
+            break Err(Report::TableTooBig);
         }
         // SAFETY: reading into the unused end of `buf`.
         let n = unsafe { libc::read(fd, buf[len..].as_mut_ptr().cast(), buf.len() - len) };
@@ -304,29 +403,34 @@ unsafe fn first_child_of(id: u64, buf: &mut [u8]) -> Result<Option<u64>, Report>
             if e == libc::EINTR {
                 continue;
             }
-            // SAFETY: closing our own descriptor.
-            unsafe { libc::close(fd) };
-            return Err(Report::Errno(e));
+            break Err(Report::Errno(e));
         }
         if n == 0 {
-            break;
+            break Ok(len);
         }
         len += n as usize;
-    }
+    };
     // SAFETY: closing our own descriptor.
     unsafe { libc::close(fd) };
-    for line in buf[..len].split(|&b| b == b'\n') {
+    result
+}
+
+/// (a mount whose parent is `id`, whether `id` itself is in the table).
+fn scan(table: &[u8], id: u64) -> (Option<u64>, bool) {
+    let mut child = None;
+    let mut present = false;
+    for line in table.split(|&b| b == b'\n') {
         let mut f = line.split(|&b| b == b' ');
-        let (Some(me), Some(parent)) = (f.next(), f.next()) else { continue };
-        if parse_u64(parent) == Some(id) {
-            if let Some(me) = parse_u64(me) {
-                if me != id {
-                    return Ok(Some(me));
-                }
-            }
+        let (Some(me), Some(parent)) = (f.next().and_then(parse_u64), f.next().and_then(parse_u64)) else {
+            continue;
+        };
+        if me == id {
+            present = true;
+        } else if parent == id && child.is_none() {
+            child = Some(me);
         }
     }
-    Ok(None)
+    (child, present)
 }
 
 fn parse_u64(b: &[u8]) -> Option<u64> {
@@ -343,7 +447,23 @@ fn parse_u64(b: &[u8]) -> Option<u64> {
 ///
 /// # Safety
 /// Call only in a freshly forked child, with the two pipe ends it was given.
-unsafe fn child(t: &mut Target, step: Action, go: i32, res: i32) -> ! {
+unsafe fn child(t: &mut Target, action: Action, go: i32, res: i32) -> ! {
+    // SAFETY: only system calls on this (child) process's own state, all async-signal-safe.
+    unsafe {
+        // Default handlers for everything the host may have caught; SIGPIPE ignored (a
+        // caller that gave up closed the pipe); then signals are let in again.
+        for sig in 1..libc::SIGRTMAX() {
+            if sig != libc::SIGKILL && sig != libc::SIGSTOP {
+                libc::signal(sig, libc::SIG_DFL);
+            }
+        }
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        // Its own process group: a terminal's Ctrl-C is for the caller, not for it.
+        libc::setpgid(0, 0);
+        let mut none: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut none);
+        libc::pthread_sigmask(libc::SIG_SETMASK, &none, std::ptr::null_mut());
+    }
     let mut byte = 0u8;
     // SAFETY: reading one byte into a local.
     if unsafe { libc::read(go, (&mut byte as *mut u8).cast(), 1) } != 1 {
@@ -353,16 +473,22 @@ unsafe fn child(t: &mut Target, step: Action, go: i32, res: i32) -> ! {
     // A child stuck on a dead server cannot be killed. It must not keep the caller's
     // pipes open, or whoever reads the caller's output waits for it too: keep only the
     // report pipe (as descriptor 0) and close everything else.
-    // SAFETY: dup2 and close_range act on this (child) process's descriptors only.
+    // SAFETY: dup2, close_range and close act on this (child) process's descriptors only.
     unsafe {
         libc::dup2(res, 0);
-        libc::syscall(libc::SYS_close_range, 1u32, u32::MAX, 0u32);
+        if libc::syscall(libc::SYS_close_range, 1u32, u32::MAX, 0u32) < 0 {
+            for fd in 1..t.max_fd {
+                libc::close(fd);
+            }
+        }
         // So `netdrive who` and `ps` can tell a pending disconnect from a user of the drive.
         libc::prctl(libc::PR_SET_NAME, CHILD_NAME.as_ptr());
     }
     // SAFETY: in the child, with the target prepared before the fork.
-    let report = unsafe { act(t, step) };
-    let bytes = encode(report);
+    let report = unsafe { act(t, action) };
+    let mut bytes = [0u8; REPORT_LEN + 1];
+    bytes[0] = REPORT;
+    bytes[1..].copy_from_slice(&encode(report));
     // SAFETY: writing our fixed-size record (atomic: under PIPE_BUF) to the report pipe.
     unsafe {
         libc::write(0, bytes.as_ptr().cast(), bytes.len());
@@ -372,7 +498,7 @@ unsafe fn child(t: &mut Target, step: Action, go: i32, res: i32) -> ! {
 
 /// # Safety
 /// Async-signal-safe; only in the child.
-unsafe fn act(t: &mut Target, step: Action) -> Report {
+unsafe fn act(t: &mut Target, action: Action) -> Report {
     // Walk to the parent folder without following a symlink anywhere.
     // SAFETY: constant path; O_PATH opens no file contents.
     let mut dir = unsafe { libc::open(c"/".as_ptr(), libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) };
@@ -397,97 +523,105 @@ unsafe fn act(t: &mut Target, step: Action) -> Report {
         dir = next;
     }
     // From here on the last component is looked up in this very folder.
-    // SAFETY: `dir` is an open folder.
-    if unsafe { libc::fchdir(dir) } < 0 {
+    // SAFETY: `dir` is an open folder; `st` is plain data fstat fills in.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: as above.
+    if unsafe { libc::fchdir(dir) } < 0 || unsafe { libc::fstat(dir, &mut st) } < 0 {
         return Report::Errno(last_errno());
     }
+    // Can anyone but root rename or replace entries in it? Then names are not to be trusted.
+    let names_are_stable = st.st_uid == 0 && st.st_mode & 0o022 == 0;
     let last = t.last.as_ptr();
     let mount_id = t.mount_id;
 
-    // The topmost mount at the place must be the listed one, with nothing inside it.
-    // Returns its unique id when the kernel has them.
-    let verify = |t: &mut Target| -> Result<Option<u64>, Report> {
-        // SAFETY: `last` is a NUL-terminated component; the cwd is the pinned parent.
-        let fd = unsafe {
-            libc::openat(
-                libc::AT_FDCWD,
-                last,
-                libc::O_PATH | libc::O_NOFOLLOW | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        };
+    // Nothing inside or over the drive, then the topmost mount at its place is the listed
+    // one: an O_PATH descriptor to it, checked. The table is read first, so only the
+    // `statx` stands between this check and the call that follows.
+    let pin = |t: &mut Target| -> Result<i32, Report> {
+        // SAFETY: async-signal-safe read into the prepared buffer.
+        let len = unsafe { read_table(&mut t.table) }?;
+        let (inside, _) = scan(&t.table[..len], mount_id);
+        // SAFETY: `last` is a NUL-terminated component; the cwd is the pinned parent. No
+        // O_DIRECTORY: a drive may be mounted on a file.
+        let fd =
+            unsafe { libc::openat(libc::AT_FDCWD, last, libc::O_PATH | libc::O_NOFOLLOW | libc::O_CLOEXEC) };
         if fd < 0 {
             return Err(Report::PathChanged(last_errno()));
         }
         // SAFETY: `fd` is open.
-        let ids = unsafe { mount_ids(fd) };
-        // SAFETY: closing our own descriptor (an O_PATH descriptor would keep the mount busy).
-        unsafe { libc::close(fd) };
-        let (top, unique) = ids.map_err(Report::Errno)?;
-        if top != mount_id {
-            // SAFETY: async-signal-safe scan into the prepared buffer.
-            return Err(match unsafe { first_child_of(mount_id, &mut t.table) } {
-                Ok(Some(_)) => Report::Covered(top),
-                _ => Report::Elsewhere(top),
-            });
-        }
-        // SAFETY: as above.
-        match unsafe { first_child_of(mount_id, &mut t.table) }? {
-            Some(child) => Err(Report::Nested(child)),
-            None => Ok(unique),
+        let top = match unsafe { mount_id_of(fd) } {
+            Ok(top) => top,
+            Err(e) => {
+                // SAFETY: closing our own descriptor.
+                unsafe { libc::close(fd) };
+                return Err(Report::Errno(e));
+            }
+        };
+        let refused = match (top == mount_id, inside) {
+            (true, None) => None,
+            (true, Some(child)) => Some(Report::Nested(child)),
+            (false, Some(_)) => Some(Report::Covered(top)),
+            (false, None) => Some(Report::Elsewhere(top)),
+        };
+        match refused {
+            None => Ok(fd),
+            Some(r) => {
+                // SAFETY: closing our own descriptor.
+                unsafe { libc::close(fd) };
+                Err(r)
+            }
         }
     };
-    // After a successful call: is the listed mount still the topmost one there?
-    let still_there = |unique: Option<u64>| -> bool {
-        // SAFETY: as in `verify`.
-        let fd = unsafe {
-            libc::openat(
-                libc::AT_FDCWD,
-                last,
-                libc::O_PATH | libc::O_NOFOLLOW | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return false;
-        }
-        // SAFETY: `fd` is open.
-        let ids = unsafe { mount_ids(fd) };
-        // SAFETY: closing our own descriptor.
+    let close = |fd: i32| {
+        // SAFETY: closing our own descriptor (an O_PATH descriptor keeps a mount busy).
         unsafe { libc::close(fd) };
-        match (ids, unique) {
-            (Ok((_, Some(now))), Some(was)) => now == was,
-            (Ok((now, _)), _) => now == mount_id,
-            (Err(_), _) => false,
-        }
     };
-    let flush = || -> i32 {
-        // SAFETY: opening the pinned mount's root folder read-only (the cwd is its parent).
-        let fd = unsafe {
-            libc::openat(
-                libc::AT_FDCWD,
-                last,
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
+    let flush = |fd: i32| -> i32 {
+        let mut path = [0u8; 64];
+        let path = c_path_with_number(&mut path, b"/proc/self/fd/", fd);
+        // SAFETY: reopening the pinned mount's root read-only through its descriptor.
+        let f = unsafe { libc::open(path.as_ptr(), libc::O_RDONLY | libc::O_NONBLOCK | libc::O_CLOEXEC) };
+        if f < 0 {
             return last_errno();
         }
-        // SAFETY: `fd` was just opened.
-        let mut e = if unsafe { libc::syncfs(fd) } < 0 { last_errno() } else { 0 };
+        // SAFETY: `f` was just opened.
+        let mut e = if unsafe { libc::syncfs(f) } < 0 { last_errno() } else { 0 };
         if e == 0 {
             // Many filesystems (sshfs among them) flush and open a folder without asking
             // the server; statfs always asks. A dead server blocks here, within the bound.
-            // SAFETY: `st` is plain data that fstatfs fills in; all-zero is valid.
-            let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-            // SAFETY: `fd` is open and `st` is a valid out-pointer.
-            if unsafe { libc::fstatfs(fd, &mut st) } < 0 {
+            // SAFETY: `sfs` is plain data that fstatfs fills in; all-zero is valid.
+            let mut sfs: libc::statfs = unsafe { std::mem::zeroed() };
+            // SAFETY: `f` is open and `sfs` is a valid out-pointer.
+            if unsafe { libc::fstatfs(f, &mut sfs) } < 0 {
                 e = last_errno();
             }
         }
         // SAFETY: closing our own descriptor (before the unmount: it would keep it busy).
-        unsafe { libc::close(fd) };
+        unsafe { libc::close(f) };
         e
     };
-    let umount = |flags: libc::c_int| -> i32 {
+    let mut said_unmounting = false;
+    let mut announce = || {
+        if !said_unmounting {
+            said_unmounting = true;
+            // SAFETY: one byte to the report pipe.
+            unsafe { libc::write(0, [UNMOUNTING].as_ptr().cast(), 1) };
+        }
+    };
+    // The checked mount itself, through its descriptor: never whatever a name leads to.
+    let mut by_fd = |fd: i32, flags: libc::c_int| -> i32 {
+        let mut path = [0u8; 64];
+        let path = c_path_with_number(&mut path, b"/proc/self/fd/", fd);
+        announce();
+        // SAFETY: a valid C string naming our own descriptor.
+        if unsafe { libc::umount2(path.as_ptr(), flags) } < 0 {
+            last_errno()
+        } else {
+            0
+        }
+    };
+    // By name, relative to the pinned parent; only where nobody else can change names.
+    let by_name = |flags: libc::c_int| -> i32 {
         // SAFETY: `last` is relative to the pinned parent; NOFOLLOW: never a symlink.
         if unsafe { libc::umount2(last, flags | libc::UMOUNT_NOFOLLOW) } < 0 {
             last_errno()
@@ -495,48 +629,101 @@ unsafe fn act(t: &mut Target, step: Action) -> Report {
             0
         }
     };
+    let gone = |t: &mut Target, detached: bool| -> Report {
+        // SAFETY: async-signal-safe read into the prepared buffer.
+        match unsafe { read_table(&mut t.table) } {
+            Ok(len) if scan(&t.table[..len], mount_id).1 => Report::StillThere,
+            Ok(_) => Report::Done { detached },
+            Err(r) => r,
+        }
+    };
 
-    let unique = match verify(t) {
-        Ok(u) => u,
+    let fd = match pin(t) {
+        Ok(fd) => fd,
         Err(r) => return r,
     };
-    let done =
-        |detached: bool| if still_there(unique) { Report::StillThere } else { Report::Done { detached } };
-    match step {
-        Action::Flush => match flush() {
-            0 => Report::Done { detached: false },
-            e => Report::Errno(e),
-        },
+    match action {
+        Action::Flush => {
+            let e = flush(fd);
+            close(fd);
+            if e == 0 {
+                Report::Done { detached: false }
+            } else {
+                Report::Errno(e)
+            }
+        }
+        Action::Detach => {
+            let e = by_fd(fd, libc::MNT_DETACH);
+            close(fd);
+            if e == 0 {
+                gone(t, true)
+            } else {
+                Report::Errno(e)
+            }
+        }
         Action::FlushAndUnmount => {
-            let e = flush();
+            let e = flush(fd);
+            close(fd);
             if e != 0 {
                 return Report::Errno(e);
             }
-            if let Err(r) = verify(t) {
-                return r;
-            }
-            match umount(0) {
-                0 => done(false),
-                e => Report::Errno(e),
+            let fd = match pin(t) {
+                Ok(fd) => fd,
+                Err(r) => return r,
+            };
+            let e = if names_are_stable {
+                close(fd);
+                announce();
+                by_name(0)
+            } else {
+                // The busy check found no users; a detach of exactly this mount is the
+                // unmount, and a program that opens a file in this instant keeps it alive.
+                let e = by_fd(fd, libc::MNT_DETACH);
+                close(fd);
+                e
+            };
+            if e == 0 {
+                gone(t, false)
+            } else {
+                Report::Errno(e)
             }
         }
-        Action::Detach => match umount(libc::MNT_DETACH) {
-            0 => done(true),
-            e => Report::Errno(e),
-        },
-        Action::ForceThenDetach => match umount(libc::MNT_FORCE) {
-            0 => done(false),
-            libc::EBUSY => {
-                if let Err(r) = verify(t) {
-                    return r;
-                }
-                match umount(libc::MNT_DETACH) {
-                    0 => done(true),
-                    e => Report::Errno(e),
-                }
+        Action::ForceThenDetach => {
+            // Aborts outstanding requests before the kernel looks at users (so a stuck
+            // flush ends too); our own descriptor keeps it busy, so it stays mounted.
+            let e = by_fd(fd, libc::MNT_FORCE);
+            if e == 0 {
+                close(fd);
+                return gone(t, false);
             }
-            e => Report::Errno(e),
-        },
+            if names_are_stable {
+                close(fd);
+                let fd = match pin(t) {
+                    Ok(fd) => fd,
+                    Err(r) => return r,
+                };
+                close(fd);
+                match by_name(libc::MNT_FORCE) {
+                    0 => return gone(t, false),
+                    libc::EBUSY => {}
+                    e => return Report::Errno(e),
+                }
+                let fd = match pin(t) {
+                    Ok(fd) => fd,
+                    Err(r) => return r,
+                };
+                let e = by_fd(fd, libc::MNT_DETACH);
+                close(fd);
+                return if e == 0 { gone(t, true) } else { Report::Errno(e) };
+            }
+            let e = by_fd(fd, libc::MNT_DETACH);
+            close(fd);
+            if e == 0 {
+                gone(t, true)
+            } else {
+                Report::Errno(e)
+            }
+        }
     }
 }
 
@@ -567,9 +754,36 @@ mod tests {
 
     #[test]
     fn only_absolute_plain_paths_are_targets() {
-        assert!(Target::new(Path::new("/mnt/a"), 1, 10).is_some());
-        assert!(Target::new(Path::new("mnt/a"), 1, 10).is_none());
-        assert!(Target::new(Path::new("/mnt/../etc"), 1, 10).is_none());
-        assert!(Target::new(Path::new("/"), 1, 10).is_none());
+        assert!(Target::new(Path::new("/mnt/a"), 1, 10).is_ok());
+        assert_eq!(Target::new(Path::new("mnt/a"), 1, 10).err(), Some(BadTarget::NotAbsolute));
+        assert_eq!(Target::new(Path::new("/mnt/../etc"), 1, 10).err(), Some(BadTarget::NotAbsolute));
+        assert_eq!(Target::new(Path::new("/"), 1, 10).err(), Some(BadTarget::Root));
+    }
+
+    #[test]
+    fn paths_with_numbers_are_built_without_allocating() {
+        let mut buf = [0u8; 64];
+        assert_eq!(c_path_with_number(&mut buf, b"/proc/self/fd/", 0).to_bytes(), b"/proc/self/fd/0");
+        assert_eq!(
+            c_path_with_number(&mut buf, b"/proc/self/fd/", 1234567).to_bytes(),
+            b"/proc/self/fd/1234567"
+        );
+    }
+
+    #[test]
+    fn the_table_scan_finds_children_and_the_mount_itself() {
+        let t = b"20 1 0:1 / / rw - ext4 /dev/a rw\n30 20 0:2 / /mnt rw - fuse.sshfs x rw\n31 30 0:3 / /mnt/in rw - tmpfs t rw\n";
+        assert_eq!(scan(t, 30), (Some(31), true));
+        assert_eq!(scan(t, 31), (None, true));
+        assert_eq!(scan(t, 99), (None, false));
+    }
+
+    #[test]
+    fn the_mount_id_comes_from_statx_or_fdinfo() {
+        let f = std::fs::File::open("/proc/self/mountinfo").unwrap();
+        // SAFETY: `f` is open for the call.
+        let id = unsafe { mount_id_of(f.as_raw_fd()) }.unwrap();
+        let text = std::fs::read_to_string(format!("/proc/self/fdinfo/{}", f.as_raw_fd())).unwrap();
+        assert!(text.contains(&format!("mnt_id:\t{id}")), "{text}");
     }
 }
