@@ -414,12 +414,16 @@ fn busy_who_force_detach(mount: impl Fn(&Path) -> KMount, name: &str) {
     assert!(h["path"].as_str().unwrap().ends_with("/busy/hello.txt"), "{h}");
 
     // --force: MNT_FORCE aborts requests in flight, but the kernel keeps a mount with open
-    // files, so netdrive detaches it: gone from the tree, the holder's file still open.
+    // files, so netdrive detaches it: gone from the tree, open files still usable.
+    let mut own = std::fs::File::open(busy.path.join("hello.txt")).unwrap();
     let r = nd(cfg, args(&["disconnect", "--force", "--json"], &busy.path));
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert_eq!(r.json()[0]["how"], "forced", "{}", r.stdout);
     assert!(!is_mounted(&busy.path));
     assert_eq!(state(holder.pid()), Some('S'), "the holder lives on");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut own, &mut text).unwrap();
+    assert_eq!(text, "hello\n", "a file open before --force still reads");
     drop(holder);
 
     let lazy = mount(&b.join("lazy"));
