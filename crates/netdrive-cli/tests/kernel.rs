@@ -53,7 +53,7 @@ fn kernel_drives_in_a_vm() {
     let exe = std::env::current_exe().unwrap();
     let pending = std::env::var_os("NETDRIVE_KERNEL_PENDING").is_some_and(|v| v == "1");
     let mut cmd = Command::new("setpriv"); // the guest never outlives this test
-    cmd.args(["--pdeathsig", "KILL", "--"]).arg(&vm).args(["--timeout", "900", "--"]).arg(&exe);
+    cmd.args(["--pdeathsig", "KILL", "--"]).arg(&vm).args(["--timeout", "600", "--"]).arg(&exe);
     cmd.args(["--ignored", "--test-threads=1", "--show-output", "--color", "never"]);
     if !pending {
         cmd.args(["--skip", "pending_"]);
