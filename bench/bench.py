@@ -14,8 +14,14 @@ Cases (see the README's performance section):
  5. peak memory of netdrive list, findmnt, the dialog and zenity;
  6. listing in a session with a D-Bus session bus but no gvfsd (KDE, Xfce, an SSH login)
     against listing without a bus: GVfs drives are asked of gvfsd over the bus.
+ 7. kernel drives, in the virtual machine of scripts/vm (this file runs there too, with
+    --guest): who on a cifs and an nfs4 drive (2,000 processes with 10 files on each)
+    against fuser -m and lsof, and a dead NFS server (nfsd threads 0, a process stuck on
+    the drive): netdrive list and who against df, stat, fuser and lsof. Under emulation
+    (TCG) every time is several times the native one: compare within rows, not with the
+    cases above. It takes at most 3 rounds there.
 Each case runs netdrive and its peers interleaved, ROUNDS times (BENCH_ROUNDS, default 7),
-and reports medians. BENCH_CASES=list,who,dead,dialog,gvfs picks cases (default: all).
+and reports medians. BENCH_CASES=list,who,dead,dialog,gvfs,kernel picks cases (default: all).
 """
 
 import ctypes
@@ -35,7 +41,7 @@ NETDRIVE = os.path.join(RELEASE, "netdrive")
 LIST_TIMING = os.path.join(RELEASE, "examples", "list_timing")
 WHO_TIMING = os.path.join(RELEASE, "examples", "who_timing")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-CASES = set(os.environ.get("BENCH_CASES", "list,who,dead,dialog,gvfs").split(","))
+CASES = set(os.environ.get("BENCH_CASES", "list,who,dead,dialog,gvfs,kernel").split(","))
 NETWORK_TYPES = "fuse.sshfs,fuse.rclone,fuse,cifs,smb3,nfs,nfs4,ceph,9p,afs,davfs"
 HANG_LIMIT = 3.0
 
@@ -70,14 +76,14 @@ def run_timed(argv, limit=30.0, env=None):
     return end[0] - start, p
 
 
-def medians(cmds):
+def medians(cmds, limit=30.0):
     """Run every command (an argv, or an (argv, environment) pair) ROUNDS times,
-    interleaved; median seconds of each."""
+    interleaved; median seconds of each (inf: it was stopped after `limit`)."""
     times = {name: [] for name in cmds}
     for _ in range(ROUNDS):
         for name, cmd in cmds.items():
             argv, env = cmd if isinstance(cmd, tuple) else (cmd, None)
-            t, p = run_timed(argv, env=env)
+            t, p = run_timed(argv, limit=limit, env=env)
             if t is None:
                 p.kill()
                 p.wait()
@@ -413,6 +419,108 @@ def case_dialog():
         rows.append(("peak RSS, dialog", f"{statistics.median(nr):.0f} KB", "zenity", f"{statistics.median(zr):.0f} KB", f"{statistics.median(zr) / statistics.median(nr):.1f}x", "(info)", None))
 
 
+def case_kernel():
+    """Runs this file in the guest (scripts/vm) and takes its rows."""
+    say("case 6: kernel cifs and nfs4 drives, in a virtual machine (scripts/vm)…")
+    vm = os.path.join(REPO, "scripts", "vm")
+    out = subprocess.run([vm, "--timeout", "1800", "--", "/usr/bin/python3", os.path.abspath(__file__), "--guest"], stdout=subprocess.PIPE, text=True)
+    got = 0
+    for line in out.stdout.splitlines():
+        if line.startswith("ROW "):
+            rows.append(tuple(json.loads(line[4:])))
+            got += 1
+        elif line.startswith("GUEST "):
+            rows.append(("kernel guest: " + line[6:], "", "", "", "", "(info)", None))
+    if out.returncode != 0 or got == 0:
+        rows.append(("kernel drives", "failed", "", f"scripts/vm exit {out.returncode}", "", "(see above)", False))
+
+
+def guest_main():
+    """In the guest: the kernel-drive cases; rows as JSON lines on stdout."""
+    global ROUNDS  # medians() reads it
+    rounds = ROUNDS = min(ROUNDS, 3)
+    cifs, nfs = os.environ["NETDRIVE_VM_CIFS"], os.environ["NETDRIVE_VM_NFS"]
+    accel = os.environ.get("NETDRIVE_VM_ACCEL", "?")
+    print(f"GUEST {os.uname().release}, {accel}, {os.cpu_count()} CPUs, {rounds} rounds", flush=True)
+
+    def row(r):
+        print("ROW " + json.dumps(r), flush=True)
+
+    say("  2,000 processes with 10 files open on each drive…")
+    paths = []
+    for drive in (cifs, nfs):
+        for i in range(10):
+            p = f"{drive}/bench-{i}.txt"
+            with open(p, "w") as f:
+                f.write("held\n")
+            paths.append(p)
+    fds = [os.open(p, os.O_RDONLY) for p in paths]
+    sleepers = [subprocess.Popen(["sleep", "3600"], pass_fds=fds, stdin=DEVNULL, stdout=DEVNULL, stderr=DEVNULL) for _ in range(2000)]
+    for fd in fds:
+        os.close(fd)
+    try:
+        for name, drive in (("cifs", cifs), ("nfs4", nfs)):
+            say(f"  who on the {name} drive…")
+            limit = 20.0
+            m = medians({"netdrive": [NETDRIVE, "who", drive, "--json"], "fuser": ["fuser", "-m", drive], "lsof": ["lsof", drive]}, limit)
+            for peer, key, want in (("fuser -m", "fuser", 5), ("lsof", "lsof", 10)):
+                if m[key] == float("inf"):  # stopped at the limit: at least that
+                    ratio = limit / m["netdrive"]
+                    row((f"kernel {name}: who (2,000 procs)", ms(m["netdrive"]), peer, f"> {limit:.0f} s", f"> {ratio:.1f}x", f"{peer} ≥ {want}x", ratio >= want))
+                    continue
+                ratio = m[key] / m["netdrive"]
+                row((f"kernel {name}: who (2,000 procs)", ms(m["netdrive"]), peer, ms(m[key]), f"{ratio:.1f}x", f"{peer} ≥ {want}x", ratio >= want))
+    finally:
+        for p in sleepers:
+            p.kill()
+        for p in sleepers:
+            p.wait()
+
+    say("  the NFS server stopped (nfsd threads 0), a process stuck on the drive…")
+    nfsd_args = os.environ.get("NETDRIVE_VM_NFSD_ARGS", "").split()
+
+    def nfsd(on):
+        if on:
+            subprocess.run(["rpc.nfsd", *nfsd_args], check=True)
+            with open("/proc/fs/nfsd/v4_end_grace", "w") as f:
+                f.write("Y\n")
+        else:
+            with open("/proc/fs/nfsd/threads", "w") as f:
+                f.write("0\n")
+
+    nfsd(False)
+    stuck = subprocess.Popen(["stat", f"{nfs}/never-seen-before"], stdout=DEVNULL, stderr=DEVNULL)
+    time.sleep(1)
+    try:
+        for name, argv in [("list", [NETDRIVE, "list", "--json"]), ("who", [NETDRIVE, "who", nfs, "--json"])]:
+            ts = []
+            for _ in range(rounds):
+                t, p = run_timed(argv, limit=HANG_LIMIT)
+                if t is None:
+                    nfsd(True)
+                    p.wait()
+                    nfsd(False)
+                    break
+                ts.append(t)
+            t = statistics.median(ts) if len(ts) == rounds else None
+            row((f"kernel nfs4, dead server: {name}", ms(t), "", "", "", "< 500 ms", t is not None and t < 0.5))
+        for name, argv in [("df", ["df", nfs]), ("stat", ["stat", nfs + "/also-never-seen"]), ("fuser -m", ["fuser", "-m", nfs]), ("lsof", ["lsof", nfs])]:
+            t, p = run_timed(argv, limit=HANG_LIMIT)
+            if t is None:
+                nfsd(True)  # a peer stuck in the kernel: the server's return frees it
+                try:
+                    p.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait()
+                nfsd(False)
+            row(("kernel nfs4, dead server: peers", "", name, ms(t) if t is not None else f"hung (>{HANG_LIMIT:.0f} s)", "", "(info)", None))
+    finally:
+        nfsd(True)
+        stuck.kill()
+        stuck.wait()
+
+
 def print_table():
     head = ("case", "netdrive", "peer", "peer value", "ratio", "goal", "met")
     table = [head] + [(c, a, b, d, e, f, {True: "yes", False: "NO", None: ""}[g]) for c, a, b, d, e, f, g in rows]
@@ -426,9 +534,18 @@ def print_table():
 def main():
     if os.geteuid() != 0:
         raise SystemExit("bench: run as root through bench/run")
+    if sys.argv[1:] == ["--guest"]:
+        guest_main()
+        return
     with open("/proc/cpuinfo") as f:
         model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     say(f"machine: {os.cpu_count()} cores, {model}, kernel {os.uname().release}")
+    if "kernel" in CASES:  # first: alone on the machine, as emulation is CPU-bound
+        case_kernel()
+    if not CASES - {"kernel"}:
+        print(f"machine: {os.cpu_count()} cores, {model}, kernel {os.uname().release}")
+        print_table()
+        return
     config = tempfile.mkdtemp(prefix="netdrive-bench-config.")
     work = tempfile.mkdtemp(prefix="netdrive-bench.")
     demo, drives = start_demo(config)
