@@ -248,7 +248,7 @@ pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
                     o.insert("message".into(), done_message(done).into());
                     o.insert("how".into(), serde_json::to_value(done.how).unwrap_or(Value::Null));
                     o.insert("forgotten".into(), done.forgotten.into());
-                    if let Some(u) = done.upload {
+                    if let Some(u) = &done.upload {
                         o.insert("upload".into(), serde_json::to_value(u).unwrap_or(Value::Null));
                     }
                 }
@@ -300,11 +300,15 @@ fn done_message(d: &netdrive::Disconnected) -> String {
         netdrive::How::Forgotten => format!("Forgot the remembered connection {name} ({remote})."),
     };
     let mut what = what;
-    match d.upload {
+    match &d.upload {
         Some(netdrive::Upload::Done) => what.push_str(" Its cached changes are on the server."),
         Some(netdrive::Upload::StillRunning { pid }) => what.push_str(&format!(
             " Its cached changes are still being uploaded (mount.davfs, PID {pid}); \
              keep the computer on until that process ends."
+        )),
+        Some(netdrive::Upload::NotUploaded { kept_in }) => what.push_str(&format!(
+            " Its cached changes could NOT be uploaded to the server; davfs2 keeps them in {}.",
+            escape(kept_in.as_os_str())
         )),
         Some(netdrive::Upload::Unknown) => {
             what.push_str(" netdrive could not tell whether its cached changes reached the server.")

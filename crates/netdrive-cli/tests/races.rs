@@ -273,3 +273,58 @@ fn force_disconnects_a_drive_whose_server_stopped() {
     assert!(r.took < Duration::from_secs(8), "force took {:?}", r.took);
     assert!(!is_mounted(&mp));
 }
+
+/// A davfs2 daemon also ends when its upload fails (the server is gone): that is not "on
+/// the server". The cache index says what is left.
+#[test]
+fn a_davfs2_disconnect_with_the_server_gone_says_the_changes_were_not_uploaded() {
+    let dav = testbed::WebDav::start();
+    let root = dav.root.clone();
+    let base = testbed::open_tempdir();
+    let cfg = tempfile::tempdir().unwrap();
+    let mp = base.path().join("dav-gone");
+    let drive = dav.davfs_mount(&mp);
+    let _cleanup = Cleanup(vec![drive.path.clone()]);
+    std::fs::write(mp.join("unsaved.txt"), "important\n").unwrap();
+    drop(dav); // the server stops
+
+    let r = nd(cfg.path(), ["disconnect".as_ref(), "--json".as_ref(), mp.as_os_str()]);
+    assert!(!root.join("unsaved.txt").exists(), "the server had stopped");
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    let v = r.json();
+    assert_eq!(v[0]["error"], "ERROR_EXTENDED_ERROR", "{v}");
+    let message = v[0]["message"].as_str().unwrap();
+    assert!(message.contains("could not be uploaded") && message.contains("/var/cache/davfs2/"), "{v}");
+    assert!(!is_mounted(&mp));
+}
+
+/// Anyone can name a process `netdrive-umount`; only root's is a pending disconnect of
+/// netdrive's. Another user's is a program with the drive open, and is named as one.
+#[test]
+fn a_process_that_only_calls_itself_netdrive_umount_is_a_holder() {
+    ensure_test_user();
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let cfg = tempfile::tempdir().unwrap();
+    let mp = base.path().join("named");
+    let drive = sshd.mount_as_test_user(&mp);
+    let _cleanup = Cleanup(vec![drive.path.clone()]);
+    let fake = base.path().join("netdrive-umount");
+    std::fs::copy("/bin/sleep", &fake).unwrap();
+    // Its working folder on the drive (only its owner may enter the drive).
+    let mut imposter = as_test_user("sh")
+        .args(["-c", "cd \"$1\" && exec \"$2\" 30", "sh"])
+        .arg(&mp)
+        .arg(&fake)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+
+    let r = nd(cfg.path(), ["disconnect".as_ref(), mp.as_os_str()]);
+    let _ = Command::new("pkill").arg("-f").arg(&fake).status();
+    let _ = imposter.kill();
+    let _ = imposter.wait();
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("ERROR_OPEN_FILES"), "{}", r.stderr);
+    assert!(r.stderr.contains("netdrive-umount (PID"), "the imposter is named: {}", r.stderr);
+}

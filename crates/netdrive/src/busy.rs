@@ -313,11 +313,12 @@ fn scan_process(
         return;
     }
     let name = comm_at(&dir, "comm");
-    if name == UNMOUNT_CHILD_NAME {
+    let uid = rustix::fs::fstat(&dir).ok().map(|st| st.st_uid);
+    // Anyone can name a process so; only one of root's (who alone unmounts) is ours.
+    if name == UNMOUNT_CHILD_NAME && uid == Some(0) {
         usage.pending_unmount.push(pid);
         return;
     }
-    let uid = rustix::fs::fstat(&dir).ok().map(|st| st.st_uid);
     for (path, how) in found {
         usage.holders.push(Holder { pid, name: name.clone(), uid, user: String::new(), path, how });
     }

@@ -88,13 +88,18 @@ pub struct Disconnected {
 
 /// Where a drive's cached changes are, after an unmount that returns before the upload
 /// ends (davfs2 keeps uploading its cache in its daemon).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Upload {
     /// The daemon finished: the changes are on the server.
     Done,
     /// The daemon (this PID) is still uploading after the bound.
     StillRunning { pid: u32 },
+    /// The daemon ended but could not upload everything: the changes are kept here.
+    NotUploaded {
+        /// davfs2's cache folder for the drive.
+        kept_in: std::path::PathBuf,
+    },
     /// No daemon was found to wait for: netdrive cannot tell.
     Unknown,
 }
@@ -211,6 +216,17 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     } else {
         None
     };
+    // Gone from the tree, but the data is not on the server: that is no success.
+    if let Some(Upload::NotUploaded { kept_in }) = &upload {
+        return Err(Error::Extended {
+            provider: conn.provider.name().into(),
+            message: format!(
+                "{target}: disconnected, but its changes could not be uploaded to the server; \
+                 davfs2 keeps them in {} (mount the drive again to upload them)",
+                escape(kept_in.as_os_str())
+            ),
+        });
+    }
     let forgotten = opts.update_profile && conn.remembered == Some(Remembered::User) && forget(conn)?;
     Ok(Disconnected { connection: conn.clone(), how, forgotten, upload })
 }

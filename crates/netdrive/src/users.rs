@@ -22,10 +22,32 @@ pub fn user_name(uid: u32) -> String {
     }
 }
 
+/// The uid of the user called `name`, if there is one.
+pub fn uid_of(name: &str) -> Option<u32> {
+    let name = std::ffi::CString::new(name).ok()?;
+    let mut buf = vec![0u8; 1024];
+    loop {
+        // SAFETY: `passwd` is plain data that getpwnam_r fills in; all-zero is a valid value.
+        let mut pw: libc::passwd = unsafe { std::mem::zeroed() };
+        let mut result: *mut libc::passwd = std::ptr::null_mut();
+        // SAFETY: every pointer is valid for the call, `buf` for `buf.len()` bytes.
+        let rc = unsafe {
+            libc::getpwnam_r(name.as_ptr(), &mut pw, buf.as_mut_ptr().cast(), buf.len(), &mut result)
+        };
+        if rc == libc::ERANGE && buf.len() < 1 << 20 {
+            buf.resize(buf.len() * 2, 0);
+            continue;
+        }
+        return (rc == 0 && !result.is_null()).then_some(pw.pw_uid);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn root_has_a_name_and_unknown_uids_show_as_numbers() {
+        assert_eq!(super::uid_of("root"), Some(0));
+        assert_eq!(super::uid_of("netdrive-no-such-user"), None);
         assert_eq!(super::user_name(0), "root");
         assert_eq!(super::user_name(3_999_999_999), "3999999999");
     }
