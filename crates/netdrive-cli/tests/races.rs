@@ -328,3 +328,64 @@ fn a_process_that_only_calls_itself_netdrive_umount_is_a_holder() {
     assert!(r.stderr.contains("ERROR_OPEN_FILES"), "{}", r.stderr);
     assert!(r.stderr.contains("netdrive-umount (PID"), "the imposter is named: {}", r.stderr);
 }
+
+/// The owner of the drive's parent folder exchanges it with another mount's folder, from
+/// their own user namespace (where neither is a mount point, so the kernel lets them),
+/// while the disconnect waits for the server: the other mount is never unmounted.
+#[test]
+fn folders_exchanged_from_a_user_namespace_do_not_redirect_the_unmount() {
+    ensure_test_user();
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let cfg = tempfile::tempdir().unwrap();
+    let home = base.path().join("home");
+    std::fs::create_dir_all(home.join("drive")).unwrap();
+    std::fs::create_dir_all(home.join("secret")).unwrap();
+    let chown = Command::new("chown").arg("-R").arg(TEST_USER).arg(&home).status().unwrap();
+    assert!(chown.success());
+    // The other user's namespace, made before anything is mounted in the folder.
+    let mut ns = as_test_user("unshare").args(["-Urm", "sleep", "60"]).spawn().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let ns_pid = std::fs::read_to_string(format!("/proc/{}/task/{}/children", ns.id(), ns.id()))
+        .ok()
+        .and_then(|c| c.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| ns.id().to_string());
+    let drive = sshd.mount(&home.join("drive"));
+    let secret = home.join("secret");
+    tmpfs(&secret);
+    let _cleanup = Cleanup(vec![secret.clone(), home.join("drive"), drive.path.clone()]);
+
+    let frozen = sshd.server.freeze();
+    let run =
+        disconnect_in_background(cfg.path(), &["--timeout".as_ref(), "30".as_ref(), drive.path.as_os_str()]);
+    std::thread::sleep(SETTLE);
+    let swap = as_test_user("nsenter")
+        .args(["-t", &ns_pid, "-U", "-m", "--preserve-credentials", "sh", "-c"])
+        .arg("cd \"$0\" && mv drive t && mv secret drive && mv t secret")
+        .arg(&home)
+        .status()
+        .unwrap();
+    drop(frozen);
+    let out = run.wait_with_output().unwrap();
+    let _ = Command::new("kill").args(["-KILL", &ns_pid]).status();
+    let _ = ns.kill();
+    let _ = ns.wait();
+    assert!(swap.success(), "the other user could not exchange the folders");
+
+    // The root-only tmpfs (now at drive/) is still mounted, whatever was reported.
+    assert_eq!(
+        fstype_at(&home.join("drive")).as_deref(),
+        Some("tmpfs"),
+        "the tmpfs was unmounted: {}",
+        text(&out)
+    );
+    if out.status.success() {
+        assert!(
+            !is_mounted(&home.join("secret")),
+            "success was reported but the drive is there: {}",
+            text(&out)
+        );
+    } else {
+        assert!(String::from_utf8_lossy(&out.stderr).contains("nothing was unmounted"), "{}", text(&out));
+    }
+}
