@@ -30,7 +30,6 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::busy;
 use crate::connection::{self, Connection, Scope};
 use crate::error::{Error, Name, Result};
 use crate::escape::escape;
@@ -38,6 +37,7 @@ use crate::mountinfo;
 use crate::profile::{self, Remembered};
 use crate::provider::Provider;
 use crate::unmount::{self, Action, Outcome, Report, Target};
+use crate::who;
 
 /// The default bound for a server to answer a flush or unmount.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -180,7 +180,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     }
 
     if !opts.force && !opts.detach {
-        let usage = busy::who_uses_in(conn, table.clone(), opts.timeout)?;
+        let usage = who::who_uses_in(conn, table.clone(), opts.timeout)?;
         // A disconnect of ours that did not finish is still waiting for the server: that
         // is what to say, not "files are open by netdrive".
         if !usage.pending_unmount.is_empty() {
@@ -374,7 +374,7 @@ fn unmount_error(conn: &Connection, errno: i32, opts: &CancelOptions) -> Error {
     let target = Name::from(&conn.local_name);
     match errno {
         libc::EBUSY => {
-            let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
+            let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
             Error::OpenFiles { target, holders: usage.holders, uninspectable: usage.uninspectable }
         }
         libc::EINVAL | libc::ENOENT => Error::NotConnected { target },
@@ -417,7 +417,7 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
         }
         let msg = done.stderr_text();
         if msg.contains("busy") {
-            let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
+            let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
             return Err(Error::OpenFiles {
                 target,
                 holders: usage.holders,

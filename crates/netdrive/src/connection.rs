@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::mountinfo::{self, MountEntry};
+use crate::procfs;
 use crate::profile::{self, Remembered};
 use crate::provider::{self, Provider};
 
@@ -137,22 +138,13 @@ pub fn connected_in(table: &[MountEntry]) -> Vec<Connection> {
 /// `/proc/PID/cmdline`, which never touches a mounted filesystem.
 fn rclone_command_lines() -> Vec<(OsString, OsString)> {
     let mut found = Vec::new();
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return found;
-    };
-    for ent in dir.flatten() {
-        let name = ent.file_name();
-        if !name.as_bytes().iter().all(u8::is_ascii_digit) {
-            continue;
-        }
+    for pid in procfs::pids() {
         // Every process is looked at, so the check is three system calls (std::fs::read
         // makes five).
-        if crate::busy::comm_at(rustix::fs::CWD, ent.path().join("comm")) != "rclone" {
+        if procfs::comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm")) != "rclone" {
             continue;
         }
-        let Ok(cmdline) = std::fs::read(ent.path().join("cmdline")) else {
-            continue;
-        };
+        let cmdline = procfs::cmdline(pid);
         let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).filter(|a| !a.is_empty()).collect();
         let positional: Vec<&[u8]> = args.iter().skip(1).copied().filter(|a| !a.starts_with(b"-")).collect();
         if let Some(i) = positional.iter().position(|a| matches!(*a, b"mount" | b"cmount" | b"mount2")) {
@@ -161,7 +153,7 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
                 let mp = if mp.is_absolute() {
                     mp.to_path_buf()
                 } else {
-                    match std::fs::read_link(ent.path().join("cwd")) {
+                    match std::fs::read_link(format!("/proc/{pid}/cwd")) {
                         Ok(cwd) => cwd.join(mp),
                         Err(_) => continue,
                     }

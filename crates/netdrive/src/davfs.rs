@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use crate::cancel::Upload;
 use crate::connection::Connection;
+use crate::procfs;
 
 /// The `mount.davfs` daemon serving `conn`, pinned by a pidfd.
 pub(crate) struct Daemon {
@@ -19,8 +20,7 @@ pub(crate) struct Daemon {
 /// Find the daemon from `/proc` only: its name and its command line, which names the
 /// mount point as an argument.
 pub(crate) fn daemon_of(conn: &Connection) -> Option<Daemon> {
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+    for pid in procfs::pids() {
         if !is_daemon_for(pid, &conn.local_name) {
             continue;
         }
@@ -40,12 +40,10 @@ pub(crate) fn daemon_of(conn: &Connection) -> Option<Daemon> {
 }
 
 fn is_daemon_for(pid: u32, mount_point: &OsStr) -> bool {
-    let comm = std::fs::read(format!("/proc/{pid}/comm")).unwrap_or_default();
-    if !comm.starts_with(b"mount.davfs") {
+    if !procfs::comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm")).starts_with("mount.davfs") {
         return false;
     }
-    let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-    cmdline.split(|&b| b == 0).any(|arg| arg == mount_point.as_bytes())
+    procfs::cmdline(pid).split(|&b| b == 0).any(|arg| arg == mount_point.as_bytes())
 }
 
 /// Wait at most `bound` for the daemon to end.

@@ -9,8 +9,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::busy::Holder;
 use crate::escape::escape;
+use crate::procfs::Holder;
 
 /// A Win32 error code (`DWORD`) with its symbolic name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

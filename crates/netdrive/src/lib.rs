@@ -25,7 +25,6 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod bounded;
-pub mod busy;
 pub mod cancel;
 mod child;
 pub mod connect;
@@ -36,17 +35,20 @@ pub mod escape;
 pub mod gvfs;
 pub mod json;
 pub mod mountinfo;
+mod procfs;
 pub mod profile;
 pub mod provider;
 mod unmount;
 pub mod users;
+pub mod who;
 
-pub use busy::{who_uses, Holder, Usage, Use};
 pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, Upload};
 pub use connect::{connect, ConnectRequest};
 pub use connection::{find_connected, list, list_with_warnings, resolve, Connection, Listing, Scope};
 pub use error::{clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Win32Error};
 pub use escape::escape;
+pub use procfs::{Holder, Use};
 pub use profile::Remembered;
 pub use provider::Provider;
 pub use users::user_name;
+pub use who::{who_uses, who_uses_in, who_uses_mount, Usage, UNMOUNT_CHILD_NAME};
