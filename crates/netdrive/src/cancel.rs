@@ -30,11 +30,13 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::connection::{self, Connection, Scope};
+use crate::connection::{self, Connection, Remembered};
+use crate::davfs::{self, Upload};
 use crate::error::{Error, Name, Result};
 use crate::escape::escape;
+use crate::list::{self, Scope};
 use crate::mountinfo;
-use crate::profile::{self, Remembered};
+use crate::profile;
 use crate::provider::Provider;
 use crate::unmount::{self, Action, Outcome, Report, Target};
 use crate::who;
@@ -86,19 +88,6 @@ pub struct Disconnected {
     pub upload: Option<Upload>,
 }
 
-/// Where a drive's cached changes are, after an unmount that returns before the upload
-/// ends (davfs2 keeps uploading its cache in its daemon).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Upload {
-    /// The daemon finished: the changes are on the server.
-    Done,
-    /// The daemon (this PID) is still uploading after the bound.
-    StillRunning { pid: u32 },
-    /// No daemon was found to wait for: netdrive cannot tell.
-    Unknown,
-}
-
 /// Disconnect by name: mount point, `\\server\share`, or source. Lists, then disconnects.
 /// On failure the error is also the thread's last error ([`crate::last_error`]).
 pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
@@ -106,10 +95,10 @@ pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
 }
 
 fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
-    let conns = connection::list(Scope::All).or_else(|e| match e {
+    let conns = list::list(Scope::All).or_else(|e| match e {
         // A damaged profile must not stop an unmount that does not need it.
         Error::BadProfile { .. } | Error::CannotOpenProfile { .. } if !opts.update_profile => {
-            connection::list(Scope::Connected)
+            list::list(Scope::Connected)
         }
         e => Err(e),
     })?;
@@ -132,7 +121,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     if conn.provider == Provider::Gvfs {
         let uri =
             conn.source.to_str().ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
-        crate::gvfs::unmount_with(uri, opts.force || opts.detach, opts.timeout)?;
+        crate::gvfs::unmount(uri, opts.force || opts.detach, opts.timeout)?;
         let how = if opts.force || opts.detach { How::Forced } else { How::Unmounted };
         return Ok(Disconnected { connection: conn.clone(), how, forgotten: false, upload: None });
     }
@@ -195,7 +184,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
         }
     }
 
-    let daemon = if conn.provider == Provider::WebDav { crate::davfs::daemon_of(conn) } else { None };
+    let daemon = if conn.provider == Provider::WebDav { davfs::daemon_of(conn) } else { None };
     let how = if euid == 0 {
         unmount_as_root(conn, mount_id, table_len, &table, opts)?
     } else {
@@ -203,7 +192,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     };
     confirm_gone(conn, mount_id)?;
     let upload = if conn.provider == Provider::WebDav {
-        Some(crate::davfs::wait_for_upload(daemon, opts.timeout.max(UPLOAD_BOUND)))
+        Some(davfs::wait_for_upload(daemon, opts.timeout.max(UPLOAD_BOUND)))
     } else {
         None
     };

@@ -17,9 +17,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::connection::{self, normalize, Connection, Scope};
+use crate::connection::{self, normalize, Connection};
 use crate::error::{Error, Result};
 use crate::escape::escape;
+use crate::list::{self, Scope};
 use crate::profile;
 use crate::provider::Provider;
 
@@ -129,7 +130,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         other => return Err(Error::NotSupported(format!("cannot connect with {other}"))),
     }
     mount_bounded(cmd, stdin, req.timeout, provider, &local)?;
-    let conns = connection::list(Scope::Connected)?;
+    let conns = list::list(Scope::Connected)?;
     let conn = connection::resolve(&conns, &local)
         .map_err(|_| Error::Extended {
             provider: provider.name().into(),

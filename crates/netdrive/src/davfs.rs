@@ -7,9 +7,24 @@ use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::time::{Duration, Instant};
 
-use crate::cancel::Upload;
 use crate::connection::Connection;
 use crate::procfs;
+
+/// Where a drive's cached changes are, after an unmount that returns before the upload
+/// ends (davfs2 keeps uploading its cache in its daemon).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Upload {
+    /// The daemon finished: the changes are on the server.
+    Done,
+    /// The daemon (this PID) is still uploading after the bound.
+    StillRunning {
+        /// The daemon's PID.
+        pid: u32,
+    },
+    /// No daemon was found to wait for: netdrive cannot tell.
+    Unknown,
+}
 
 /// The `mount.davfs` daemon serving `conn`, pinned by a pidfd.
 pub(crate) struct Daemon {

@@ -61,16 +61,6 @@ struct File {
     connections: Vec<RememberedEntry>,
 }
 
-/// Who remembers a connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Remembered {
-    /// In the user's netdrive profile; can be forgotten.
-    User,
-    /// In `/etc/fstab`; read-only.
-    System,
-}
-
 /// The profile's path: `$XDG_CONFIG_HOME/netdrive/connections.toml`.
 pub fn profile_path() -> Result<PathBuf> {
     let base = match std::env::var_os("XDG_CONFIG_HOME").filter(|v| !v.is_empty()) {
@@ -242,7 +232,7 @@ pub fn fstab_path() -> PathBuf {
 }
 
 /// Network entries of the system's fstab. A missing or unreadable fstab has none
-/// ([`crate::connection::list_with_warnings`] says why it is unreadable).
+/// ([`crate::list_with_warnings`] says why it is unreadable).
 pub fn fstab() -> Vec<FstabEntry> {
     let path = fstab_path();
     parse_fstab_read(&path, bounded::read(&path, MAX_PROFILE, bounded::BOUND)).unwrap_or_default()
