@@ -141,7 +141,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     let inside: Vec<String> = table
         .iter()
         .filter(|e| e.parent_id == mount_id && e.mount_id != mount_id)
-        .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype_str(), escape(&e.source)))
+        .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
         .collect();
     if !inside.is_empty() {
         // Detaching would take these along: never unmount what was not chosen.
@@ -322,7 +322,7 @@ fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: 
             .iter()
             .chain(table)
             .find(|e| e.mount_id == id)
-            .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype_str(), escape(&e.source)))
+            .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
             .unwrap_or_else(|| format!("mount {id}"))
     };
     match r {

@@ -26,7 +26,8 @@ pub struct Connection {
     /// provider names it: rclone's backend (`smb`, `sftp`, ...) or GVfs's URI scheme
     /// (`sftp`, `smb`, `davs`, ...); shown after the provider (`rclone (smb)`).
     pub backend: Option<String>,
-    /// The filesystem type (`cifs`, `fuse.sshfs`, `gvfs`).
+    /// The filesystem type (`cifs`, `fuse.sshfs`, `gvfs`), as the mount table, the fstab or
+    /// the profile has it.
     pub fstype: String,
     /// Mount id from mountinfo; `None` when not connected.
     pub mount_id: Option<u64>,
@@ -99,7 +100,13 @@ impl Connection {
             owner_uid,
             options,
             connected: true,
-            ..Connection::new(e.mount_point.clone(), remote_name, e.source.clone(), provider, e.fstype_str())
+            ..Connection::new(
+                e.mount_point.clone(),
+                remote_name,
+                e.source.clone(),
+                provider,
+                e.fstype.clone(),
+            )
         })
     }
 

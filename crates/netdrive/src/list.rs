@@ -158,12 +158,6 @@ fn from_fstab(f: &FstabEntry) -> Connection {
     Connection {
         options: f.options.clone(),
         remembered: Some(Remembered::System),
-        ..Connection::new(
-            f.mount_point.clone(),
-            remote_name,
-            f.source.clone(),
-            f.provider,
-            f.fstype.to_string_lossy().into_owned(),
-        )
+        ..Connection::new(f.mount_point.clone(), remote_name, f.source.clone(), f.provider, f.fstype.clone())
     }
 }

@@ -31,7 +31,8 @@ pub struct MountEntry {
     pub mount_options: OsString,
     /// Propagation fields such as `shared:12`.
     pub optional: Vec<OsString>,
-    pub fstype: OsString,
+    /// The filesystem type (`ext4`, `cifs`, `fuse.sshfs`), as [`fstype_text`] gives it.
+    pub fstype: String,
     pub source: OsString,
     pub super_options: OsString,
 }
@@ -40,11 +41,6 @@ impl MountEntry {
     /// Value of a per-superblock option such as `user_id` (FUSE) or `addr` (cifs, nfs).
     pub fn super_option(&self, key: &str) -> Option<&OsStr> {
         option(&self.super_options, key)
-    }
-
-    /// The filesystem type as text (the kernel only uses ASCII here).
-    pub fn fstype_str(&self) -> String {
-        self.fstype.to_string_lossy().into_owned()
     }
 }
 
@@ -74,6 +70,13 @@ pub fn unescape(field: &[u8]) -> OsString {
         i += 1;
     }
     OsString::from_vec(out)
+}
+
+/// A filesystem type field, decoded, as text: a type is a name the kernel registered
+/// (ASCII), or `fuse.` and the subtype a FUSE program gave, which is taken lossily in the
+/// rare case it is not UTF-8. It names a kind of filesystem, never a file to act on.
+pub fn fstype_text(field: &[u8]) -> String {
+    unescape(field).into_string().unwrap_or_else(|raw| raw.to_string_lossy().into_owned())
 }
 
 /// Escape a field the way the kernel does (`show_mountinfo`: space, tab, newline,
@@ -110,7 +113,7 @@ pub fn parse_line(line: &[u8]) -> Option<MountEntry> {
         }
         optional.push(unescape(f));
     }
-    let fstype = unescape(fields.next()?);
+    let fstype = fstype_text(fields.next()?);
     let source = unescape(fields.next()?);
     // Super options are the rest; tolerate a missing field (very old kernels).
     let super_options = unescape(fields.next().unwrap_or_default());

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bounded::{self, Failure};
 use crate::error::{Error, Result};
-use crate::mountinfo::unescape;
+use crate::mountinfo::{fstype_text, unescape};
 use crate::provider::{classify, Provider};
 
 /// One remembered connection as stored in the profile.
@@ -221,7 +221,7 @@ fn save_to(path: &Path, connections: Vec<RememberedEntry>) -> Result<()> {
 pub struct FstabEntry {
     pub source: OsString,
     pub mount_point: OsString,
-    pub fstype: OsString,
+    pub fstype: String,
     pub options: OsString,
     pub provider: Provider,
 }
@@ -284,7 +284,7 @@ pub fn parse_fstab(text: &[u8]) -> Vec<FstabEntry> {
                 return None;
             }
             let mut f = line.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty());
-            let (source, mp, fstype) = (unescape(f.next()?), unescape(f.next()?), unescape(f.next()?));
+            let (source, mp, fstype) = (unescape(f.next()?), unescape(f.next()?), fstype_text(f.next()?));
             let options = unescape(f.next().unwrap_or(b"defaults"));
             let provider = classify(fstype.as_bytes(), source.as_bytes())?;
             Some(FstabEntry { source, mount_point: mp, fstype, options, provider })
