@@ -80,7 +80,9 @@ pub enum How {
 /// A successful disconnect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Disconnected {
+    /// The drive, as it was listed.
     pub connection: Connection,
+    /// What was done.
     pub how: How,
     /// Whether the remembered connection was forgotten too.
     pub forgotten: bool,

@@ -33,10 +33,13 @@ pub struct ConnectRequest {
     pub remote_name: OsString,
     /// `SSHFS`, `rclone`, `SMB`, `NFS` (case-insensitive); none means SMB, as on Windows.
     pub provider: Option<String>,
+    /// The user to log in as, when not the current one.
     pub user: Option<String>,
+    /// The password, passed to the tool on its standard input.
     pub password: Option<String>,
     /// Also remember it (Win32 `CONNECT_UPDATE_PROFILE`).
     pub update_profile: bool,
+    /// How long the tool may take.
     pub timeout: Duration,
 }
 

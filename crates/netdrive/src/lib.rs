@@ -19,31 +19,36 @@
 //! the unmount, and reading or writing the profile and fstab, which can live on a network
 //! drive (an NFS home folder).
 //!
-//! The provider table and the mapping from sources to UNC names (`\\server\share`) are in
-//! [`provider`].
+//! [`Provider`] says who provides a drive; the source of each kind of drive maps to a UNC
+//! name (`\\server\share`) as the README's provider table shows.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(missing_docs)]
 
-mod bounded;
-pub mod cancel;
-mod child;
-pub mod connect;
-pub mod connection;
-mod davfs;
-pub mod error;
+// Namespaces of their own: escaping names for people, names in JSON, the mount table
+// parser, and the remembered connections.
 pub mod escape;
-pub mod gvfs;
 pub mod json;
-pub mod list;
 pub mod mountinfo;
-mod procfs;
 pub mod profile;
-pub mod provider;
-mod unmount;
-pub mod users;
-pub mod who;
 
-pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How};
+// Everything else is reached through the re-exports below.
+mod bounded;
+mod cancel;
+mod child;
+mod connect;
+mod connection;
+mod davfs;
+mod error;
+mod gvfs;
+mod list;
+mod procfs;
+mod provider;
+mod unmount;
+mod users;
+mod who;
+
+pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, DEFAULT_TIMEOUT};
 pub use connect::{connect, ConnectRequest};
 pub use connection::{connected_in, normalize, resolve, Connection, Remembered};
 pub use davfs::Upload;

@@ -35,6 +35,7 @@ pub fn list(scope: Scope) -> Result<Vec<Connection>> {
 /// A listing, and what could not be read for it.
 #[derive(Debug, Default)]
 pub struct Listing {
+    /// The drives, connected first.
     pub connections: Vec<Connection>,
     /// Why some remembered connections are missing: the user's profile or the fstab
     /// could not be read (`ERROR_CANNOT_OPEN_PROFILE`: on a network drive that does not

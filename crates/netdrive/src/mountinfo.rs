@@ -22,18 +22,27 @@ use std::path::Path;
 /// One line of mountinfo, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MountEntry {
+    /// (1) The mount's id (reused once the mount is gone).
     pub mount_id: u64,
+    /// (2) The id of the mount it is mounted on.
     pub parent_id: u64,
+    /// (3) The filesystem's device number, major part.
     pub major: u32,
+    /// (3) The filesystem's device number, minor part.
     pub minor: u32,
+    /// (4) The folder of the filesystem that is mounted.
     pub root: OsString,
+    /// (5) Where it is mounted.
     pub mount_point: OsString,
+    /// (6) Per-mount options.
     pub mount_options: OsString,
-    /// Propagation fields such as `shared:12`.
+    /// (7) Propagation fields such as `shared:12`.
     pub optional: Vec<OsString>,
-    /// The filesystem type (`ext4`, `cifs`, `fuse.sshfs`), as [`fstype_text`] gives it.
+    /// (9) The filesystem type (`ext4`, `cifs`, `fuse.sshfs`), as [`fstype_text`] gives it.
     pub fstype: String,
+    /// (10) The source (`//server/share`, `user@host:/path`).
     pub source: OsString,
+    /// (11) Per-superblock options.
     pub super_options: OsString,
 }
 

@@ -27,14 +27,17 @@ pub enum Use {
 /// A process that holds something on a drive.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Holder {
+    /// The process.
     pub pid: u32,
     /// The process name (`/proc/PID/comm`).
     pub name: String,
+    /// Its owner (`None` when `/proc` would not say).
     pub uid: Option<u32>,
     /// User name, or the uid as text when it has none.
     pub user: String,
     /// The file, folder or program on the drive.
     pub path: OsString,
+    /// How it uses it.
     pub how: Use,
 }
 

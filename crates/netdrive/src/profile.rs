@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The profile can be on a network drive (an NFS home folder), so it is only ever read
-//! or written by a worker process with a time bound ([`crate::bounded`]); a server that
+//! or written by a worker process with a time bound; a server that
 //! does not answer gives `ERROR_CANNOT_OPEN_PROFILE` naming the drive, never a hang. Only
 //! a regular file of at most [`MAX_PROFILE`] bytes is read.
 //!
@@ -44,13 +44,19 @@ use crate::provider::{classify, Provider};
 /// One remembered connection as stored in the profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RememberedEntry {
+    /// The mount point.
     pub local_name: String,
+    /// `\\server\share\path`.
     pub remote_name: String,
+    /// The source as the filesystem has it.
     #[serde(default)]
     pub source: String,
+    /// The provider's name ([`crate::Provider::name`]).
     pub provider: String,
+    /// The filesystem type.
     #[serde(default)]
     pub fstype: String,
+    /// Mount options.
     #[serde(default)]
     pub options: String,
 }
@@ -219,10 +225,15 @@ fn save_to(path: &Path, connections: Vec<RememberedEntry>) -> Result<()> {
 /// A network entry of `/etc/fstab` (or of the file named by `NETDRIVE_FSTAB`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FstabEntry {
+    /// The source (`//server/share`, `server:/export`).
     pub source: OsString,
+    /// The mount point.
     pub mount_point: OsString,
+    /// The filesystem type.
     pub fstype: String,
+    /// Mount options (`defaults` when none are given).
     pub options: OsString,
+    /// The network provider its type and source make it.
     pub provider: Provider,
 }
 

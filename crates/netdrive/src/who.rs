@@ -32,6 +32,7 @@ use crate::procfs::{self, Holder, Use};
 /// The result of a scan.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Usage {
+    /// Each use, by PID.
     pub holders: Vec<Holder>,
     /// Processes that could not be inspected (permissions).
     pub uninspectable: usize,
