@@ -9,8 +9,7 @@ use std::ffi::OsString;
 use std::path::Path;
 
 /// How a process uses the drive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Use {
     /// An open file descriptor (its number).
     File(u32),
