@@ -156,8 +156,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
         });
     }
 
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
+    let euid = rustix::process::geteuid().as_raw();
     let fuse = Provider::is_fuse_fstype(conn.fstype.as_bytes());
     if euid != 0 && !(fuse && conn.owner_uid == Some(euid)) {
         let reason = match conn.owner_uid {

@@ -3,12 +3,16 @@
 //! that very process (through a pidfd) before saying the data is on the server.
 
 use std::ffi::OsStr;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::time::{Duration, Instant};
 
+use rustix::event::PollFlags;
+use rustix::process::{pidfd_open, Pid, PidfdFlags};
+
 use crate::connection::Connection;
 use crate::procfs;
+use crate::wait::ready_by;
 
 /// Where a drive's cached changes are, after an unmount that returns before the upload
 /// ends (davfs2 keeps uploading its cache in its daemon).
@@ -39,13 +43,9 @@ pub(crate) fn daemon_of(conn: &Connection) -> Option<Daemon> {
         if !is_daemon_for(pid, &conn.local_name) {
             continue;
         }
-        // SAFETY: pidfd_open has no memory arguments; the result is a new descriptor or -1.
-        let fd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-        if fd < 0 {
+        let Some(fd) = Pid::from_raw(pid as i32).and_then(|p| pidfd_open(p, PidfdFlags::empty()).ok()) else {
             continue;
-        }
-        // SAFETY: a descriptor pidfd_open just returned belongs to us.
-        let fd = unsafe { OwnedFd::from_raw_fd(fd as i32) };
+        };
         // Checked again now that the pidfd holds it: the PID cannot have been reused since.
         if is_daemon_for(pid, &conn.local_name) {
             return Some(Daemon { pid, fd });
@@ -64,19 +64,9 @@ fn is_daemon_for(pid: u32, mount_point: &OsStr) -> bool {
 /// Wait at most `bound` for the daemon to end.
 pub(crate) fn wait_for_upload(daemon: Option<Daemon>, bound: Duration) -> Upload {
     let Some(d) = daemon else { return Upload::Unknown };
-    let deadline = Instant::now() + bound;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let mut p = libc::pollfd { fd: d.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-        let ms = left.as_millis().clamp(0, i32::MAX as u128) as i32;
-        // SAFETY: one valid pollfd; a pidfd becomes readable when its process ends.
-        let r = unsafe { libc::poll(&mut p, 1, ms) };
-        if r > 0 {
-            return Upload::Done;
-        }
-        let interrupted = r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
-        if !interrupted || left.is_zero() {
-            return Upload::StillRunning { pid: d.pid };
-        }
+    // A pidfd becomes readable when its process ends.
+    match ready_by(d.fd.as_fd(), PollFlags::IN, Instant::now() + bound) {
+        Ok(true) => Upload::Done,
+        _ => Upload::StillRunning { pid: d.pid },
     }
 }

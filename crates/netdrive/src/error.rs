@@ -263,9 +263,11 @@ fn open_files_message(holders: &[Holder], uninspectable: usize) -> String {
         s.push_str(&who.join(", "));
     }
     if uninspectable > 0 {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let hint =
-            if unsafe { libc::geteuid() } == 0 { "permission denied" } else { "run as root to see them" };
+        let hint = if rustix::process::geteuid().is_root() {
+            "permission denied"
+        } else {
+            "run as root to see them"
+        };
         s.push_str(&format!("; {uninspectable} process(es) could not be inspected ({hint})"));
     }
     s.push_str("; close them, or disconnect with --force (or --detach)");

@@ -46,6 +46,7 @@ mod procfs;
 mod provider;
 mod unmount;
 mod users;
+mod wait;
 mod who;
 
 pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, DEFAULT_TIMEOUT};
