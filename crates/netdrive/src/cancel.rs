@@ -30,6 +30,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use rustix::io::Errno;
+
 use crate::connection::{self, Connection, Remembered};
 use crate::davfs::{self, Upload};
 use crate::error::{Error, Name, Result};
@@ -333,7 +335,7 @@ fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: 
             target,
             what: format!(
                 "a folder on the way to it is no longer a plain folder ({}); nothing was unmounted",
-                std::io::Error::from_raw_os_error(e)
+                std::io::Error::from_raw_os_error(e.raw_os_error())
             ),
         },
         Report::Covered(id) => Error::DeviceInUse {
@@ -360,20 +362,20 @@ fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: 
     }
 }
 
-fn unmount_error(conn: &Connection, errno: i32, opts: &CancelOptions) -> Error {
+fn unmount_error(conn: &Connection, errno: Errno, opts: &CancelOptions) -> Error {
     let target = Name::from(&conn.local_name);
     match errno {
-        libc::EBUSY => {
+        Errno::BUSY => {
             let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
             Error::OpenFiles { target, holders: usage.holders, uninspectable: usage.uninspectable }
         }
-        libc::EINVAL | libc::ENOENT => Error::NotConnected { target },
-        libc::EPERM | libc::EACCES => {
+        Errno::INVAL | Errno::NOENT => Error::NotConnected { target },
+        Errno::PERM | Errno::ACCESS => {
             Error::AccessDenied { target, reason: "the system refused the unmount".into() }
         }
         e => Error::Extended {
             provider: conn.provider.name().into(),
-            message: format!("{target}: {}", std::io::Error::from_raw_os_error(e)),
+            message: format!("{target}: {}", std::io::Error::from_raw_os_error(e.raw_os_error())),
         },
     }
 }

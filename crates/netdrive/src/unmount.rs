@@ -19,10 +19,19 @@
 //! and it is signalled through a pidfd, so a PID reused by another process is never hit.
 
 use std::ffi::CString;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Component, Path};
 use std::time::{Duration, Instant};
+
+use rustix::event::PollFlags;
+use rustix::io::Errno;
+use rustix::pipe::{pipe_with, PipeFlags};
+use rustix::process::{pidfd_open, pidfd_send_signal, Pid, PidfdFlags, Signal};
+
+use crate::wait::ready_by;
+
+mod child;
 
 /// What the child does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,9 +52,9 @@ pub(crate) enum Report {
     /// Done; for `ForceThenDetach`, whether it had to detach.
     Done { detached: bool },
     /// A system call failed with this errno.
-    Errno(i32),
+    Errno(Errno),
     /// A component of the path is no longer a plain folder (a symlink, or gone).
-    PathChanged(i32),
+    PathChanged(Errno),
     /// Another mount (this id) is on top of the listed one at its place.
     Covered(u64),
     /// Nothing at that place is the listed mount any more (the topmost is this id).
@@ -100,14 +109,11 @@ impl Target {
 
 const REPORT_LEN: usize = 20;
 
-/// The child's process name: `who` tells a pending disconnect from a user of the drive by it.
-const CHILD_NAME: &std::ffi::CStr = c"netdrive-umount";
-
 fn encode(r: Report) -> [u8; REPORT_LEN] {
     let (kind, a, b): (u32, i64, u64) = match r {
         Report::Done { detached } => (0, detached as i64, 0),
-        Report::Errno(e) => (1, e as i64, 0),
-        Report::PathChanged(e) => (2, e as i64, 0),
+        Report::Errno(e) => (1, e.raw_os_error().into(), 0),
+        Report::PathChanged(e) => (2, e.raw_os_error().into(), 0),
         Report::Covered(id) => (3, 0, id),
         Report::Elsewhere(id) => (4, 0, id),
         Report::Nested(id) => (5, 0, id),
@@ -125,11 +131,12 @@ fn decode(buf: &[u8; REPORT_LEN]) -> Option<Report> {
     let kind = u32::from_ne_bytes(buf[..4].try_into().ok()?);
     let a = i64::from_ne_bytes(buf[4..12].try_into().ok()?);
     let b = u64::from_ne_bytes(buf[12..].try_into().ok()?);
-    let errno = i32::try_from(a).ok();
+    // An errno is 1..4095 (rustix's Errno asserts it): anything else is no report.
+    let errno = || i32::try_from(a).ok().filter(|e| (1..4096).contains(e)).map(Errno::from_raw_os_error);
     Some(match kind {
         0 => Report::Done { detached: a != 0 },
-        1 => Report::Errno(errno?),
-        2 => Report::PathChanged(errno?),
+        1 => Report::Errno(errno()?),
+        2 => Report::PathChanged(errno()?),
         3 => Report::Covered(b),
         4 => Report::Elsewhere(b),
         5 => Report::Nested(b),
@@ -139,24 +146,10 @@ fn decode(buf: &[u8; REPORT_LEN]) -> Option<Report> {
     })
 }
 
-fn last_errno() -> i32 {
-    std::io::Error::last_os_error().raw_os_error().unwrap_or(libc::EIO)
-}
-
-fn pipe() -> std::io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [0; 2];
-    // SAFETY: `fds` has room for the two descriptors pipe2 writes.
-    if unsafe { libc::pipe2(fds.as_mut_ptr(), libc::O_CLOEXEC) } < 0 {
-        return Err(std::io::Error::last_os_error());
-    }
-    // SAFETY: both descriptors were just created and are owned by nobody else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
 /// Run `step` on `target` in a child process for at most `bound`.
 pub(crate) fn run(target: &mut Target, step: Action, bound: Duration) -> std::io::Result<Outcome> {
-    let (go_r, go_w) = pipe()?;
-    let (res_r, res_w) = pipe()?;
+    let (go_r, go_w) = pipe_with(PipeFlags::CLOEXEC)?;
+    let (res_r, res_w) = pipe_with(PipeFlags::CLOEXEC)?;
     // SAFETY: the child runs only async-signal-safe system calls on memory prepared
     // before the fork (no allocation, no locks), so other threads' state cannot bite it.
     let pid = unsafe { libc::fork() };
@@ -165,39 +158,32 @@ pub(crate) fn run(target: &mut Target, step: Action, bound: Duration) -> std::io
     }
     if pid == 0 {
         // SAFETY: in the freshly forked child; the descriptors are ours.
-        unsafe { child(target, step, go_r.as_raw_fd(), res_w.as_raw_fd()) }
+        unsafe { child::main(target, step, go_r.as_raw_fd(), res_w.as_raw_fd()) }
     }
     drop(go_r);
     drop(res_w);
+    let pid = Pid::from_raw(pid).ok_or_else(|| std::io::Error::from(std::io::ErrorKind::Other))?;
     // The child waits for this before doing anything, so it is alive (not reaped, its
     // PID not reused) when the pidfd is taken.
-    // SAFETY: pidfd_open has no memory arguments; the result is a new descriptor or -1.
-    let pidfd = unsafe { libc::syscall(libc::SYS_pidfd_open, pid, 0) };
-    // SAFETY: a descriptor pidfd_open just returned belongs to us.
-    let pidfd = (pidfd >= 0).then(|| unsafe { OwnedFd::from_raw_fd(pidfd as i32) });
-    // SAFETY: writing one byte from a valid buffer to our pipe.
-    unsafe { libc::write(go_w.as_raw_fd(), b"g".as_ptr().cast(), 1) };
+    let pidfd = pidfd_open(pid, PidfdFlags::empty()).ok();
+    let _ = rustix::io::write(&go_w, b"g");
     drop(go_w);
 
     let report = read_report(&res_r, bound);
     if report.is_none() {
-        match &pidfd {
-            // SAFETY: signalling the exact process the pidfd refers to.
-            Some(fd) => unsafe {
-                libc::syscall(libc::SYS_pidfd_send_signal, fd.as_raw_fd(), libc::SIGKILL, 0usize, 0u32);
-            },
-            // SAFETY: without pidfds (Linux < 5.3): the child had not reported, so it was
-            // alive a moment ago and its PID is still its own unless it died just now.
-            None => unsafe {
-                libc::kill(pid, libc::SIGKILL);
-            },
-        }
+        let _ = match &pidfd {
+            // The exact process the pidfd refers to.
+            Some(fd) => pidfd_send_signal(fd, Signal::KILL),
+            // Without pidfds (Linux < 5.3): the child had not reported, so it was alive a
+            // moment ago and its PID is still its own unless it died just now.
+            None => rustix::process::kill_process(pid, Signal::KILL),
+        };
     }
     reap(pid, pidfd);
     Ok(match report {
         Some(Some(r)) => Outcome::Reported(r),
         // The pipe closed without a report: the child died (it was killed by someone).
-        Some(None) => Outcome::Reported(Report::Errno(libc::EINTR)),
+        Some(None) => Outcome::Reported(Report::Errno(Errno::INTR)),
         None => Outcome::NoAnswer,
     })
 }
@@ -208,33 +194,16 @@ fn read_report(fd: &OwnedFd, bound: Duration) -> Option<Option<Report>> {
     let mut buf = [0u8; REPORT_LEN];
     let mut got = 0;
     while got < REPORT_LEN {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return None;
+        match ready_by(fd.as_fd(), PollFlags::IN, deadline) {
+            Ok(true) => {}
+            Ok(false) => return None,
+            Err(_) => return Some(None),
         }
-        let mut p = libc::pollfd { fd: fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-        let ms = left.as_millis().clamp(1, i32::MAX as u128) as i32;
-        // SAFETY: one valid pollfd.
-        let r = unsafe { libc::poll(&mut p, 1, ms) };
-        if r < 0 {
-            if last_errno() == libc::EINTR {
-                continue;
-            }
-            return Some(None);
-        }
-        if r == 0 {
-            continue;
-        }
-        // SAFETY: reading into the unused end of our buffer.
-        let n = unsafe { libc::read(fd.as_raw_fd(), buf[got..].as_mut_ptr().cast(), REPORT_LEN - got) };
-        match n {
-            0 => return Some(None),
-            n if n < 0 => {
-                if last_errno() != libc::EINTR {
-                    return Some(None);
-                }
-            }
-            n => got += n as usize,
+        match rustix::io::read(fd, &mut buf[got..]) {
+            Ok(0) => return Some(None),
+            Ok(n) => got += n,
+            Err(Errno::INTR) => {}
+            Err(_) => return Some(None),
         }
     }
     Some(decode(&buf))
@@ -242,302 +211,12 @@ fn read_report(fd: &OwnedFd, bound: Duration) -> Option<Option<Report>> {
 
 /// Collect the child's exit status in the background. With a pidfd the wait is for that
 /// very process; a host that reaps children itself (or ignores SIGCHLD) makes it a no-op.
-fn reap(pid: libc::pid_t, pidfd: Option<OwnedFd>) {
+fn reap(pid: Pid, pidfd: Option<OwnedFd>) {
+    use rustix::process::{waitid, waitpid, WaitId, WaitIdOptions, WaitOptions};
     let _ = std::thread::Builder::new().name("netdrive-reap".into()).spawn(move || match pidfd {
-        Some(fd) => {
-            // SAFETY: `info` is plain data waitid fills in; all-zero is valid.
-            let mut info: libc::siginfo_t = unsafe { std::mem::zeroed() };
-            // SAFETY: waiting on our own pidfd; blocks only this helper thread.
-            unsafe { libc::waitid(libc::P_PIDFD, fd.as_raw_fd() as libc::id_t, &mut info, libc::WEXITED) };
-        }
-        None => {
-            let mut status = 0;
-            // SAFETY: `pid` is our child; `status` is a valid out-pointer.
-            unsafe { libc::waitpid(pid, &mut status, 0) };
-        }
+        Some(fd) => drop(waitid(WaitId::PidFd(fd.as_fd()), WaitIdOptions::EXITED)),
+        None => drop(waitpid(Some(pid), WaitOptions::empty())),
     });
-}
-
-/// The mount ids of what `fd` is on: (`STATX_MNT_ID`, `STATX_MNT_ID_UNIQUE` if known).
-/// `AT_STATX_DONT_SYNC`: the ids come from the kernel's own tables, no server is asked.
-///
-/// # Safety
-/// Async-signal-safe; `fd` must be open.
-unsafe fn mount_ids(fd: i32) -> Result<(u64, Option<u64>), i32> {
-    let ask = |mask: u32| -> Result<Option<u64>, i32> {
-        // SAFETY: `stx` is plain data statx fills in; all-zero is valid.
-        let mut stx: libc::statx = unsafe { std::mem::zeroed() };
-        // SAFETY: an empty C string with AT_EMPTY_PATH names `fd` itself.
-        let r = unsafe {
-            libc::statx(fd, c"".as_ptr(), libc::AT_EMPTY_PATH | libc::AT_STATX_DONT_SYNC, mask, &mut stx)
-        };
-        if r < 0 {
-            return Err(last_errno());
-        }
-        Ok((stx.stx_mask & mask != 0).then_some(stx.stx_mnt_id))
-    };
-    let old = ask(libc::STATX_MNT_ID)?.ok_or(libc::ENOSYS)?;
-    Ok((old, ask(libc::STATX_MNT_ID_UNIQUE)?))
-}
-
-/// The first mount in `/proc/self/mountinfo` whose parent is `id`, read into `buf`.
-///
-/// # Safety
-/// Async-signal-safe (no allocation).
-unsafe fn first_child_of(id: u64, buf: &mut [u8]) -> Result<Option<u64>, Report> {
-    // SAFETY: a constant C string; read-only open.
-    let fd = unsafe { libc::open(c"/proc/self/mountinfo".as_ptr(), libc::O_RDONLY | libc::O_CLOEXEC) };
-    if fd < 0 {
-        return Err(Report::Errno(last_errno()));
-    }
-    let mut len = 0;
-    loop {
-        if len == buf.len() {
-            // SAFETY: closing our own descriptor.
-            unsafe { libc::close(fd) };
-            return Err(Report::TableTooBig);
-        }
-        // SAFETY: reading into the unused end of `buf`.
-        let n = unsafe { libc::read(fd, buf[len..].as_mut_ptr().cast(), buf.len() - len) };
-        if n < 0 {
-            let e = last_errno();
-            if e == libc::EINTR {
-                continue;
-            }
-            // SAFETY: closing our own descriptor.
-            unsafe { libc::close(fd) };
-            return Err(Report::Errno(e));
-        }
-        if n == 0 {
-            break;
-        }
-        len += n as usize;
-    }
-    // SAFETY: closing our own descriptor.
-    unsafe { libc::close(fd) };
-    for line in buf[..len].split(|&b| b == b'\n') {
-        let mut f = line.split(|&b| b == b' ');
-        let (Some(me), Some(parent)) = (f.next(), f.next()) else { continue };
-        if parse_u64(parent) == Some(id) {
-            if let Some(me) = parse_u64(me) {
-                if me != id {
-                    return Ok(Some(me));
-                }
-            }
-        }
-    }
-    Ok(None)
-}
-
-fn parse_u64(b: &[u8]) -> Option<u64> {
-    if b.is_empty() {
-        return None;
-    }
-    b.iter().try_fold(0u64, |n, &c| {
-        c.is_ascii_digit().then_some(())?;
-        n.checked_mul(10)?.checked_add(u64::from(c - b'0'))
-    })
-}
-
-/// The forked child. Never returns.
-///
-/// # Safety
-/// Call only in a freshly forked child, with the two pipe ends it was given.
-unsafe fn child(t: &mut Target, step: Action, go: i32, res: i32) -> ! {
-    let mut byte = 0u8;
-    // SAFETY: reading one byte into a local.
-    if unsafe { libc::read(go, (&mut byte as *mut u8).cast(), 1) } != 1 {
-        // SAFETY: _exit is async-signal-safe.
-        unsafe { libc::_exit(1) };
-    }
-    // A child stuck on a dead server cannot be killed. It must not keep the caller's
-    // pipes open, or whoever reads the caller's output waits for it too: keep only the
-    // report pipe (as descriptor 0) and close everything else.
-    // SAFETY: dup2 and close_range act on this (child) process's descriptors only.
-    unsafe {
-        libc::dup2(res, 0);
-        libc::syscall(libc::SYS_close_range, 1u32, u32::MAX, 0u32);
-        // So `netdrive who` and `ps` can tell a pending disconnect from a user of the drive.
-        libc::prctl(libc::PR_SET_NAME, CHILD_NAME.as_ptr());
-    }
-    // SAFETY: in the child, with the target prepared before the fork.
-    let report = unsafe { act(t, step) };
-    let bytes = encode(report);
-    // SAFETY: writing our fixed-size record (atomic: under PIPE_BUF) to the report pipe.
-    unsafe {
-        libc::write(0, bytes.as_ptr().cast(), bytes.len());
-        libc::_exit(0)
-    }
-}
-
-/// # Safety
-/// Async-signal-safe; only in the child.
-unsafe fn act(t: &mut Target, step: Action) -> Report {
-    // Walk to the parent folder without following a symlink anywhere.
-    // SAFETY: constant path; O_PATH opens no file contents.
-    let mut dir = unsafe { libc::open(c"/".as_ptr(), libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC) };
-    if dir < 0 {
-        return Report::Errno(last_errno());
-    }
-    for part in &t.parents {
-        // SAFETY: `part` is a NUL-terminated component; `dir` is open.
-        let next = unsafe {
-            libc::openat(
-                dir,
-                part.as_ptr(),
-                libc::O_PATH | libc::O_NOFOLLOW | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        };
-        let e = last_errno();
-        // SAFETY: closing our own descriptor.
-        unsafe { libc::close(dir) };
-        if next < 0 {
-            return Report::PathChanged(e);
-        }
-        dir = next;
-    }
-    // From here on the last component is looked up in this very folder.
-    // SAFETY: `dir` is an open folder.
-    if unsafe { libc::fchdir(dir) } < 0 {
-        return Report::Errno(last_errno());
-    }
-    let last = t.last.as_ptr();
-    let mount_id = t.mount_id;
-
-    // The topmost mount at the place must be the listed one, with nothing inside it.
-    // Returns its unique id when the kernel has them.
-    let verify = |t: &mut Target| -> Result<Option<u64>, Report> {
-        // SAFETY: `last` is a NUL-terminated component; the cwd is the pinned parent.
-        let fd = unsafe {
-            libc::openat(
-                libc::AT_FDCWD,
-                last,
-                libc::O_PATH | libc::O_NOFOLLOW | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return Err(Report::PathChanged(last_errno()));
-        }
-        // SAFETY: `fd` is open.
-        let ids = unsafe { mount_ids(fd) };
-        // SAFETY: closing our own descriptor (an O_PATH descriptor would keep the mount busy).
-        unsafe { libc::close(fd) };
-        let (top, unique) = ids.map_err(Report::Errno)?;
-        if top != mount_id {
-            // SAFETY: async-signal-safe scan into the prepared buffer.
-            return Err(match unsafe { first_child_of(mount_id, &mut t.table) } {
-                Ok(Some(_)) => Report::Covered(top),
-                _ => Report::Elsewhere(top),
-            });
-        }
-        // SAFETY: as above.
-        match unsafe { first_child_of(mount_id, &mut t.table) }? {
-            Some(child) => Err(Report::Nested(child)),
-            None => Ok(unique),
-        }
-    };
-    // After a successful call: is the listed mount still the topmost one there?
-    let still_there = |unique: Option<u64>| -> bool {
-        // SAFETY: as in `verify`.
-        let fd = unsafe {
-            libc::openat(
-                libc::AT_FDCWD,
-                last,
-                libc::O_PATH | libc::O_NOFOLLOW | libc::O_DIRECTORY | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return false;
-        }
-        // SAFETY: `fd` is open.
-        let ids = unsafe { mount_ids(fd) };
-        // SAFETY: closing our own descriptor.
-        unsafe { libc::close(fd) };
-        match (ids, unique) {
-            (Ok((_, Some(now))), Some(was)) => now == was,
-            (Ok((now, _)), _) => now == mount_id,
-            (Err(_), _) => false,
-        }
-    };
-    let flush = || -> i32 {
-        // SAFETY: opening the pinned mount's root folder read-only (the cwd is its parent).
-        let fd = unsafe {
-            libc::openat(
-                libc::AT_FDCWD,
-                last,
-                libc::O_RDONLY | libc::O_DIRECTORY | libc::O_NOFOLLOW | libc::O_CLOEXEC,
-            )
-        };
-        if fd < 0 {
-            return last_errno();
-        }
-        // SAFETY: `fd` was just opened.
-        let mut e = if unsafe { libc::syncfs(fd) } < 0 { last_errno() } else { 0 };
-        if e == 0 {
-            // Many filesystems (sshfs among them) flush and open a folder without asking
-            // the server; statfs always asks. A dead server blocks here, within the bound.
-            // SAFETY: `st` is plain data that fstatfs fills in; all-zero is valid.
-            let mut st: libc::statfs = unsafe { std::mem::zeroed() };
-            // SAFETY: `fd` is open and `st` is a valid out-pointer.
-            if unsafe { libc::fstatfs(fd, &mut st) } < 0 {
-                e = last_errno();
-            }
-        }
-        // SAFETY: closing our own descriptor (before the unmount: it would keep it busy).
-        unsafe { libc::close(fd) };
-        e
-    };
-    let umount = |flags: libc::c_int| -> i32 {
-        // SAFETY: `last` is relative to the pinned parent; NOFOLLOW: never a symlink.
-        if unsafe { libc::umount2(last, flags | libc::UMOUNT_NOFOLLOW) } < 0 {
-            last_errno()
-        } else {
-            0
-        }
-    };
-
-    let unique = match verify(t) {
-        Ok(u) => u,
-        Err(r) => return r,
-    };
-    let done =
-        |detached: bool| if still_there(unique) { Report::StillThere } else { Report::Done { detached } };
-    match step {
-        Action::Flush => match flush() {
-            0 => Report::Done { detached: false },
-            e => Report::Errno(e),
-        },
-        Action::FlushAndUnmount => {
-            let e = flush();
-            if e != 0 {
-                return Report::Errno(e);
-            }
-            if let Err(r) = verify(t) {
-                return r;
-            }
-            match umount(0) {
-                0 => done(false),
-                e => Report::Errno(e),
-            }
-        }
-        Action::Detach => match umount(libc::MNT_DETACH) {
-            0 => done(true),
-            e => Report::Errno(e),
-        },
-        Action::ForceThenDetach => match umount(libc::MNT_FORCE) {
-            0 => done(false),
-            libc::EBUSY => {
-                if let Err(r) = verify(t) {
-                    return r;
-                }
-                match umount(libc::MNT_DETACH) {
-                    0 => done(true),
-                    e => Report::Errno(e),
-                }
-            }
-            e => Report::Errno(e),
-        },
-    }
 }
 
 #[cfg(test)]
@@ -548,8 +227,8 @@ mod tests {
     fn reports_survive_the_pipe_encoding() {
         for r in [
             Report::Done { detached: true },
-            Report::Errno(libc::EBUSY),
-            Report::PathChanged(libc::ELOOP),
+            Report::Errno(Errno::BUSY),
+            Report::PathChanged(Errno::LOOP),
             Report::Covered(u64::MAX),
             Report::Elsewhere(7),
             Report::Nested(9),
@@ -558,11 +237,14 @@ mod tests {
         ] {
             assert_eq!(decode(&encode(r)), Some(r));
         }
+        let mut bad = encode(Report::Errno(Errno::BUSY));
+        bad[4..12].copy_from_slice(&0i64.to_ne_bytes());
+        assert_eq!(decode(&bad), None, "an errno of 0 is no report, never a panic");
     }
 
     #[test]
     fn the_child_has_the_name_who_recognises() {
-        assert_eq!(CHILD_NAME.to_str().ok(), Some(crate::who::UNMOUNT_CHILD_NAME));
+        assert_eq!(child::NAME.to_str().ok(), Some(crate::who::UNMOUNT_CHILD_NAME));
     }
 
     #[test]
