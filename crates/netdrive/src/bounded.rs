@@ -37,8 +37,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use rustix::event::PollFlags;
 use rustix::fs::{AtFlags, FileType, FlockOperation, Mode, OFlags, CWD};
 use rustix::io::Errno;
+use rustix::net::SendFlags;
+
+use crate::wait::ready_by;
 
 /// How long an access to a file that may be on a network drive may take: the default
 /// server bound, as for a disconnect.
@@ -391,7 +395,7 @@ impl Worker {
         use rustix::pipe::{pipe_with, PipeFlags};
         let (up_r, up_w) = pipe_with(PipeFlags::CLOEXEC).map_err(io_err)?;
         let (down_r, down_w) = match down {
-            true => verdict_channel().map(|(r, w)| (Some(r), Some(w))).map_err(Failure::Io)?,
+            true => verdict_channel().map(|(r, w)| (Some(r), Some(w))).map_err(io_err)?,
             false => (None, None),
         };
         // Buffers the child uses, allocated before it exists.
@@ -448,7 +452,7 @@ impl Worker {
     fn fill(&mut self, n: usize, deadline: Instant, bound: Duration) -> Result<(), Failure> {
         let mut chunk = [0u8; 16 * 1024];
         while self.inbox.len() < n {
-            wait_ready(self.up.as_fd(), libc::POLLIN, deadline, bound)?;
+            wait_ready(self.up.as_fd(), PollFlags::IN, deadline, bound)?;
             match rustix::io::read(&self.up, &mut chunk) {
                 Ok(0) => return Err(Failure::Io(io::Error::other("the worker process ended early"))),
                 Ok(got) => self.inbox.extend_from_slice(chunk.get(..got).unwrap_or_default()),
@@ -513,27 +517,15 @@ impl Worker {
         let bound = deadline.saturating_duration_since(self.started);
         let Some(down) = self.down.take() else { return Err(protocol()) };
         while !bytes.is_empty() {
-            // SAFETY: a valid buffer; MSG_NOSIGNAL: a child that died is EPIPE, never a
-            // SIGPIPE that would end a host that does not ignore it.
-            let n = unsafe {
-                libc::send(
-                    down.as_raw_fd(),
-                    bytes.as_ptr().cast(),
-                    bytes.len(),
-                    libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
-                )
-            };
-            match usize::try_from(n) {
+            // MSG_NOSIGNAL: a child that died is EPIPE, never a SIGPIPE that would end a
+            // host that does not ignore it.
+            match rustix::net::send(&down, bytes, SendFlags::NOSIGNAL | SendFlags::DONTWAIT) {
                 Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
-                Err(_) => match io::Error::last_os_error() {
-                    e if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {
-                        wait_ready(down.as_fd(), libc::POLLOUT, deadline, bound)?
-                    }
-                    e if e.kind() == io::ErrorKind::BrokenPipe => {
-                        return Err(Failure::Io(io::Error::other("the worker process ended early")))
-                    }
-                    e => return Err(Failure::Io(e)),
-                },
+                Err(Errno::AGAIN | Errno::INTR) => wait_ready(down.as_fd(), PollFlags::OUT, deadline, bound)?,
+                Err(Errno::PIPE) => {
+                    return Err(Failure::Io(io::Error::other("the worker process ended early")))
+                }
+                Err(e) => return Err(io_err(e)),
             }
         }
         self.down = Some(down);
@@ -546,10 +538,9 @@ impl Worker {
         if let Some(pidfd) = self.pidfd.take() {
             let _ = rustix::process::pidfd_send_signal(&pidfd, rustix::process::Signal::KILL);
             // One waiting for a lock dies at once; give it a moment, so that the next
-            // access does not take it for a stuck one.
-            let mut p = libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: one valid pollfd; a pidfd polls readable once its process ended.
-            unsafe { libc::poll(&mut p, 1, 20) };
+            // access does not take it for a stuck one. (A pidfd is readable once its
+            // process ended.)
+            let _ = ready_by(pidfd.as_fd(), PollFlags::IN, Instant::now() + Duration::from_millis(20));
             let key = std::mem::take(&mut self.key);
             park(Parked { pidfd, key: Some(key), since: self.started });
         }
@@ -575,46 +566,22 @@ impl Drop for Worker {
 
 /// The verdict channel: the child's end, then the caller's. A socket pair rather than a
 /// pipe, so the caller can write with `MSG_NOSIGNAL`.
-fn verdict_channel() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [-1; 2];
-    // SAFETY: `fds` has room for the two descriptors socketpair returns.
-    if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) }
-        < 0
-    {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: socketpair made these two descriptors, owned by nothing else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+fn verdict_channel() -> rustix::io::Result<(OwnedFd, OwnedFd)> {
+    use rustix::net::{socketpair, AddressFamily, SocketFlags, SocketType};
+    socketpair(AddressFamily::UNIX, SocketType::STREAM, SocketFlags::CLOEXEC, None)
 }
 
 /// Wait until `fd` is ready for `events`, or fail as not responding at the deadline.
 fn wait_ready(
     fd: BorrowedFd<'_>,
-    events: libc::c_short,
+    events: PollFlags,
     deadline: Instant,
     bound: Duration,
 ) -> Result<(), Failure> {
-    loop {
-        // Past the deadline, still look once: a worker collected late (after another
-        // one's wait) may have answered long ago.
-        let left = deadline.saturating_duration_since(Instant::now());
-        let mut p = libc::pollfd { fd: fd.as_raw_fd(), events, revents: 0 };
-        let ms = if left.is_zero() {
-            0
-        } else {
-            libc::c_int::try_from(left.as_millis() + 1).unwrap_or(libc::c_int::MAX)
-        };
-        // SAFETY: one valid pollfd.
-        let r = unsafe { libc::poll(&mut p, 1, ms) };
-        if r > 0 {
-            return Ok(());
-        }
-        if r == 0 && left.is_zero() {
-            return Err(Failure::NotResponding { after: bound, earlier: None });
-        }
-        if r < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            return Err(Failure::Io(io::Error::last_os_error()));
-        }
+    match ready_by(fd, events, deadline) {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(Failure::NotResponding { after: bound, earlier: None }),
+        Err(e) => Err(io_err(e)),
     }
 }
 
@@ -1008,9 +975,10 @@ mod tests {
     fn kill_children() {
         for task in std::fs::read_dir("/proc/self/task").unwrap() {
             let kids = std::fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default();
-            for pid in kids.split_whitespace().filter_map(|p| p.parse::<libc::pid_t>().ok()) {
-                // SAFETY: signalling our own child, which has not been reaped.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
+            for pid in kids.split_whitespace().filter_map(|p| rustix::process::Pid::from_raw(p.parse().ok()?))
+            {
+                // Our own child, not reaped yet: its PID is its own.
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
             }
         }
         std::thread::sleep(Duration::from_millis(100));
