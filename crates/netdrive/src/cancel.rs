@@ -142,11 +142,8 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
         });
     }
     let mount_id = entry.mount_id;
-    let inside: Vec<String> = table
-        .iter()
-        .filter(|e| e.parent_id == mount_id && e.mount_id != mount_id)
-        .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
-        .collect();
+    let inside: Vec<String> =
+        table.iter().filter(|e| e.parent_id == mount_id && e.mount_id != mount_id).map(describe).collect();
     if !inside.is_empty() {
         // Detaching would take these along: never unmount what was not chosen.
         return Err(Error::DeviceInUse {
@@ -212,12 +209,28 @@ fn live_table() -> Result<(Vec<mountinfo::MountEntry>, usize)> {
     Ok((mountinfo::parse_table(&text), text.len()))
 }
 
+/// Whether the listed mount is in `table`, at its place.
+fn still_mounted(table: &[mountinfo::MountEntry], conn: &Connection, mount_id: u64) -> bool {
+    table.iter().any(|e| e.mount_id == mount_id && e.mount_point == conn.local_name)
+}
+
+/// A mount for messages: where, what and from where.
+fn describe(e: &mountinfo::MountEntry) -> String {
+    format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source))
+}
+
+/// `ERROR_OPEN_FILES` for a drive the system found busy, naming who uses it.
+fn open_files(conn: &Connection, target: Name, opts: &CancelOptions) -> Error {
+    let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
+    Error::OpenFiles { target, holders: usage.holders, uninspectable: usage.uninspectable }
+}
+
 /// Success is reported only when the listed mount is really gone from the table.
 fn confirm_gone(conn: &Connection, mount_id: u64) -> Result<()> {
     let (table, _) = live_table()?;
-    match table.iter().find(|e| e.mount_id == mount_id && e.mount_point == conn.local_name) {
-        None => Ok(()),
-        Some(_) => Err(Error::Extended {
+    match still_mounted(&table, conn, mount_id) {
+        false => Ok(()),
+        true => Err(Error::Extended {
             provider: conn.provider.name().into(),
             message: format!(
                 "{}: the unmount was done, but the drive is still in the mount table; list the drives again",
@@ -303,7 +316,7 @@ fn unmount_as_root(
         Outcome::NoAnswer => {
             // The child may still finish: say what the table shows now, never a guess.
             let (now, _) = live_table()?;
-            if now.iter().any(|e| e.mount_id == mount_id && e.mount_point == conn.local_name) {
+            if still_mounted(&now, conn, mount_id) {
                 Err(Error::NotResponding { target, after: opts.timeout, pending: true })
             } else if opts.detach || opts.force {
                 Ok(if opts.detach { How::Detached } else { How::Forced })
@@ -325,7 +338,7 @@ fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: 
             .iter()
             .chain(table)
             .find(|e| e.mount_id == id)
-            .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
+            .map(describe)
             .unwrap_or_else(|| format!("mount {id}"))
     };
     match r {
@@ -365,10 +378,7 @@ fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: 
 fn unmount_error(conn: &Connection, errno: Errno, opts: &CancelOptions) -> Error {
     let target = Name::from(&conn.local_name);
     match errno {
-        Errno::BUSY => {
-            let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
-            Error::OpenFiles { target, holders: usage.holders, uninspectable: usage.uninspectable }
-        }
+        Errno::BUSY => open_files(conn, target, opts),
         Errno::INVAL | Errno::NOENT => Error::NotConnected { target },
         Errno::PERM | Errno::ACCESS => {
             Error::AccessDenied { target, reason: "the system refused the unmount".into() }
@@ -409,12 +419,7 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
         }
         let msg = done.stderr_text();
         if msg.contains("busy") {
-            let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
-            return Err(Error::OpenFiles {
-                target,
-                holders: usage.holders,
-                uninspectable: usage.uninspectable,
-            });
+            return Err(open_files(conn, target, opts));
         }
         return Err(Error::Extended { provider: "FUSE".into(), message: crate::escape::escape_text(&msg) });
     }

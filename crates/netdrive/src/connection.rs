@@ -156,7 +156,7 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
     for pid in procfs::pids() {
         // Every process is looked at, so the check is three system calls (std::fs::read
         // makes five).
-        if procfs::comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm")) != "rclone" {
+        if procfs::comm(pid) != "rclone" {
             continue;
         }
         let cmdline = procfs::cmdline(pid);

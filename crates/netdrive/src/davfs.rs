@@ -55,7 +55,7 @@ pub(crate) fn daemon_of(conn: &Connection) -> Option<Daemon> {
 }
 
 fn is_daemon_for(pid: u32, mount_point: &OsStr) -> bool {
-    if !procfs::comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm")).starts_with("mount.davfs") {
+    if !procfs::comm(pid).starts_with("mount.davfs") {
         return false;
     }
     procfs::cmdline(pid).split(|&b| b == 0).any(|arg| arg == mount_point.as_bytes())

@@ -82,6 +82,11 @@ pub(crate) fn comm_at(dir: impl rustix::fd::AsFd, path: impl rustix::path::Arg) 
     }
 }
 
+/// A process's name, `/proc/PID/comm` (see [`comm_at`]); empty when it cannot be read.
+pub(crate) fn comm(pid: u32) -> String {
+    comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm"))
+}
+
 /// The kernel's `mnt_id` for an open file, from `/proc/PID/fdinfo/FD`.
 pub(crate) fn fd_mount_id(pid: u32, fd: u32) -> Option<u64> {
     let info = std::fs::read(Path::new(&format!("/proc/{pid}/fdinfo/{fd}"))).ok()?;
@@ -123,7 +128,7 @@ mod tests {
     fn this_process_is_listed_with_its_name_and_command_line() {
         let me = std::process::id();
         assert!(pids().contains(&me));
-        let comm = comm_at(rustix::fs::CWD, format!("/proc/{me}/comm"));
+        let comm = comm(me);
         assert!(!comm.is_empty() && comm.len() <= 15, "{comm:?}");
         let args = cmdline(me);
         let exe = std::env::args_os().next().unwrap_or_default();

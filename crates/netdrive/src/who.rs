@@ -367,7 +367,7 @@ mod tests {
         let other = sleep_in_dir(Path::new("sleep"));
         let (pid, other_pid) = (stuck.0.id(), other.0.id());
         let deadline = Instant::now() + Duration::from_secs(5);
-        while procfs::comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm")) != UNMOUNT_CHILD_NAME {
+        while procfs::comm(pid) != UNMOUNT_CHILD_NAME {
             assert!(Instant::now() < deadline, "the child did not start");
             std::thread::sleep(Duration::from_millis(10));
         }
