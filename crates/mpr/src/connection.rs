@@ -23,7 +23,7 @@ unsafe fn get_connection<E: Enc>(local: *const E::Unit, remote: *mut E::Unit, le
         if local.is_empty() {
             return Err(Error::BadDevice("lpLocalName is empty".into()));
         }
-        let want = netdrive::connection::normalize(local.as_ref());
+        let want = netdrive::normalize(local.as_ref());
         // A profile that cannot be read (on a dead network drive, say) does not hide
         // connected drives; it is the error only for a name found nowhere else.
         let listing = netdrive::list_with_warnings(Scope::All)?;

@@ -81,7 +81,7 @@ fn a_disconnect_still_waiting_is_not_a_program_with_open_files() {
     let config = tempfile::tempdir().unwrap();
     let mount = sshd.mount(&base.path().join("pending"));
     let bin = tempfile::tempdir().unwrap();
-    let child_name = bin.path().join(netdrive::busy::UNMOUNT_CHILD_NAME);
+    let child_name = bin.path().join(netdrive::UNMOUNT_CHILD_NAME);
     std::os::unix::fs::symlink(testbed::require("sleep", "coreutils"), &child_name).unwrap();
     std::fs::write(mount.path.join("held.txt"), "x").unwrap();
     let held = std::fs::File::open(mount.path.join("held.txt")).unwrap();

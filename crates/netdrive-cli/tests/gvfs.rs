@@ -239,16 +239,16 @@ fn a_bus_without_gvfsd_costs_nothing_and_starts_nothing() {
     // The library call, as libmpr and the dialog make it.
     let env = EnvGuard::set(&bus.env());
     let start = Instant::now();
-    let conns = netdrive::connection::list(netdrive::connection::Scope::Connected).unwrap();
+    let conns = netdrive::list(netdrive::Scope::Connected).unwrap();
     let took = start.elapsed();
-    assert!(conns.iter().all(|c| c.provider != netdrive::provider::Provider::Gvfs), "{conns:?}");
+    assert!(conns.iter().all(|c| c.provider != netdrive::Provider::Gvfs), "{conns:?}");
     assert!(took < Duration::from_millis(250), "list took {took:?}");
-    let err = netdrive::cancel::cancel_listed(
-        &netdrive::connection::Connection {
+    let err = netdrive::cancel_listed(
+        &netdrive::Connection {
             local_name: "sftp://me@files.example.org/".into(),
             remote_name: r"\\files.example.org".into(),
             source: "sftp://me@files.example.org/".into(),
-            provider: netdrive::provider::Provider::Gvfs,
+            provider: netdrive::Provider::Gvfs,
             backend: Some("sftp".into()),
             fstype: "gvfs".into(),
             mount_id: None,
@@ -258,7 +258,7 @@ fn a_bus_without_gvfsd_costs_nothing_and_starts_nothing() {
             connected: true,
             remembered: None,
         },
-        &netdrive::cancel::CancelOptions::default(),
+        &netdrive::CancelOptions::default(),
     )
     .unwrap_err();
     assert_eq!(err.code().0, 2250, "{err}");

@@ -49,7 +49,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { timeout: netdrive::cancel::DEFAULT_TIMEOUT }
+        Options { timeout: netdrive::DEFAULT_TIMEOUT }
     }
 }
 

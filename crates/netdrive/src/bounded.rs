@@ -29,16 +29,18 @@
 
 use std::ffi::{CStr, CString, OsStr};
 use std::io::{self, Read};
-use std::mem::MaybeUninit;
-use std::os::fd::{AsFd, AsRawFd, BorrowedFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use rustix::fs::{AtFlags, FileType, FlockOperation, Mode, OFlags, CWD};
+use rustix::fs::FileType;
 use rustix::io::Errno;
+
+mod child;
+mod worker;
+
+use worker::Worker;
 
 /// How long an access to a file that may be on a network drive may take: the default
 /// server bound, as for a disconnect.
@@ -254,36 +256,6 @@ pub(crate) fn update<T, E>(
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// The caller's side
-
-/// Children that ended their conversation or were abandoned, not yet reaped. `key`: the
-/// file an abandoned (possibly stuck) child was working on.
-struct Parked {
-    pidfd: OwnedFd,
-    key: Option<PathBuf>,
-    since: Instant,
-}
-
-static PARKED: Mutex<Vec<Parked>> = Mutex::new(Vec::new());
-
-/// Reap the parked children that ended; how long a child on `key` has been stuck, if one is.
-fn sweep(key: &Path) -> Option<Duration> {
-    let mut parked = PARKED.lock().unwrap_or_else(PoisonError::into_inner);
-    parked.retain(|p| !reaped(&p.pidfd));
-    parked.iter().find(|p| p.key.as_deref() == Some(key)).map(|p| p.since.elapsed())
-}
-
-fn reaped(pidfd: &OwnedFd) -> bool {
-    use rustix::process::{waitid, WaitId, WaitIdOptions};
-    // __WALL: the child has no exit signal, which makes it a "clone" child to waitid.
-    let all = WaitIdOptions::from_bits_retain(libc::__WALL as u32);
-    !matches!(
-        waitid(WaitId::PidFd(pidfd.as_fd()), WaitIdOptions::EXITED | WaitIdOptions::NOHANG | all),
-        Ok(None)
-    )
-}
-
 const REC_PHASE: u8 = 1;
 const REC_DATA: u8 = 2;
 const REC_MISSING: u8 = 3;
@@ -350,19 +322,6 @@ fn protocol() -> Failure {
     Failure::Io(io::Error::other("the worker process sent something unexpected"))
 }
 
-/// A child and the caller's ends of its pipe and channel.
-struct Worker {
-    pidfd: Option<OwnedFd>,
-    key: PathBuf,
-    started: Instant,
-    /// Records from the child.
-    up: OwnedFd,
-    /// The verdict to the child (changes only).
-    down: Option<OwnedFd>,
-    inbox: Vec<u8>,
-    phase: u8,
-}
-
 enum Job<'a> {
     Read { path: &'a CStr, limit: u64 },
     Update(UpdateJob<'a>),
@@ -382,507 +341,11 @@ fn io_err(e: Errno) -> Failure {
     Failure::Io(io::Error::from_raw_os_error(e.raw_os_error()))
 }
 
-impl Worker {
-    /// Start a child for `job` on the file `key`; `down`: whether it gets a verdict channel.
-    fn start(key: &Path, job: Job<'_>, down: bool) -> Result<Worker, Failure> {
-        if let Some(waiting) = sweep(key) {
-            return Err(Failure::NotResponding { after: BOUND, earlier: Some(waiting) });
-        }
-        use rustix::pipe::{pipe_with, PipeFlags};
-        let (up_r, up_w) = pipe_with(PipeFlags::CLOEXEC).map_err(io_err)?;
-        let (down_r, down_w) = match down {
-            true => verdict_channel().map(|(r, w)| (Some(r), Some(w))).map_err(Failure::Io)?,
-            false => (None, None),
-        };
-        // Buffers the child uses, allocated before it exists.
-        let mut buf = vec![0u8; 16 * 1024];
-        let mut dirents: Vec<MaybeUninit<u8>> = vec![MaybeUninit::uninit(); 16 * 1024];
-        let keep = [up_w.as_raw_fd(), down_r.as_ref().map_or(-1, AsRawFd::as_raw_fd)];
-
-        // Block every signal across the clone: the child keeps them blocked, so no handler
-        // of the host's ever runs in it (SIGKILL still ends it).
-        // SAFETY: sigset_t is plain data; sigfillset initialises it.
-        let mut all: libc::sigset_t = unsafe { std::mem::zeroed() };
-        // SAFETY: as above.
-        let mut old: libc::sigset_t = unsafe { std::mem::zeroed() };
-        // SAFETY: valid pointers to sigset_t values.
-        unsafe {
-            libc::sigfillset(&mut all);
-            libc::pthread_sigmask(libc::SIG_SETMASK, &all, &mut old);
-        }
-        let mut pidfd: libc::c_int = -1;
-        // SAFETY: clone without CLONE_VM and with no new stack behaves as fork: the child
-        // gets a copy of this thread's memory and continues here with 0. With no exit
-        // signal it never signals or gets reaped by the host. The child then runs only
-        // `child_main`, which makes system calls on memory prepared above and never
-        // returns. The parent gets the child's pidfd in `pidfd` (CLONE_PIDFD).
-        let pid = unsafe { clone_pidfd(&mut pidfd) };
-        if pid == 0 {
-            // SAFETY: in the freshly cloned child, with signals blocked.
-            unsafe { child_main(&job, &keep, &mut buf, &mut dirents) }
-        }
-        let clone_err = io::Error::last_os_error();
-        // SAFETY: restoring the mask saved above.
-        unsafe { libc::pthread_sigmask(libc::SIG_SETMASK, &old, std::ptr::null_mut()) };
-        if pid < 0 {
-            return Err(Failure::Io(io::Error::new(
-                clone_err.kind(),
-                format!("cannot start a worker process: {clone_err}"),
-            )));
-        }
-        // SAFETY: CLONE_PIDFD stored a new descriptor that nothing else owns.
-        let pidfd = unsafe { OwnedFd::from_raw_fd(pidfd) };
-        drop((up_w, down_r));
-        Ok(Worker {
-            pidfd: Some(pidfd),
-            key: key.to_path_buf(),
-            started: Instant::now(),
-            up: up_r,
-            down: down_w,
-            inbox: Vec::new(),
-            phase: 0,
-        })
-    }
-
-    /// Wait until `inbox` holds `n` bytes. `NotResponding` past the deadline.
-    fn fill(&mut self, n: usize, deadline: Instant, bound: Duration) -> Result<(), Failure> {
-        let mut chunk = [0u8; 16 * 1024];
-        while self.inbox.len() < n {
-            wait_ready(self.up.as_fd(), libc::POLLIN, deadline, bound)?;
-            match rustix::io::read(&self.up, &mut chunk) {
-                Ok(0) => return Err(Failure::Io(io::Error::other("the worker process ended early"))),
-                Ok(got) => self.inbox.extend_from_slice(chunk.get(..got).unwrap_or_default()),
-                Err(Errno::INTR | Errno::AGAIN) => {}
-                Err(e) => return Err(io_err(e)),
-            }
-        }
-        Ok(())
-    }
-
-    /// The next record other than a phase change: its kind and payload.
-    fn record_within(&mut self, deadline: Instant, bound: Duration) -> Result<(u8, Vec<u8>), Failure> {
-        loop {
-            self.fill(5, deadline, bound)?;
-            let kind = self.inbox[0];
-            let len =
-                u32::from_le_bytes([self.inbox[1], self.inbox[2], self.inbox[3], self.inbox[4]]) as usize;
-            if len > 64 * 1024 {
-                return Err(protocol());
-            }
-            self.fill(5 + len, deadline, bound)?;
-            let payload = self.inbox[5..5 + len].to_vec();
-            self.inbox.drain(..5 + len);
-            match (kind, payload.as_slice()) {
-                (REC_PHASE, [p]) => self.phase = *p,
-                _ => return Ok((kind, payload)),
-            }
-        }
-    }
-
-    fn record(&mut self, deadline: Instant) -> Result<(u8, Vec<u8>), Failure> {
-        let bound = deadline.saturating_duration_since(self.started);
-        self.record_within(deadline, bound)
-    }
-
-    /// The file's content (`None`: it does not exist), at most `limit` bytes.
-    fn content(
-        &mut self,
-        limit: u64,
-        deadline: Instant,
-        bound: Duration,
-    ) -> Result<Option<Vec<u8>>, Failure> {
-        let mut text = Vec::new();
-        loop {
-            match self.record_within(deadline, bound)? {
-                (REC_DATA, p) => {
-                    if (text.len() + p.len()) as u64 > limit {
-                        return Err(Failure::Io(too_big(limit)));
-                    }
-                    text.extend_from_slice(&p);
-                }
-                (REC_END, _) => return Ok(Some(text)),
-                (REC_MISSING, _) => return Ok(None),
-                (REC_FAIL, p) => return Err(failed(&p, limit)),
-                _ => return Err(protocol()),
-            }
-        }
-    }
-
-    /// Write all of `bytes` to the child, by the deadline.
-    fn send(&mut self, mut bytes: &[u8], deadline: Instant) -> Result<(), Failure> {
-        let bound = deadline.saturating_duration_since(self.started);
-        let Some(down) = self.down.take() else { return Err(protocol()) };
-        while !bytes.is_empty() {
-            // SAFETY: a valid buffer; MSG_NOSIGNAL: a child that died is EPIPE, never a
-            // SIGPIPE that would end a host that does not ignore it.
-            let n = unsafe {
-                libc::send(
-                    down.as_raw_fd(),
-                    bytes.as_ptr().cast(),
-                    bytes.len(),
-                    libc::MSG_NOSIGNAL | libc::MSG_DONTWAIT,
-                )
-            };
-            match usize::try_from(n) {
-                Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
-                Err(_) => match io::Error::last_os_error() {
-                    e if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {
-                        wait_ready(down.as_fd(), libc::POLLOUT, deadline, bound)?
-                    }
-                    e if e.kind() == io::ErrorKind::BrokenPipe => {
-                        return Err(Failure::Io(io::Error::other("the worker process ended early")))
-                    }
-                    e => return Err(Failure::Io(e)),
-                },
-            }
-        }
-        self.down = Some(down);
-        Ok(())
-    }
-
-    /// Give up on the child: kill it (a child stuck in the kernel dies when it returns)
-    /// and remember it, so the next access to its file does not wait for it again.
-    fn abandon(mut self) {
-        if let Some(pidfd) = self.pidfd.take() {
-            let _ = rustix::process::pidfd_send_signal(&pidfd, rustix::process::Signal::KILL);
-            // One waiting for a lock dies at once; give it a moment, so that the next
-            // access does not take it for a stuck one.
-            let mut p = libc::pollfd { fd: pidfd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-            // SAFETY: one valid pollfd; a pidfd polls readable once its process ended.
-            unsafe { libc::poll(&mut p, 1, 20) };
-            let key = std::mem::take(&mut self.key);
-            park(Parked { pidfd, key: Some(key), since: self.started });
-        }
-    }
-}
-
-fn park(p: Parked) {
-    if !reaped(&p.pidfd) {
-        PARKED.lock().unwrap_or_else(PoisonError::into_inner).push(p);
-    }
-}
-
-impl Drop for Worker {
-    /// A child that finished its conversation ends by itself (closing the verdict channel
-    /// tells a changing child there is nothing to write); it is reaped now or later.
-    fn drop(&mut self) {
-        self.down = None;
-        if let Some(pidfd) = self.pidfd.take() {
-            park(Parked { pidfd, key: None, since: self.started });
-        }
-    }
-}
-
-/// The verdict channel: the child's end, then the caller's. A socket pair rather than a
-/// pipe, so the caller can write with `MSG_NOSIGNAL`.
-fn verdict_channel() -> io::Result<(OwnedFd, OwnedFd)> {
-    let mut fds = [-1; 2];
-    // SAFETY: `fds` has room for the two descriptors socketpair returns.
-    if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0, fds.as_mut_ptr()) }
-        < 0
-    {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: socketpair made these two descriptors, owned by nothing else.
-    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
-}
-
-/// Wait until `fd` is ready for `events`, or fail as not responding at the deadline.
-fn wait_ready(
-    fd: BorrowedFd<'_>,
-    events: libc::c_short,
-    deadline: Instant,
-    bound: Duration,
-) -> Result<(), Failure> {
-    loop {
-        // Past the deadline, still look once: a worker collected late (after another
-        // one's wait) may have answered long ago.
-        let left = deadline.saturating_duration_since(Instant::now());
-        let mut p = libc::pollfd { fd: fd.as_raw_fd(), events, revents: 0 };
-        let ms = if left.is_zero() {
-            0
-        } else {
-            libc::c_int::try_from(left.as_millis() + 1).unwrap_or(libc::c_int::MAX)
-        };
-        // SAFETY: one valid pollfd.
-        let r = unsafe { libc::poll(&mut p, 1, ms) };
-        if r > 0 {
-            return Ok(());
-        }
-        if r == 0 && left.is_zero() {
-            return Err(Failure::NotResponding { after: bound, earlier: None });
-        }
-        if r < 0 && io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-            return Err(Failure::Io(io::Error::last_os_error()));
-        }
-    }
-}
-
-/// `clone(CLONE_PIDFD)` with no exit signal: 0 in the child, the pid in the parent.
-///
-/// # Safety
-/// As `fork`: the child must only make async-signal-safe calls and must not return to
-/// code that expects to be the parent.
-unsafe fn clone_pidfd(pidfd: &mut libc::c_int) -> libc::c_long {
-    let flags = libc::CLONE_PIDFD as libc::c_ulong;
-    let none: libc::c_ulong = 0;
-    let ptid = pidfd as *mut libc::c_int;
-    // s390x takes the stack first; every other Linux architecture takes the flags first,
-    // then the stack, then the parent tid pointer (where CLONE_PIDFD stores the pidfd).
-    #[cfg(target_arch = "s390x")]
-    // SAFETY: as documented on this function.
-    let r = unsafe { libc::syscall(libc::SYS_clone, none, flags, ptid, none, none) };
-    #[cfg(not(target_arch = "s390x"))]
-    // SAFETY: as documented on this function.
-    let r = unsafe { libc::syscall(libc::SYS_clone, flags, none, ptid, none, none) };
-    r
-}
-
-// ---------------------------------------------------------------------------------------
-// The child's side: system calls only, no allocation, no panics.
-
-/// The child. Never returns.
-///
-/// # Safety
-/// Only in a child just made by [`clone_pidfd`]; `keep` are the descriptors it uses.
-unsafe fn child_main(job: &Job<'_>, keep: &[RawFd; 2], buf: &mut [u8], dirents: &mut [MaybeUninit<u8>]) -> ! {
-    // Keep only our pipes: a child stuck on a dead server must not hold the caller's
-    // standard output (or anything else) open.
-    let close_range = |from: u32, to: u32| {
-        // SAFETY: close_range only closes this process's descriptors.
-        unsafe { libc::syscall(libc::SYS_close_range, from, to, 0u32) };
-    };
-    let mut kept = [keep[0], keep[1]];
-    kept.sort_unstable();
-    let mut from = 0u32;
-    for fd in kept.into_iter().filter_map(|fd| u32::try_from(fd).ok()) {
-        if fd > from {
-            close_range(from, fd - 1);
-        }
-        from = fd + 1;
-    }
-    close_range(from, u32::MAX);
-    // SAFETY: the caller keeps these open in the child.
-    let up = unsafe { BorrowedFd::borrow_raw(keep[0]) };
-    match job {
-        Job::Read { path, limit } => read_job(up, path, *limit, buf),
-        Job::Update(u) => {
-            // SAFETY: as above.
-            let down = unsafe { BorrowedFd::borrow_raw(keep[1]) };
-            update_job(up, down, u, buf, dirents);
-        }
-    }
-    // SAFETY: _exit ends the child without running the parent's exit handlers.
-    unsafe { libc::_exit(0) }
-}
-
-fn write_all(fd: BorrowedFd<'_>, mut bytes: &[u8]) -> bool {
-    while !bytes.is_empty() {
-        match rustix::io::write(fd, bytes) {
-            Ok(0) => return false,
-            Ok(n) => bytes = bytes.get(n..).unwrap_or_default(),
-            Err(Errno::INTR) => {}
-            Err(_) => return false,
-        }
-    }
-    true
-}
-
-fn send(up: BorrowedFd<'_>, kind: u8, payload: &[u8]) -> bool {
-    let len = (payload.len() as u32).to_le_bytes();
-    write_all(up, &[kind, len[0], len[1], len[2], len[3]]) && write_all(up, payload)
-}
-
-fn fail(up: BorrowedFd<'_>, step: Stage, errno: Errno, extra: u32) {
-    let e = errno.raw_os_error().to_le_bytes();
-    let x = extra.to_le_bytes();
-    send(up, REC_FAIL, &[step as u8, e[0], e[1], e[2], e[3], x[0], x[1], x[2], x[3]]);
-}
-
-fn read_job(up: BorrowedFd<'_>, path: &CStr, limit: u64, buf: &mut [u8]) {
-    let flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
-    match rustix::fs::openat(CWD, path, flags, Mode::empty()) {
-        Ok(fd) => {
-            stream(up, fd.as_fd(), limit, buf);
-        }
-        Err(Errno::NOENT) => {
-            send(up, REC_MISSING, &[]);
-        }
-        Err(e) => fail(up, Stage::Open, e, 0),
-    }
-}
-
-/// Send a regular file's content (at most `limit` bytes) as data records, then the end.
-fn stream(up: BorrowedFd<'_>, fd: BorrowedFd<'_>, limit: u64, buf: &mut [u8]) -> bool {
-    let st = match rustix::fs::fstat(fd) {
-        Ok(st) => st,
-        Err(e) => {
-            fail(up, Stage::Stat, e, 0);
-            return false;
-        }
-    };
-    if is_dev_null(st.st_mode, st.st_rdev) {
-        return send(up, REC_END, &[]);
-    }
-    if FileType::from_raw_mode(st.st_mode) != FileType::RegularFile {
-        fail(up, Stage::NotRegular, Errno::INVAL, st.st_mode);
-        return false;
-    }
-    if u64::try_from(st.st_size).unwrap_or(0) > limit {
-        fail(up, Stage::TooBig, Errno::FBIG, 0);
-        return false;
-    }
-    let mut total = 0u64;
-    loop {
-        match rustix::io::read(fd, &mut *buf) {
-            Ok(0) => return send(up, REC_END, &[]),
-            Ok(n) => {
-                total += n as u64;
-                if total > limit {
-                    fail(up, Stage::TooBig, Errno::FBIG, 0);
-                    return false;
-                }
-                if !send(up, REC_DATA, buf.get(..n).unwrap_or_default()) {
-                    return false;
-                }
-            }
-            Err(Errno::INTR) => {}
-            Err(e) => {
-                fail(up, Stage::Read, e, 0);
-                return false;
-            }
-        }
-    }
-}
-
-fn read_exact(fd: BorrowedFd<'_>, mut into: &mut [u8]) -> bool {
-    while !into.is_empty() {
-        match rustix::io::read(fd, &mut *into) {
-            Ok(0) => return false,
-            Ok(n) => into = into.get_mut(n..).unwrap_or_default(),
-            Err(Errno::INTR) => {}
-            Err(_) => return false,
-        }
-    }
-    true
-}
-
-fn update_job(
-    up: BorrowedFd<'_>,
-    down: BorrowedFd<'_>,
-    u: &UpdateJob<'_>,
-    buf: &mut [u8],
-    dirents: &mut [MaybeUninit<u8>],
-) {
-    let dir_flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let dir = match rustix::fs::openat(CWD, u.dir, dir_flags, Mode::empty()) {
-        Ok(d) => d,
-        Err(Errno::NOENT) => {
-            for a in u.ancestors {
-                let _ = rustix::fs::mkdir(a.as_c_str(), Mode::from_raw_mode(0o777));
-            }
-            match rustix::fs::openat(CWD, u.dir, dir_flags, Mode::empty()) {
-                Ok(d) => d,
-                Err(e) => return fail(up, Stage::MakeDir, e, 0),
-            }
-        }
-        Err(e) => return fail(up, Stage::OpenDir, e, 0),
-    };
-    if !send(up, REC_PHASE, &[PHASE_LOCKING]) {
-        return;
-    }
-    let lock_flags = OFlags::RDWR | OFlags::CREATE | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
-    let lock =
-        match rustix::fs::openat(&dir, u.lock, lock_flags | OFlags::CLOEXEC, Mode::from_raw_mode(0o600)) {
-            Ok(l) => l,
-            Err(e) => return fail(up, Stage::OpenLock, e, 0),
-        };
-    match rustix::fs::fstat(&lock) {
-        Ok(st) if FileType::from_raw_mode(st.st_mode) == FileType::RegularFile => {}
-        Ok(st) => return fail(up, Stage::NotRegular, Errno::INVAL, st.st_mode),
-        Err(e) => return fail(up, Stage::OpenLock, e, 0),
-    }
-    loop {
-        match rustix::fs::flock(&lock, FlockOperation::LockExclusive) {
-            Ok(()) => break,
-            Err(Errno::INTR) => {}
-            Err(e) => return fail(up, Stage::Lock, e, 0),
-        }
-    }
-    if !send(up, REC_PHASE, &[PHASE_LOCKED]) {
-        return;
-    }
-    // Under the lock no other writer is between its temporary file and its rename: any
-    // temporary file here was left by one that was killed.
-    if let Ok(listing) = rustix::fs::openat(&dir, c".", dir_flags, Mode::empty()) {
-        let mut entries = rustix::fs::RawDir::new(listing, dirents);
-        while let Some(Ok(e)) = entries.next() {
-            if (u.is_stale)(e.file_name().to_bytes()) {
-                let _ = rustix::fs::unlinkat(&dir, e.file_name(), AtFlags::empty());
-            }
-        }
-    }
-    let read_flags = OFlags::RDONLY | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
-    match rustix::fs::openat(&dir, u.name, read_flags, Mode::empty()) {
-        Ok(fd) => {
-            if !stream(up, fd.as_fd(), u.limit, buf) {
-                return;
-            }
-        }
-        Err(Errno::NOENT) => {
-            if !send(up, REC_MISSING, &[]) {
-                return;
-            }
-        }
-        Err(e) => return fail(up, Stage::Open, e, 0),
-    }
-    // The verdict: nothing (the pipe closes), or `W`, the length and the new content.
-    let mut head = [0u8; 9];
-    if !read_exact(down, &mut head) || head[0] != b'W' {
-        return;
-    }
-    let mut left =
-        u64::from_le_bytes([head[1], head[2], head[3], head[4], head[5], head[6], head[7], head[8]]);
-    let temp_flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
-    let temp = match rustix::fs::openat(&dir, u.temp, temp_flags, Mode::from_raw_mode(0o600)) {
-        Ok(t) => t,
-        Err(e) => return fail(up, Stage::CreateTemp, e, 0),
-    };
-    let undo = |step: Stage, e: Errno| {
-        let _ = rustix::fs::unlinkat(&dir, u.temp, AtFlags::empty());
-        fail(up, step, e, 0);
-    };
-    while left > 0 {
-        let want = usize::try_from(left).unwrap_or(usize::MAX).min(buf.len());
-        let chunk = buf.get_mut(..want).unwrap_or_default();
-        let n = match rustix::io::read(down, &mut *chunk) {
-            Ok(0) => return undo(Stage::ShortInput, Errno::PIPE),
-            Ok(n) => n,
-            Err(Errno::INTR) => continue,
-            Err(e) => return undo(Stage::ShortInput, e),
-        };
-        if !write_all(temp.as_fd(), chunk.get(..n).unwrap_or_default()) {
-            return undo(Stage::Write, Errno::IO);
-        }
-        left -= n as u64;
-    }
-    if let Err(e) = rustix::fs::fsync(&temp) {
-        return undo(Stage::Sync, e);
-    }
-    drop(temp);
-    if let Err(e) = rustix::fs::renameat(&dir, u.temp, &dir, u.name) {
-        return undo(Stage::Rename, e);
-    }
-    if let Err(e) = rustix::fs::fsync(&dir) {
-        return fail(up, Stage::SyncDir, e, 0);
-    }
-    send(up, REC_DONE, &[]);
-}
-
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use rustix::fs::{FlockOperation, Mode, CWD};
 
     #[test]
     fn reads_a_file_and_reports_a_missing_one() {
@@ -1008,9 +471,10 @@ mod tests {
     fn kill_children() {
         for task in std::fs::read_dir("/proc/self/task").unwrap() {
             let kids = std::fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default();
-            for pid in kids.split_whitespace().filter_map(|p| p.parse::<libc::pid_t>().ok()) {
-                // SAFETY: signalling our own child, which has not been reaped.
-                unsafe { libc::kill(pid, libc::SIGKILL) };
+            for pid in kids.split_whitespace().filter_map(|p| rustix::process::Pid::from_raw(p.parse().ok()?))
+            {
+                // Our own child, not reaped yet: its PID is its own.
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
             }
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -1059,8 +523,8 @@ mod tests {
             read(&p, 10, BOUND).unwrap();
         }
         std::thread::sleep(Duration::from_millis(100));
-        sweep(&p);
+        worker::sweep(&p);
         // Other tests' workers may be parked for a moment; these twenty are not.
-        assert!(PARKED.lock().unwrap().len() < 5, "finished workers are reaped");
+        assert!(worker::PARKED.lock().unwrap().len() < 5, "finished workers are reaped");
     }
 }

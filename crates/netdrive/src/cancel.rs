@@ -30,14 +30,15 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::busy;
-use crate::connection::{self, Connection, Scope};
+use crate::connection::{self, Connection, Remembered};
 use crate::error::{Error, Name, Result, Waiting};
 use crate::escape::escape;
+use crate::list::{self, Scope};
 use crate::mountinfo;
-use crate::profile::{self, Remembered};
+use crate::profile;
 use crate::provider::Provider;
 use crate::unmount::{self, Action, BadTarget, Outcome, Report, Target};
+use crate::who;
 
 /// The default bound for a server to answer a flush or unmount.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3);
@@ -78,7 +79,9 @@ pub enum How {
 /// A successful disconnect.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Disconnected {
+    /// The drive, as it was listed.
     pub connection: Connection,
+    /// How it was disconnected.
     pub how: How,
     /// Whether the remembered connection was forgotten too.
     pub forgotten: bool,
@@ -94,7 +97,10 @@ pub enum Upload {
     /// The daemon finished: the changes are on the server.
     Done,
     /// The daemon (this PID) is still uploading after the bound.
-    StillRunning { pid: u32 },
+    StillRunning {
+        /// The `mount.davfs` daemon's process id.
+        pid: u32,
+    },
     /// The daemon ended but could not upload everything: the changes are kept here.
     NotUploaded {
         /// davfs2's cache folder for the drive.
@@ -111,10 +117,10 @@ pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
 }
 
 fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
-    let conns = connection::list(Scope::All).or_else(|e| match e {
+    let conns = list::list(Scope::All).or_else(|e| match e {
         // A damaged profile must not stop an unmount that does not need it.
         Error::BadProfile { .. } | Error::CannotOpenProfile { .. } if !opts.update_profile => {
-            connection::list(Scope::Connected)
+            list::list(Scope::Connected)
         }
         e => Err(e),
     })?;
@@ -137,7 +143,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     if conn.provider == Provider::Gvfs {
         let uri =
             conn.source.to_str().ok_or_else(|| Error::InvalidParameter(format!("{target}: not a URI")))?;
-        crate::gvfs::unmount_with(uri, opts.force || opts.detach, opts.timeout)?;
+        crate::gvfs::unmount(uri, opts.force || opts.detach, opts.timeout)?;
         let how = if opts.force || opts.detach { How::Forced } else { How::Unmounted };
         return Ok(Disconnected { connection: conn.clone(), how, forgotten: false, upload: None });
     }
@@ -157,7 +163,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     let inside: Vec<String> = table
         .iter()
         .filter(|e| e.parent_id == mount_id && e.mount_id != mount_id)
-        .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype_str(), escape(&e.source)))
+        .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
         .collect();
     if !inside.is_empty() {
         // Detaching would take these along: never unmount what was not chosen.
@@ -170,8 +176,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
         });
     }
 
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let euid = unsafe { libc::geteuid() };
+    let euid = rustix::process::geteuid().as_raw();
     let fuse = Provider::is_fuse_fstype(conn.fstype.as_bytes());
     if euid != 0 && !(fuse && conn.owner_uid == Some(euid)) {
         let reason = match conn.owner_uid {
@@ -185,7 +190,7 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
     }
 
     if !opts.force && !opts.detach {
-        let usage = busy::who_uses_in(conn, table.clone(), opts.timeout)?;
+        let usage = who::who_uses_in(conn, table.clone(), opts.timeout)?;
         // A disconnect of ours that did not finish is still waiting for the server: that
         // is what to say, not "files are open by netdrive".
         if !usage.pending_unmount.is_empty() {
@@ -359,7 +364,7 @@ fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: 
             .iter()
             .chain(table)
             .find(|e| e.mount_id == id)
-            .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype_str(), escape(&e.source)))
+            .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
             .unwrap_or_else(|| format!("mount {id}"))
     };
     match r {
@@ -400,7 +405,7 @@ fn unmount_error(conn: &Connection, errno: i32, opts: &CancelOptions) -> Error {
     let target = Name::from(&conn.local_name);
     match errno {
         libc::EBUSY => {
-            let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
+            let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
             Error::OpenFiles { target, holders: usage.holders, uninspectable: usage.uninspectable }
         }
         libc::EINVAL | libc::ENOENT => Error::NotConnected { target },
@@ -452,7 +457,7 @@ fn unmount_own_fuse(conn: &Connection, opts: &CancelOptions) -> Result<How> {
         }
         let msg = done.stderr_text();
         if msg.contains("busy") {
-            let usage = busy::who_uses(conn, opts.timeout).unwrap_or_default();
+            let usage = who::who_uses(conn, opts.timeout).unwrap_or_default();
             return Err(Error::OpenFiles {
                 target,
                 holders: usage.holders,

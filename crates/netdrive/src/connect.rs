@@ -17,9 +17,10 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use crate::connection::{self, normalize, Connection, Scope};
+use crate::connection::{self, normalize, Connection};
 use crate::error::{Error, Result, Waiting};
 use crate::escape::escape;
+use crate::list::{self, Scope};
 use crate::profile;
 use crate::provider::Provider;
 
@@ -32,10 +33,13 @@ pub struct ConnectRequest {
     pub remote_name: OsString,
     /// `SSHFS`, `rclone`, `SMB`, `NFS` (case-insensitive); none means SMB, as on Windows.
     pub provider: Option<String>,
+    /// The user to log in as, when not the current one.
     pub user: Option<String>,
+    /// The password, passed to the tool on its standard input.
     pub password: Option<String>,
     /// Also remember it (Win32 `CONNECT_UPDATE_PROFILE`).
     pub update_profile: bool,
+    /// How long the tool may take.
     pub timeout: Duration,
 }
 
@@ -129,7 +133,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         other => return Err(Error::NotSupported(format!("cannot connect with {other}"))),
     }
     mount_bounded(cmd, stdin, req.timeout, provider, &local)?;
-    let conns = connection::list(Scope::Connected)?;
+    let conns = list::list(Scope::Connected)?;
     let conn = connection::resolve(&conns, &local)
         .map_err(|_| Error::Extended {
             provider: provider.name().into(),

@@ -1,26 +1,33 @@
-//! Network connections: what is connected (the mount table) and what is remembered.
+//! Network connections: the [`Connection`] type, built from a mount table line or a GVfs
+//! mount, and found again by the name a person gives.
 
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::gvfs;
 use crate::mountinfo::{self, MountEntry};
-use crate::profile::{self, Remembered};
+use crate::procfs;
 use crate::provider::{self, Provider};
 
 /// A network drive, connected or remembered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Connection {
-    /// The mount point (Windows: the drive letter).
+    /// The mount point (Windows: the drive letter); a GVfs drive's URI.
     pub local_name: OsString,
     /// `\\server\share\path`.
     pub remote_name: OsString,
     /// The source exactly as the filesystem has it (`//server/share`, `user@host:/path`).
     pub source: OsString,
+    /// The network provider (Windows' provider name).
     pub provider: Provider,
-    /// rclone's backend (`smb`, `sftp`, ...), when known.
+    /// For a provider that speaks several protocols, the one this drive uses, as that
+    /// provider names it: rclone's backend (`smb`, `sftp`, ...) or GVfs's URI scheme
+    /// (`sftp`, `smb`, `davs`, ...); shown after the provider (`rclone (smb)`).
     pub backend: Option<String>,
+    /// The filesystem type (`cifs`, `fuse.sshfs`, `gvfs`), as the mount table, the fstab or
+    /// the profile has it.
     pub fstype: String,
     /// Mount id from mountinfo; `None` when not connected.
     pub mount_id: Option<u64>,
@@ -30,22 +37,50 @@ pub struct Connection {
     pub owner_uid: Option<u32>,
     /// Mount options (per-mount, then per-superblock), or the remembered options.
     pub options: OsString,
+    /// Mounted now.
     pub connected: bool,
+    /// Remembered, and by whom; `None` when only connected.
     pub remembered: Option<Remembered>,
 }
 
-/// Which connections to list (Win32 `RESOURCE_CONNECTED` / `RESOURCE_REMEMBERED`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scope {
-    Connected,
-    Remembered,
-    /// Connected ones, then remembered ones that are not connected.
-    All,
+/// Who remembers a connection.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Remembered {
+    /// In the user's netdrive profile; can be forgotten.
+    User,
+    /// In `/etc/fstab`; read-only.
+    System,
 }
 
 impl Connection {
-    /// Build a connection from a mount table entry; `None` for local filesystems.
-    pub fn from_mount(e: &MountEntry) -> Option<Connection> {
+    /// A connection known by its names alone: not connected, not remembered, no options.
+    /// Every other way to make one starts here.
+    pub(crate) fn new(
+        local_name: OsString,
+        remote_name: OsString,
+        source: OsString,
+        provider: Provider,
+        fstype: String,
+    ) -> Connection {
+        Connection {
+            local_name,
+            remote_name,
+            source,
+            provider,
+            backend: None,
+            fstype,
+            mount_id: None,
+            device: None,
+            owner_uid: None,
+            options: OsString::new(),
+            connected: false,
+            remembered: None,
+        }
+    }
+
+    /// A connection from a mount table entry; `None` for local filesystems.
+    pub(crate) fn from_mount(e: &MountEntry) -> Option<Connection> {
         let provider = provider::classify(e.fstype.as_bytes(), e.source.as_bytes())?;
         let owner_uid = if Provider::is_fuse_fstype(e.fstype.as_bytes()) {
             e.super_option("user_id").and_then(|v| v.to_str()?.parse().ok())
@@ -57,54 +92,35 @@ impl Connection {
             options.push(",");
             options.push(&e.super_options);
         }
+        let remote_name = provider::remote_name(provider, &e.source, None);
         Some(Connection {
-            local_name: e.mount_point.clone(),
-            remote_name: provider::remote_name(provider, &e.source, None),
-            source: e.source.clone(),
-            provider,
             backend: (provider == Provider::Rclone).then(|| provider::rclone_backend(&e.source)).flatten(),
-            fstype: e.fstype_str(),
             mount_id: Some(e.mount_id),
             device: Some((e.major, e.minor)),
             owner_uid,
             options,
             connected: true,
-            remembered: None,
+            ..Connection::new(
+                e.mount_point.clone(),
+                remote_name,
+                e.source.clone(),
+                provider,
+                e.fstype.clone(),
+            )
         })
     }
 
-    fn from_remembered(r: &profile::RememberedEntry) -> Connection {
-        Connection {
-            local_name: r.local_name.clone().into(),
-            remote_name: r.remote_name.clone().into(),
-            source: r.source.clone().into(),
-            provider: Provider::from_name(&r.provider).unwrap_or(Provider::Sshfs),
-            backend: None,
-            fstype: r.fstype.clone(),
-            mount_id: None,
-            device: None,
-            owner_uid: None,
-            options: r.options.clone().into(),
-            connected: false,
-            remembered: Some(Remembered::User),
-        }
-    }
-
-    fn from_fstab(f: &profile::FstabEntry) -> Connection {
-        Connection {
-            local_name: f.mount_point.clone(),
-            remote_name: provider::remote_name(f.provider, &f.source, None),
-            source: f.source.clone(),
-            provider: f.provider,
-            backend: None,
-            fstype: f.fstype.to_string_lossy().into_owned(),
-            mount_id: None,
-            device: None,
-            owner_uid: None,
-            options: f.options.clone(),
-            connected: false,
-            remembered: Some(Remembered::System),
-        }
+    /// A GVfs mount as a connected drive, named by its URI; `None` for local ones (trash,
+    /// recent, MTP...).
+    pub(crate) fn from_gvfs(m: &gvfs::Mount) -> Option<Connection> {
+        let (uri, scheme) = m.network_uri()?;
+        let uri = OsString::from(uri);
+        let remote_name = provider::remote_name(Provider::Gvfs, &uri, None);
+        Some(Connection {
+            backend: Some(scheme),
+            connected: true,
+            ..Connection::new(uri.clone(), remote_name, uri, Provider::Gvfs, "gvfs".into())
+        })
     }
 
     /// Status word for people: `connected`, `remembered`, ...
@@ -137,22 +153,13 @@ pub fn connected_in(table: &[MountEntry]) -> Vec<Connection> {
 /// `/proc/PID/cmdline`, which never touches a mounted filesystem.
 fn rclone_command_lines() -> Vec<(OsString, OsString)> {
     let mut found = Vec::new();
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return found;
-    };
-    for ent in dir.flatten() {
-        let name = ent.file_name();
-        if !name.as_bytes().iter().all(u8::is_ascii_digit) {
-            continue;
-        }
+    for pid in procfs::pids() {
         // Every process is looked at, so the check is three system calls (std::fs::read
         // makes five).
-        if crate::busy::comm_at(rustix::fs::CWD, ent.path().join("comm")) != "rclone" {
+        if procfs::comm(pid) != "rclone" {
             continue;
         }
-        let Ok(cmdline) = std::fs::read(ent.path().join("cmdline")) else {
-            continue;
-        };
+        let cmdline = procfs::cmdline(pid);
         let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).filter(|a| !a.is_empty()).collect();
         let positional: Vec<&[u8]> = args.iter().skip(1).copied().filter(|a| !a.starts_with(b"-")).collect();
         if let Some(i) = positional.iter().position(|a| matches!(*a, b"mount" | b"cmount" | b"mount2")) {
@@ -161,7 +168,7 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
                 let mp = if mp.is_absolute() {
                     mp.to_path_buf()
                 } else {
-                    match std::fs::read_link(ent.path().join("cwd")) {
+                    match std::fs::read_link(format!("/proc/{pid}/cwd")) {
                         Ok(cwd) => cwd.join(mp),
                         Err(_) => continue,
                     }
@@ -173,51 +180,10 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
     found
 }
 
-/// List network connections. Reads the mount table once; never touches a network mount.
-/// On failure the error is also the thread's last error ([`crate::last_error`]).
-///
-/// The user's profile and the fstab are read by bounded workers at the same time (see
-/// [`list_with_warnings`]). For [`Scope::Connected`] a problem with them only leaves
-/// drives unmarked as remembered; for the other scopes it is the error, as the list of
-/// remembered drives would be incomplete.
-pub fn list(scope: Scope) -> Result<Vec<Connection>> {
-    list_now(scope).and_then(|l| l.strict(scope)).map_err(Error::record)
-}
-
-/// A listing, and what could not be read for it.
-#[derive(Debug, Default)]
-pub struct Listing {
-    pub connections: Vec<Connection>,
-    /// Why some remembered connections are missing: the user's profile or the fstab
-    /// could not be read (`ERROR_CANNOT_OPEN_PROFILE`: on a network drive that does not
-    /// answer, not a regular file, too large; `ERROR_BAD_PROFILE`: damaged). Connected
-    /// drives are all listed regardless; they are just not marked remembered by it.
-    pub warnings: Vec<Error>,
-}
-
-impl Listing {
-    /// The connections; for a scope with remembered ones, the first warning as the error.
-    fn strict(self, scope: Scope) -> Result<Vec<Connection>> {
-        match self.warnings.into_iter().next() {
-            Some(w) if scope != Scope::Connected => Err(w),
-            _ => Ok(self.connections),
-        }
-    }
-}
-
-/// [`list`], but what can be listed is listed: connected drives always, remembered ones
-/// from whichever of the profile and fstab could be read, and the reasons for the rest
-/// in [`Listing::warnings`]. With the profile on a network drive whose server stopped,
-/// this returns within the bound (3 s) and names that drive. On failure (the mount table
-/// cannot be read) the error is also the thread's last error.
-pub fn list_with_warnings(scope: Scope) -> Result<Listing> {
-    list_now(scope).map_err(Error::record)
-}
-
 /// The network lines of the mount table. Only they are decoded. Escapes cannot change
 /// what classify sees: the kernel escapes only space, tab, newline and backslash, in no
 /// type or prefix it knows.
-fn network_table() -> Result<Vec<MountEntry>> {
+pub(crate) fn network_table() -> Result<Vec<MountEntry>> {
     mountinfo::read_table_where(|fstype, source| provider::classify(fstype, source).is_some()).map_err(|e| {
         Error::NoNetwork(format!("cannot read {}: {e}", mountinfo::table_path().to_string_lossy()))
     })
@@ -232,88 +198,6 @@ pub(crate) fn network_drive_under(path: &Path) -> Option<Connection> {
         .into_iter()
         .filter(|c| path.starts_with(Path::new(&c.local_name)))
         .max_by_key(|c| c.local_name.len())
-}
-
-/// The connected drive `target` names (its mount point, source or UNC name), as
-/// [`resolve`] finds it in [`list`]`(Scope::Connected)`. Quicker for a mount point: the
-/// other drives are not looked at, so no process is read to name rclone drives' hosts
-/// (a tenth of `netdrive who` with 2,000 processes). On failure the error is also the
-/// thread's last error.
-pub fn find_connected(target: &OsStr) -> Result<Connection> {
-    let find = || {
-        let local = normalize(target);
-        let loading = profile::start_loading();
-        let table = network_table()?;
-        let mine: Vec<MountEntry> = table.iter().filter(|e| e.mount_point == local).cloned().collect();
-        let conns = if mine.is_empty() {
-            list_from(Scope::Connected, &table, loading).connections
-        } else {
-            listing(Scope::Connected, &mine, loading).connections
-        };
-        resolve(&conns, target).cloned()
-    };
-    find().map_err(Error::record)
-}
-
-fn list_now(scope: Scope) -> Result<Listing> {
-    // The profile and fstab workers start first and run while the table is read.
-    let loading = profile::start_loading();
-    let table = match scope {
-        Scope::Remembered => Vec::new(),
-        _ => network_table()?,
-    };
-    Ok(list_from(scope, &table, loading))
-}
-
-/// [`listing`] plus GVfs's drives, which are not in the mount table.
-fn list_from(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> Listing {
-    let mut l = listing(scope, table, loading);
-    if scope != Scope::Remembered {
-        l.connections.extend(crate::gvfs::list(crate::gvfs::LIST_BOUND));
-    }
-    l
-}
-
-/// [`list`] over a given table (for recorded tables and callers that already read one).
-pub fn list_with(scope: Scope, table: &[MountEntry]) -> Result<Vec<Connection>> {
-    listing(scope, table, profile::start_loading()).strict(scope)
-}
-
-fn listing(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> Listing {
-    let mut connected = connected_in(table);
-    let mut warnings = Vec::new();
-    let (user, system) = loading.finish();
-    let user = user.unwrap_or_else(|e| {
-        warnings.push(e);
-        Vec::new()
-    });
-    let system = system.unwrap_or_else(|e| {
-        warnings.push(e);
-        Vec::new()
-    });
-    let mut remembered: Vec<Connection> = user
-        .iter()
-        .map(Connection::from_remembered)
-        .chain(system.iter().map(Connection::from_fstab))
-        .collect();
-    // One entry per local name; the user's profile comes first and wins over fstab.
-    let mut seen = std::collections::HashSet::new();
-    remembered.retain(|r| seen.insert(r.local_name.clone()));
-    for c in connected.iter_mut() {
-        c.remembered = remembered.iter().find(|r| r.local_name == c.local_name).and_then(|r| r.remembered);
-    }
-    for r in remembered.iter_mut() {
-        r.connected = connected.iter().any(|c| c.local_name == r.local_name);
-    }
-    let connections = match scope {
-        Scope::Connected => connected,
-        Scope::Remembered => remembered,
-        Scope::All => {
-            connected.extend(remembered.into_iter().filter(|r| !r.connected));
-            connected
-        }
-    };
-    Listing { connections, warnings }
 }
 
 /// Make a local name comparable: absolute (joined to the current folder, without
@@ -414,5 +298,34 @@ mod tests {
         assert_eq!(resolve(&c, OsStr::new("//nas/media")).unwrap().mount_id, Some(41));
         assert_eq!(resolve(&c, OsStr::new("me@127.0.0.1:/srv")).unwrap().mount_id, Some(40));
         assert_eq!(resolve(&c, OsStr::new("/mnt/none")).unwrap_err().code().0, 2250);
+    }
+
+    /// A GVfs mount of the given type and keys, as the mount tracker describes it.
+    fn gvfs_mount(kind: &str, keys: &[(&str, &str)]) -> gvfs::Mount {
+        let mut keys: std::collections::BTreeMap<String, Vec<u8>> =
+            keys.iter().map(|(k, v)| ((*k).to_owned(), v.as_bytes().to_vec())).collect();
+        keys.insert("type".into(), kind.as_bytes().to_vec());
+        gvfs::Mount {
+            dbus_id: ":1.5".into(),
+            object_path: "/org/gtk/vfs/mount/1".into(),
+            display_name: String::new(),
+            fuse_mount_point: None,
+            spec: gvfs::Spec { prefix: b"/".to_vec(), keys },
+        }
+    }
+
+    #[test]
+    fn only_network_gvfs_mounts_are_drives() {
+        let c = Connection::from_gvfs(&gvfs_mount("sftp", &[("host", "files.example.org"), ("user", "me")]))
+            .unwrap();
+        assert_eq!(c.local_name, "sftp://me@files.example.org/");
+        assert_eq!(c.remote_name, r"\\files.example.org");
+        assert_eq!(c.backend.as_deref(), Some("sftp"));
+        assert_eq!(c.provider, Provider::Gvfs);
+        assert!(c.connected);
+        let smb = gvfs_mount("smb-share", &[("server", "192.168.1.20"), ("share", "share")]);
+        assert_eq!(Connection::from_gvfs(&smb).unwrap().remote_name, r"\\192.168.1.20\share");
+        assert!(Connection::from_gvfs(&gvfs_mount("trash", &[])).is_none());
+        assert!(Connection::from_gvfs(&gvfs_mount("mtp", &[("host", "phone")])).is_none());
     }
 }

@@ -5,7 +5,7 @@
 //! daemon also ends when the upload failed, keeping the files in its cache.)
 
 use std::ffi::OsStr;
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
@@ -91,24 +91,12 @@ fn has_dirty_files(cache: &Path) -> bool {
 /// Wait at most `bound` for the daemon to end, then look at what it left.
 pub(crate) fn wait_for_upload(daemon: Option<Daemon>, bound: Duration) -> Upload {
     let Some(d) = daemon else { return Upload::Unknown };
-    let deadline = Instant::now() + bound;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let mut p = libc::pollfd { fd: d.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 };
-        let ms = left.as_millis().clamp(0, i32::MAX as u128) as i32;
-        // SAFETY: one valid pollfd; a pidfd becomes readable when its process ends.
-        let r = unsafe { libc::poll(&mut p, 1, ms) };
-        if r > 0 {
-            return match d.cache {
-                Some(cache) if has_dirty_files(&cache) => Upload::NotUploaded { kept_in: cache },
-                Some(_) => Upload::Done,
-                None => Upload::Unknown,
-            };
-        }
-        let interrupted = r < 0 && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted;
-        if !interrupted || left.is_zero() {
-            return Upload::StillRunning { pid: d.pid };
-        }
+    let ended = crate::wait::ready_by(d.fd.as_fd(), rustix::event::PollFlags::IN, Instant::now() + bound);
+    match (ended, d.cache) {
+        (Ok(true), Some(cache)) if has_dirty_files(&cache) => Upload::NotUploaded { kept_in: cache },
+        (Ok(true), Some(_)) => Upload::Done,
+        (Ok(true), None) => Upload::Unknown,
+        _ => Upload::StillRunning { pid: d.pid },
     }
 }
 

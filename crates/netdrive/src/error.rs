@@ -9,8 +9,8 @@ use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::busy::Holder;
 use crate::escape::escape;
+use crate::procfs::Holder;
 
 /// A Win32 error code (`DWORD`) with its symbolic name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -125,68 +125,137 @@ impl From<String> for Name {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// `ERROR_NOT_CONNECTED`: nothing by that name is connected or remembered.
     #[error("{target}: not a network connection (nothing by that name is connected or remembered)")]
-    NotConnected { target: Name },
+    NotConnected {
+        /// The name asked for.
+        target: Name,
+    },
 
+    /// `ERROR_NOT_CONNECTED`: remembered, but not connected now.
     #[error("{target}: remembered but not connected; --forget forgets it")]
-    RememberedNotConnected { target: Name },
+    RememberedNotConnected {
+        /// The drive's local name.
+        target: Name,
+    },
 
+    /// `ERROR_NOT_CONNECTED`: the drive is not the one that was listed any more.
     #[error("{target}: changed since it was listed ({what}); list the drives again and choose anew")]
-    ChangedSinceListed { target: Name, what: String },
+    ChangedSinceListed {
+        /// The drive as listed.
+        target: Name,
+        /// What is there now.
+        what: String,
+    },
 
+    /// `ERROR_OPEN_FILES`: processes have files open on the drive.
     #[error("{target}: {}", open_files_message(holders, *uninspectable))]
-    OpenFiles { target: Name, holders: Vec<Holder>, uninspectable: usize },
+    OpenFiles {
+        /// The drive.
+        target: Name,
+        /// The processes and what they hold (empty when the provider does not say).
+        holders: Vec<Holder>,
+        /// Processes that could not be inspected.
+        uninspectable: usize,
+    },
 
+    /// `ERROR_DEVICE_IN_USE`: other drives are mounted inside it or over it.
     #[error("{target}: in use: {reason}")]
-    DeviceInUse { target: Name, reason: String },
+    DeviceInUse {
+        /// The drive.
+        target: Name,
+        /// What is in the way.
+        reason: String,
+    },
 
+    /// `ERROR_ACCESS_DENIED`: not the caller's drive, or a read-only remembered one.
     #[error("{target}: access denied: {reason}")]
-    AccessDenied { target: Name, reason: String },
+    AccessDenied {
+        /// The drive.
+        target: Name,
+        /// Who may do it instead, or why not.
+        reason: String,
+    },
 
+    /// `ERROR_SEM_TIMEOUT`: the server did not answer within the bound.
     #[error("{target}: the server is not responding (no answer within {}s){}; \
              you can detach the drive instead (--detach)", .after.as_secs_f32(), waiting_note(*.waiting))]
     NotResponding {
+        /// The drive.
         target: Name,
+        /// The bound it was given.
         after: Duration,
         /// What is still waiting for the server.
         waiting: Waiting,
     },
 
+    /// `ERROR_INVALID_PARAMETER`: an empty or ambiguous name, a bad flag.
     #[error("invalid parameter: {0}")]
     InvalidParameter(String),
 
+    /// `ERROR_NOT_ENOUGH_MEMORY`: a worker thread or process could not start.
     #[error("not enough memory: {0}")]
     NotEnoughMemory(String),
 
+    /// `ERROR_CANNOT_OPEN_PROFILE`: the profile cannot be read or written.
     #[error("cannot open the profile {}: {source}", escape(path.as_os_str()))]
-    CannotOpenProfile { path: PathBuf, source: std::io::Error },
+    CannotOpenProfile {
+        /// The profile's path.
+        path: PathBuf,
+        /// Why (not answering, not a regular file, too large, ...).
+        source: std::io::Error,
+    },
 
+    /// `ERROR_BAD_PROFILE`: the profile does not parse; it is never overwritten.
     #[error("the profile {} is damaged at line {line}: {message}; fix or move the file, netdrive will not overwrite it", escape(path.as_os_str()))]
-    BadProfile { path: PathBuf, line: usize, message: String },
+    BadProfile {
+        /// The profile's path.
+        path: PathBuf,
+        /// The line the parser stopped at.
+        line: usize,
+        /// The parser's message.
+        message: String,
+    },
 
+    /// `ERROR_NO_NETWORK`: the mount table cannot be read.
     #[error("no network provider could be read: {0}")]
     NoNetwork(String),
 
+    /// `ERROR_BAD_DEVICE`: the local name cannot be mounted on.
     #[error("{0}")]
     BadDevice(String),
 
+    /// `ERROR_ALREADY_ASSIGNED`: something is mounted at the local name.
     #[error("{local}: already in use (something is mounted there); choose another folder")]
-    AlreadyAssigned { local: Name },
+    AlreadyAssigned {
+        /// The local name.
+        local: Name,
+    },
 
+    /// `ERROR_BAD_NET_NAME`: the remote name is not one the provider takes.
     #[error("{0}")]
     BadNetName(String),
 
+    /// `ERROR_NOT_SUPPORTED`: the provider or its kernel module is missing.
     #[error("{0}")]
     NotSupported(String),
 
+    /// `ERROR_INVALID_HANDLE`: a handle that is not (or no longer) one.
     #[error("invalid handle: {0}")]
     InvalidHandle(String),
 
+    /// `ERROR_CANCELLED`: the person said no.
     #[error("cancelled")]
     Cancelled,
 
+    /// `ERROR_EXTENDED_ERROR`: a provider's own failure.
     #[error("{provider}: {message}")]
-    Extended { provider: String, message: String },
+    Extended {
+        /// The provider that failed (`SSHFS`, `FUSE`, `GVfs`, `netdrive`).
+        provider: String,
+        /// Its message.
+        message: String,
+    },
 }
 
 /// What is left waiting for a server that does not answer.
@@ -220,9 +289,11 @@ fn open_files_message(holders: &[Holder], uninspectable: usize) -> String {
         s.push_str(&who.join(", "));
     }
     if uninspectable > 0 {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        let hint =
-            if unsafe { libc::geteuid() } == 0 { "permission denied" } else { "run as root to see them" };
+        let hint = if rustix::process::geteuid().is_root() {
+            "permission denied"
+        } else {
+            "run as root to see them"
+        };
         s.push_str(&format!("; {uninspectable} process(es) could not be inspected ({hint})"));
     }
     s.push_str("; close them, or disconnect with --force (or --detach)");
@@ -280,8 +351,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// The last error of a thread, as `WNetGetLastError` reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LastError {
+    /// The error's code.
     pub code: Win32Error,
+    /// The message for people.
     pub text: String,
+    /// The provider that reported it (`netdrive` for netdrive's own errors).
     pub provider: String,
 }
 

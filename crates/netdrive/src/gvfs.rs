@@ -25,10 +25,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use zbus::proxy::{CacheProperties, MethodFlags};
 use zbus::wire::{OwnedObjectPath, OwnedVariant};
 
-use crate::connection::Connection;
 use crate::error::{Error, Name, Result};
 use crate::escape::escape_text;
-use crate::provider::{self, Provider};
 
 /// How long a listing waits for the bus and gvfsd together. gvfsd answers from memory in
 /// about a millisecond; a bus without gvfsd answers at once.
@@ -107,27 +105,12 @@ impl Mount {
         self.spec.uri()
     }
 
-    /// The mount as a connected network drive; `None` for local ones (trash, recent, MTP...).
-    pub fn connection(&self) -> Option<Connection> {
+    /// The URI of a network mount and its scheme (`sftp`, `smb`, ...); `None` for local
+    /// ones (trash, recent, MTP...).
+    pub(crate) fn network_uri(&self) -> Option<(String, String)> {
         let uri = self.uri()?;
         let scheme = uri.split_once("://")?.0.to_owned();
-        if !SCHEMES.contains(&scheme.as_str()) {
-            return None;
-        }
-        Some(Connection {
-            local_name: OsString::from(&uri),
-            remote_name: provider::remote_name(Provider::Gvfs, uri.as_ref(), None),
-            source: OsString::from(&uri),
-            provider: Provider::Gvfs,
-            backend: Some(scheme),
-            fstype: "gvfs".into(),
-            mount_id: None,
-            device: None,
-            owner_uid: None,
-            options: OsString::new(),
-            connected: true,
-            remembered: None,
-        })
+        SCHEMES.contains(&scheme.as_str()).then_some((uri, scheme))
     }
 }
 
@@ -301,20 +284,10 @@ pub fn mounts(bound: Duration) -> Vec<Mount> {
     on_session_bus(bound, |conn| async move { tracked_mounts(&conn).await }).unwrap_or_default()
 }
 
-/// GVfs network mounts of this session, as connected drives (see [`mounts`]).
-pub fn list(bound: Duration) -> Vec<Connection> {
-    mounts(bound).iter().filter_map(Mount::connection).collect()
-}
-
-/// Unmount a GVfs mount by URI; refused while gvfs clients have files open on it.
-pub fn unmount(uri: &str, bound: Duration) -> Result<()> {
-    unmount_with(uri, false, bound)
-}
-
 /// Unmount a GVfs mount by URI. The mount is looked up again right before (it must still be
 /// there under that URI), then its backend is asked to unmount; `force` unmounts even while
 /// gvfs clients have files open. The whole exchange takes at most `bound`.
-pub fn unmount_with(uri: &str, force: bool, bound: Duration) -> Result<()> {
+pub fn unmount(uri: &str, force: bool, bound: Duration) -> Result<()> {
     let target = Name::from(uri);
     if !has_session_bus() {
         return Err(Error::NotConnected { target });
@@ -400,28 +373,6 @@ mod tests {
         assert_eq!(ftp.uri().as_deref(), Some("ftp://[fd00::5]/"));
         let trash = spec("trash", "/", &[]);
         assert_eq!(trash.uri().as_deref(), Some("trash:///"));
-    }
-
-    #[test]
-    fn only_network_mounts_are_drives() {
-        let m = |s: Spec| Mount {
-            dbus_id: ":1.5".into(),
-            object_path: "/org/gtk/vfs/mount/1".into(),
-            display_name: String::new(),
-            fuse_mount_point: None,
-            spec: s,
-        };
-        let c = m(spec("sftp", "/", &[("host", "files.example.org"), ("user", "me")])).connection().unwrap();
-        assert_eq!(c.local_name, "sftp://me@files.example.org/");
-        assert_eq!(c.remote_name, r"\\files.example.org");
-        assert_eq!(c.backend.as_deref(), Some("sftp"));
-        assert_eq!(c.provider, Provider::Gvfs);
-        let c = m(spec("smb-share", "/", &[("server", "192.168.1.20"), ("share", "share")]))
-            .connection()
-            .unwrap();
-        assert_eq!(c.remote_name, r"\\192.168.1.20\share");
-        assert!(m(spec("trash", "/", &[])).connection().is_none());
-        assert!(m(spec("mtp", "/", &[("host", "phone")])).connection().is_none());
     }
 
     #[test]

@@ -19,36 +19,45 @@
 //! the unmount, and reading or writing the profile and fstab, which can live on a network
 //! drive (an NFS home folder).
 //!
-//! The provider table and the mapping from sources to UNC names (`\\server\share`) are in
-//! [`provider`].
+//! [`Provider`] says who provides a drive; the source of each kind of drive maps to a UNC
+//! name (`\\server\share`) as the README's provider table shows.
 
 #![deny(unsafe_op_in_unsafe_fn)]
+#![deny(missing_docs)]
 
-mod bounded;
-pub mod busy;
-pub mod cancel;
-mod child;
-pub mod connect;
-pub mod connection;
-mod davfs;
-pub mod error;
+// Namespaces of their own: escaping names for people, names in JSON, the mount table
+// parser, and the remembered connections.
 pub mod escape;
-pub mod gvfs;
 pub mod json;
 pub mod mountinfo;
 pub mod profile;
-pub mod provider;
-mod unmount;
-pub mod users;
 
-pub use busy::{who_uses, Holder, Usage, Use};
-pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, Upload};
+// Everything else is reached through the re-exports below.
+mod bounded;
+mod cancel;
+mod child;
+mod connect;
+mod connection;
+mod davfs;
+mod error;
+mod gvfs;
+mod list;
+mod procfs;
+mod provider;
+mod unmount;
+mod users;
+mod wait;
+mod who;
+
+pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, Upload, DEFAULT_TIMEOUT};
 pub use connect::{connect, ConnectRequest};
-pub use connection::{find_connected, list, list_with_warnings, resolve, Connection, Listing, Scope};
+pub use connection::{connected_in, normalize, resolve, Connection, Remembered};
 pub use error::{
     clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,
 };
 pub use escape::escape;
-pub use profile::Remembered;
+pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
+pub use procfs::{Holder, Use};
 pub use provider::Provider;
 pub use users::user_name;
+pub use who::{who_uses, who_uses_in, who_uses_mount, Usage, UNMOUNT_CHILD_NAME};

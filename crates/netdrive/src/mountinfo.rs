@@ -22,17 +22,27 @@ use std::path::Path;
 /// One line of mountinfo, decoded.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MountEntry {
+    /// (1) The mount's id (reused once the mount is gone).
     pub mount_id: u64,
+    /// (2) The id of the mount it is mounted on.
     pub parent_id: u64,
+    /// (3) The filesystem's device number, major part.
     pub major: u32,
+    /// (3) The filesystem's device number, minor part.
     pub minor: u32,
+    /// (4) The folder of the filesystem that is mounted.
     pub root: OsString,
+    /// (5) Where it is mounted.
     pub mount_point: OsString,
+    /// (6) Per-mount options.
     pub mount_options: OsString,
-    /// Propagation fields such as `shared:12`.
+    /// (7) Propagation fields such as `shared:12`.
     pub optional: Vec<OsString>,
-    pub fstype: OsString,
+    /// (9) The filesystem type (`ext4`, `cifs`, `fuse.sshfs`), as [`fstype_text`] gives it.
+    pub fstype: String,
+    /// (10) The source (`//server/share`, `user@host:/path`).
     pub source: OsString,
+    /// (11) Per-superblock options.
     pub super_options: OsString,
 }
 
@@ -40,11 +50,6 @@ impl MountEntry {
     /// Value of a per-superblock option such as `user_id` (FUSE) or `addr` (cifs, nfs).
     pub fn super_option(&self, key: &str) -> Option<&OsStr> {
         option(&self.super_options, key)
-    }
-
-    /// The filesystem type as text (the kernel only uses ASCII here).
-    pub fn fstype_str(&self) -> String {
-        self.fstype.to_string_lossy().into_owned()
     }
 }
 
@@ -74,6 +79,13 @@ pub fn unescape(field: &[u8]) -> OsString {
         i += 1;
     }
     OsString::from_vec(out)
+}
+
+/// A filesystem type field, decoded, as text: a type is a name the kernel registered
+/// (ASCII), or `fuse.` and the subtype a FUSE program gave, which is taken lossily in the
+/// rare case it is not UTF-8. It names a kind of filesystem, never a file to act on.
+pub fn fstype_text(field: &[u8]) -> String {
+    unescape(field).into_string().unwrap_or_else(|raw| raw.to_string_lossy().into_owned())
 }
 
 /// Escape a field the way the kernel does (`show_mountinfo`: space, tab, newline,
@@ -110,7 +122,7 @@ pub fn parse_line(line: &[u8]) -> Option<MountEntry> {
         }
         optional.push(unescape(f));
     }
-    let fstype = unescape(fields.next()?);
+    let fstype = fstype_text(fields.next()?);
     let source = unescape(fields.next()?);
     // Super options are the rest; tolerate a missing field (very old kernels).
     let super_options = unescape(fields.next().unwrap_or_default());

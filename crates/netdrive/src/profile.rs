@@ -14,7 +14,7 @@
 //! ```
 //!
 //! The profile can be on a network drive (an NFS home folder), so it is only ever read
-//! or written by a worker process with a time bound ([`crate::bounded`]); a server that
+//! or written by a worker process with a time bound; a server that
 //! does not answer gives `ERROR_CANNOT_OPEN_PROFILE` naming the drive, never a hang. Only
 //! a regular file of at most [`MAX_PROFILE`] bytes is read.
 //!
@@ -38,19 +38,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::bounded::{self, Failure};
 use crate::error::{Error, Result};
-use crate::mountinfo::unescape;
+use crate::mountinfo::{fstype_text, unescape};
 use crate::provider::{classify, Provider};
 
 /// One remembered connection as stored in the profile.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RememberedEntry {
+    /// The mount point.
     pub local_name: String,
+    /// `\\server\share\path`.
     pub remote_name: String,
+    /// The source as the filesystem has it.
     #[serde(default)]
     pub source: String,
+    /// The provider's name ([`crate::Provider::name`]).
     pub provider: String,
+    /// The filesystem type.
     #[serde(default)]
     pub fstype: String,
+    /// Mount options.
     #[serde(default)]
     pub options: String,
 }
@@ -59,16 +65,6 @@ pub struct RememberedEntry {
 struct File {
     #[serde(default, rename = "connection")]
     connections: Vec<RememberedEntry>,
-}
-
-/// Who remembers a connection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Remembered {
-    /// In the user's netdrive profile; can be forgotten.
-    User,
-    /// In `/etc/fstab`; read-only.
-    System,
 }
 
 /// The profile's path: `$XDG_CONFIG_HOME/netdrive/connections.toml`.
@@ -229,10 +225,15 @@ fn save_to(path: &Path, connections: Vec<RememberedEntry>) -> Result<()> {
 /// A network entry of `/etc/fstab` (or of the file named by `NETDRIVE_FSTAB`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FstabEntry {
+    /// The source (`//server/share`, `server:/export`).
     pub source: OsString,
+    /// The mount point.
     pub mount_point: OsString,
-    pub fstype: OsString,
+    /// The filesystem type.
+    pub fstype: String,
+    /// Mount options (`defaults` when none are given).
     pub options: OsString,
+    /// The network provider its type and source make it.
     pub provider: Provider,
 }
 
@@ -242,7 +243,7 @@ pub fn fstab_path() -> PathBuf {
 }
 
 /// Network entries of the system's fstab. A missing or unreadable fstab has none
-/// ([`crate::connection::list_with_warnings`] says why it is unreadable).
+/// ([`crate::list_with_warnings`] says why it is unreadable).
 pub fn fstab() -> Vec<FstabEntry> {
     let path = fstab_path();
     parse_fstab_read(&path, bounded::read(&path, MAX_PROFILE, bounded::BOUND)).unwrap_or_default()
@@ -294,7 +295,7 @@ pub fn parse_fstab(text: &[u8]) -> Vec<FstabEntry> {
                 return None;
             }
             let mut f = line.split(|b| b.is_ascii_whitespace()).filter(|f| !f.is_empty());
-            let (source, mp, fstype) = (unescape(f.next()?), unescape(f.next()?), unescape(f.next()?));
+            let (source, mp, fstype) = (unescape(f.next()?), unescape(f.next()?), fstype_text(f.next()?));
             let options = unescape(f.next().unwrap_or(b"defaults"));
             let provider = classify(fstype.as_bytes(), source.as_bytes())?;
             Some(FstabEntry { source, mount_point: mp, fstype, options, provider })

@@ -26,20 +26,33 @@ use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// A network provider, as Windows' "provider name".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Provider {
+    /// Kernel `cifs`, `smb3`, `smbfs`.
     Smb,
+    /// Kernel `nfs`/`nfs4`.
     Nfs,
+    /// Kernel `ceph`.
     Ceph,
+    /// Kernel `9p`.
     NineP,
+    /// Kernel `afs`.
     Afs,
+    /// `fuse.sshfs`.
     Sshfs,
+    /// `fuse.rclone`.
     Rclone,
+    /// davfs2 (`davfs`, or `fuse` with an `http(s)://` source).
     WebDav,
+    /// `fuse.smbnetfs`.
     SmbNetFs,
+    /// `fuse.s3fs`.
     S3fs,
+    /// `fuse.curlftpfs`.
     CurlFtpFs,
+    /// `fuse.glusterfs`.
     GlusterFs,
+    /// GNOME GVfs, from gvfsd over D-Bus.
     Gvfs,
 }
 

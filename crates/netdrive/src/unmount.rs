@@ -749,7 +749,7 @@ mod tests {
 
     #[test]
     fn the_child_has_the_name_who_recognises() {
-        assert_eq!(CHILD_NAME.to_str().ok(), Some(crate::busy::UNMOUNT_CHILD_NAME));
+        assert_eq!(CHILD_NAME.to_str().ok(), Some(crate::who::UNMOUNT_CHILD_NAME));
     }
 
     #[test]

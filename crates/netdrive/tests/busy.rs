@@ -7,9 +7,8 @@ use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
-use netdrive::busy::scan;
 use netdrive::mountinfo::{read_table, MountEntry};
-use netdrive::{Usage, Use};
+use netdrive::{who_uses_mount, Usage, Use};
 use testbed::gui::private_mount_namespace;
 use testbed::{require, FileHolder};
 
@@ -23,7 +22,13 @@ fn entry<'a>(table: &'a [MountEntry], at: &Path, source: &str) -> &'a MountEntry
 }
 
 fn who(table: &[MountEntry], e: &MountEntry) -> Usage {
-    scan(table, e.mount_id, (e.major, e.minor), &e.mount_point, Instant::now() + Duration::from_secs(10))
+    who_uses_mount(
+        table,
+        e.mount_id,
+        (e.major, e.minor),
+        &e.mount_point,
+        Instant::now() + Duration::from_secs(10),
+    )
 }
 
 fn holds(u: &Usage, pid: u32) -> bool {

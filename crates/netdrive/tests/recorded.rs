@@ -3,7 +3,7 @@
 
 use std::ffi::OsStr;
 
-use netdrive::connection::connected_in;
+use netdrive::connected_in;
 use netdrive::mountinfo::parse_table;
 use netdrive::Provider;
 

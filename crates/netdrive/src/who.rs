@@ -22,46 +22,17 @@
 use std::collections::HashMap;
 use std::ffi::{OsStr, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::connection::Connection;
 use crate::error::{Error, Result};
 use crate::mountinfo::{self, MountEntry};
-
-/// How a process uses the drive.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Use {
-    /// An open file descriptor (its number).
-    File(u32),
-    /// The working folder.
-    Cwd,
-    /// The root folder (chroot).
-    Root,
-    /// The running program.
-    Exe,
-    /// A memory-mapped file (a library, say).
-    Map,
-}
-
-/// A process that holds something on a drive.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Holder {
-    pub pid: u32,
-    /// The process name (`/proc/PID/comm`).
-    pub name: String,
-    pub uid: Option<u32>,
-    /// User name, or the uid as text when it has none.
-    pub user: String,
-    /// The file, folder or program on the drive.
-    pub path: OsString,
-    pub how: Use,
-}
+use crate::procfs::{self, Holder, Use};
 
 /// The result of a scan.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Usage {
+    /// Each use, by PID.
     pub holders: Vec<Holder>,
     /// Processes that could not be inspected (permissions).
     pub uninspectable: usize,
@@ -136,7 +107,7 @@ pub fn who_uses_in(conn: &Connection, table: Vec<MountEntry>, bound: Duration) -
     std::thread::Builder::new()
         .name("netdrive-who".into())
         .spawn(move || {
-            let _ = tx.send(scan(&table, mount_id, device, &local_name, deadline));
+            let _ = tx.send(who_uses_mount(&table, mount_id, device, &local_name, deadline));
         })
         .map_err(|e| Error::NotEnoughMemory(format!("cannot start the scan: {e}")))?;
     rx.recv_timeout(bound + Duration::from_millis(250)).map_err(|_| Error::Extended {
@@ -148,8 +119,9 @@ pub fn who_uses_in(conn: &Connection, table: Vec<MountEntry>, bound: Duration) -
     })
 }
 
-/// Scan `/proc` for users of the mount `mount_id` in `table`. Stops at `deadline`.
-pub fn scan(
+/// Scan `/proc` for users of any mount, `mount_id` in `table` (a local one too), with the
+/// device and mount point the table gives it. Stops at `deadline`.
+pub fn who_uses_mount(
     table: &[MountEntry],
     mount_id: u64,
     device: (u32, u32),
@@ -169,11 +141,10 @@ pub fn scan(
             .collect(),
         path_is_exact: !table.iter().any(|e| e.mount_id != mount_id && e.mount_point.as_bytes() == mp),
     };
-    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
+    let pids = procfs::pids();
+    if pids.is_empty() {
         return Usage { complete: false, ..Usage::default() };
-    };
-    let pids: Vec<u32> =
-        proc_dir.flatten().filter_map(|e| e.file_name().to_str().and_then(|s| s.parse().ok())).collect();
+    }
     let own_ns = rustix::fs::readlink("/proc/self/ns/mnt", Vec::new()).ok();
     // /proc is read in parallel: a scan is many small system calls, one process at a time.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
@@ -290,7 +261,7 @@ fn scan_process(
                             buf.link = p;
                             continue;
                         }
-                        if paths_decide || fd_mount_id(pid, n).is_none_or(|id| id == t.mount_id) {
+                        if paths_decide || procfs::fd_mount_id(pid, n).is_none_or(|id| id == t.mount_id) {
                             found.push((OsString::from_vec(p), Use::File(n)));
                         }
                     }
@@ -299,9 +270,9 @@ fn scan_process(
         }
         Err(e) => was_denied |= denied(e),
     }
-    if read_into(&dir, "maps", &mut buf.maps) {
+    if procfs::read_into(&dir, "maps", &mut buf.maps) {
         for line in buf.maps.split(|&b| b == b'\n') {
-            if let Some(path) = map_on_device(line, t.device) {
+            if let Some(path) = procfs::map_on_device(line, t.device) {
                 if !found.iter().any(|(p, _)| p.as_bytes() == path) {
                     found.push((OsStr::from_bytes(path).to_owned(), Use::Map));
                 }
@@ -312,7 +283,7 @@ fn scan_process(
         usage.uninspectable += usize::from(was_denied);
         return;
     }
-    let name = comm_at(&dir, "comm");
+    let name = procfs::comm_at(&dir, "comm");
     let uid = rustix::fs::fstat(&dir).ok().map(|st| st.st_uid);
     // Anyone can name a process so; only one of root's (who alone unmounts) is ours.
     if name == UNMOUNT_CHILD_NAME && uid == Some(0) {
@@ -324,64 +295,10 @@ fn scan_process(
     }
 }
 
-/// Read a /proc file (relative to a process folder) into `buf`; false if it cannot be read.
-fn read_into(dir: &impl rustix::fd::AsFd, name: &str, buf: &mut Vec<u8>) -> bool {
-    use rustix::fs::{openat, Mode, OFlags};
-    buf.clear();
-    let Ok(fd) = openat(dir, name, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else { return false };
-    let mut chunk = [0u8; 8192];
-    loop {
-        match rustix::io::read(&fd, &mut chunk) {
-            Ok(0) => return true,
-            Ok(n) => buf.extend_from_slice(&chunk[..n]),
-            Err(rustix::io::Errno::INTR) => {}
-            Err(_) => return false,
-        }
-    }
-}
-
-/// A process name, from its `/proc/PID/comm` (`path`, relative to `dir`). One read: the
-/// kernel writes `comm` (at most 64 bytes) whole.
-pub(crate) fn comm_at(dir: impl rustix::fd::AsFd, path: impl rustix::path::Arg) -> String {
-    use rustix::fs::{openat, Mode, OFlags};
-    let Ok(fd) = openat(dir, path, OFlags::RDONLY | OFlags::CLOEXEC, Mode::empty()) else {
-        return String::new();
-    };
-    let mut buf = [0u8; 128];
-    match rustix::io::read(&fd, &mut buf) {
-        Ok(n) => String::from_utf8_lossy(buf[..n].trim_ascii_end()).into_owned(),
-        Err(_) => String::new(),
-    }
-}
-
-/// The kernel's `mnt_id` for an open file, from `/proc/PID/fdinfo/FD`.
-fn fd_mount_id(pid: u32, fd: u32) -> Option<u64> {
-    let info = std::fs::read(Path::new(&format!("/proc/{pid}/fdinfo/{fd}"))).ok()?;
-    info.split(|&b| b == b'\n').find_map(|l| {
-        let v = l.strip_prefix(b"mnt_id:")?;
-        std::str::from_utf8(v).ok()?.trim().parse().ok()
-    })
-}
-
-/// The path of a `maps` line whose file lives on `device`.
-/// `addr perms offset MAJ:MIN inode path` with the device in hex.
-fn map_on_device(line: &[u8], device: (u32, u32)) -> Option<&[u8]> {
-    let mut f = line.splitn(6, |&b| b == b' ');
-    let (_, _, _) = (f.next()?, f.next()?, f.next()?);
-    let dev = f.next()?;
-    let inode = f.next()?;
-    let path = f.next()?.trim_ascii_start();
-    if inode == b"0" || !path.starts_with(b"/") {
-        return None;
-    }
-    let colon = dev.iter().position(|&b| b == b':')?;
-    let hex = |s: &[u8]| u32::from_str_radix(std::str::from_utf8(s).ok()?, 16).ok();
-    ((hex(&dev[..colon])?, hex(&dev[colon + 1..])?) == device).then_some(path)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn ownership_respects_nested_mounts_and_deleted_files() {
@@ -418,14 +335,6 @@ mod tests {
         assert!(!t.owns(b"/mnt/x/y (deleted)"));
     }
 
-    #[test]
-    fn maps_lines_match_on_device_number() {
-        let l = b"7f00-7f10 r--p 00000000 00:28 1234                       /mnt/a/lib.so";
-        assert_eq!(map_on_device(l, (0, 0x28)), Some(&b"/mnt/a/lib.so"[..]));
-        assert_eq!(map_on_device(l, (0, 0x29)), None);
-        assert_eq!(map_on_device(b"7f00-7f10 rw-p 00000000 00:00 0 [heap]", (0, 0)), None);
-    }
-
     /// The mount holding `path` in `table`.
     fn mount_of<'a>(table: &'a [MountEntry], path: &Path) -> &'a MountEntry {
         table
@@ -459,13 +368,13 @@ mod tests {
         let other = sleep_in_dir(Path::new("sleep"));
         let (pid, other_pid) = (stuck.0.id(), other.0.id());
         let deadline = Instant::now() + Duration::from_secs(5);
-        while comm_at(rustix::fs::CWD, format!("/proc/{pid}/comm")) != UNMOUNT_CHILD_NAME {
+        while procfs::comm(pid) != UNMOUNT_CHILD_NAME {
             assert!(Instant::now() < deadline, "the child did not start");
             std::thread::sleep(Duration::from_millis(10));
         }
         let table = mountinfo::read_table().unwrap();
         let m = mount_of(&table, dir.path());
-        let u = scan(
+        let u = who_uses_mount(
             &table,
             m.mount_id,
             (m.major, m.minor),
@@ -483,7 +392,7 @@ mod tests {
         let table = mountinfo::read_table().unwrap();
         let cwd = std::env::current_dir().unwrap();
         let root = mount_of(&table, &cwd);
-        let u = scan(
+        let u = who_uses_mount(
             &table,
             root.mount_id,
             (root.major, root.minor),
