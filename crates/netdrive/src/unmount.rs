@@ -600,16 +600,15 @@ unsafe fn act(t: &mut Target, action: Action) -> Report {
         unsafe { libc::close(f) };
         e
     };
-    let mut said_unmounting = false;
-    let mut announce = || {
-        if !said_unmounting {
-            said_unmounting = true;
+    let said_unmounting = std::cell::Cell::new(false);
+    let announce = || {
+        if !said_unmounting.replace(true) {
             // SAFETY: one byte to the report pipe.
             unsafe { libc::write(0, [UNMOUNTING].as_ptr().cast(), 1) };
         }
     };
     // The checked mount itself, through its descriptor: never whatever a name leads to.
-    let mut by_fd = |fd: i32, flags: libc::c_int| -> i32 {
+    let by_fd = |fd: i32, flags: libc::c_int| -> i32 {
         let mut path = [0u8; 64];
         let path = c_path_with_number(&mut path, b"/proc/self/fd/", fd);
         announce();
@@ -642,6 +641,14 @@ unsafe fn act(t: &mut Target, action: Action) -> Report {
         Ok(fd) => fd,
         Err(r) => return r,
     };
+    // Detach exactly the pinned mount, and let the descriptor go.
+    let detach = |fd: i32| -> i32 {
+        let e = by_fd(fd, libc::MNT_DETACH);
+        close(fd);
+        e
+    };
+    let finish =
+        |t: &mut Target, e: i32, detached: bool| if e == 0 { gone(t, detached) } else { Report::Errno(e) };
     match action {
         Action::Flush => {
             let e = flush(fd);
@@ -653,13 +660,8 @@ unsafe fn act(t: &mut Target, action: Action) -> Report {
             }
         }
         Action::Detach => {
-            let e = by_fd(fd, libc::MNT_DETACH);
-            close(fd);
-            if e == 0 {
-                gone(t, true)
-            } else {
-                Report::Errno(e)
-            }
+            let e = detach(fd);
+            finish(t, e, true)
         }
         Action::FlushAndUnmount => {
             let e = flush(fd);
@@ -678,15 +680,9 @@ unsafe fn act(t: &mut Target, action: Action) -> Report {
             } else {
                 // The busy check found no users; a detach of exactly this mount is the
                 // unmount, and a program that opens a file in this instant keeps it alive.
-                let e = by_fd(fd, libc::MNT_DETACH);
-                close(fd);
-                e
+                detach(fd)
             };
-            if e == 0 {
-                gone(t, false)
-            } else {
-                Report::Errno(e)
-            }
+            finish(t, e, false)
         }
         Action::ForceThenDetach => {
             // Aborts outstanding requests before the kernel looks at users (so a stuck
@@ -696,33 +692,27 @@ unsafe fn act(t: &mut Target, action: Action) -> Report {
                 close(fd);
                 return gone(t, false);
             }
-            if names_are_stable {
+            let fd = if names_are_stable {
                 close(fd);
-                let fd = match pin(t) {
-                    Ok(fd) => fd,
+                // Checked again: the name is what the forced unmount goes by.
+                match pin(t) {
+                    Ok(fd) => close(fd),
                     Err(r) => return r,
-                };
-                close(fd);
+                }
                 match by_name(libc::MNT_FORCE) {
                     0 => return gone(t, false),
                     libc::EBUSY => {}
                     e => return Report::Errno(e),
                 }
-                let fd = match pin(t) {
+                match pin(t) {
                     Ok(fd) => fd,
                     Err(r) => return r,
-                };
-                let e = by_fd(fd, libc::MNT_DETACH);
-                close(fd);
-                return if e == 0 { gone(t, true) } else { Report::Errno(e) };
-            }
-            let e = by_fd(fd, libc::MNT_DETACH);
-            close(fd);
-            if e == 0 {
-                gone(t, true)
+                }
             } else {
-                Report::Errno(e)
-            }
+                fd
+            };
+            let e = detach(fd);
+            finish(t, e, true)
         }
     }
 }
