@@ -159,3 +159,39 @@ mod tests {
         assert_eq!(Outcome::Cancelled(CancelledBy::Person).to_json()["code"], -1);
     }
 }
+
+#[cfg(test)]
+mod golden {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    /// The JSON text scripts read (`netdrive dialog --json`, the helper's answer line):
+    /// these exact bytes, so a change of how it is made changes nothing a reader sees.
+    #[test]
+    fn json_text_is_exactly_as_before() {
+        let cases = [
+            (
+                Outcome::Disconnected(vec![Disconnected {
+                    local_name: std::ffi::OsStr::from_bytes(b"/mnt/\xff").into(),
+                    remote_name: r"\\h\s".into(),
+                }]),
+                r#"{"code":0,"disconnected":[{"local_name":"/mnt/�","local_name_bytes":[47,109,110,116,47,255],"remote_name":"\\\\h\\s"}],"message":"Disconnected 1 network drive.","outcome":"disconnected"}"#,
+            ),
+            (
+                Outcome::Cancelled(CancelledBy::OwnerGone),
+                r#"{"code":-1,"disconnected":[],"message":"The owner window closed: nothing was disconnected.","outcome":"cancelled","reason":"owner_gone"}"#,
+            ),
+            (
+                Outcome::Failed { code: Win32Error::ERROR_NO_NETWORK, message: "no".into() },
+                r#"{"code":1222,"disconnected":[],"error":"ERROR_NO_NETWORK","message":"no","outcome":"error"}"#,
+            ),
+            (
+                Outcome::Failed { code: Win32Error(4242), message: "odd".into() },
+                r#"{"code":4242,"disconnected":[],"message":"odd","outcome":"error"}"#,
+            ),
+        ];
+        for (o, want) in cases {
+            assert_eq!(serde_json::to_string(&o.to_json()).unwrap(), want);
+        }
+    }
+}
