@@ -28,8 +28,6 @@
 mod conversation;
 mod disc1;
 mod frontend;
-#[doc(hidden)]
-pub mod model;
 mod outcome;
 mod owner;
 mod question;

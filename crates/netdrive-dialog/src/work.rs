@@ -73,6 +73,18 @@ impl Work {
     }
 }
 
+impl Work {
+    /// The event for this work when it could not be run at all (its worker failed):
+    /// the listing or the step failed, with `why`.
+    pub fn lost(&self, why: &str) -> Event {
+        let e = Error::Extended { provider: "netdrive".into(), message: why.into() };
+        match self {
+            Work::List { .. } => Event::Listed(Err(e)),
+            Work::Disconnect { .. } => Event::Stepped(Step::Failed(e)),
+        }
+    }
+}
+
 /// Try to disconnect a listed drive, within about `timeout`.
 fn disconnect_step(c: &Connection, mode: Mode, timeout: Duration) -> Step {
     let opts = CancelOptions {
