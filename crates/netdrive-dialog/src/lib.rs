@@ -28,6 +28,7 @@
 mod conversation;
 mod disc1;
 mod frontend;
+mod handle;
 mod outcome;
 mod owner;
 mod question;
@@ -41,14 +42,15 @@ mod work;
 pub use conversation::{Conversation, Effect, Event};
 pub use disc1::{disconnect_dialog1, DiscDlg, DISC_NO_FORCE, DISC_UPDATE_PROFILE};
 pub use frontend::{drive, FrontEnd};
+pub use handle::DialogHandle;
 pub use outcome::{CancelledBy, Disconnected, Outcome, CANCELLED};
 pub use owner::Owner;
 pub use question::{Answer, Choice, Question, Tone, Topic};
-pub use request::{exit_with, outcome_of_answer, watch_host, Request, Show};
+pub use request::{exit_with, outcome_of_answer, parse_seconds, watch_host, Request, Show};
 pub use row::{listing, load_rows, Listing, Row, RowKey};
 pub use runner::{
-    disconnect_dialog, disconnect_dialog_with, disconnect_dialog_with_timeout, helper_path, DialogHandle,
-    DialogOptions, Surface, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
+    disconnect_dialog, disconnect_dialog_with, disconnect_dialog_with_timeout, helper_path, DialogOptions,
+    Surface, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
 };
 pub use watch::TableWatch;
 pub use work::{Mode, Step, Work};

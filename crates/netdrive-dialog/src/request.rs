@@ -23,7 +23,7 @@ pub struct Request {
     #[arg(long, default_value = "", value_parser = owner)]
     pub owner: Owner,
     /// Seconds a server may take to answer a disconnect
-    #[arg(long, default_value = "3", value_parser = seconds)]
+    #[arg(long, default_value = "3", value_parser = parse_seconds)]
     pub timeout: Duration,
     /// Ask this yes/no question instead (exit 0 yes, 1 no)
     #[arg(long, conflicts_with = "message")]
@@ -48,8 +48,9 @@ fn owner(s: &str) -> Result<Owner, Error> {
     Owner::parse(s)
 }
 
-/// A number of seconds, as `netdrive --timeout` takes it (never NaN or infinite).
-fn seconds(s: &str) -> Result<Duration, String> {
+/// A `--timeout`: a number of seconds, as `netdrive` and the helpers take it (never NaN
+/// or infinite; from 0.05 to 3600).
+pub fn parse_seconds(s: &str) -> Result<Duration, String> {
     let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
     if !(0.05..=3600.0).contains(&v) {
         return Err("give between 0.05 and 3600 seconds".into());

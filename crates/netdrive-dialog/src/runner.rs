@@ -13,12 +13,12 @@ use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use netdrive::{Error, LastError, Win32Error};
-use rustix::process::{Pid, Signal};
+use netdrive::{Error, Win32Error};
+use rustix::process::Signal;
 
+use crate::handle::DialogHandle;
 use crate::outcome::{CancelledBy, Outcome};
 use crate::owner::Owner;
 use crate::request::Request;
@@ -30,134 +30,6 @@ pub const RESOURCETYPE_ANY: u32 = 0;
 pub const RESOURCETYPE_DISK: u32 = 1;
 /// Win32 `RESOURCETYPE_PRINT`.
 pub const RESOURCETYPE_PRINT: u32 = 2;
-
-type Callback = Box<dyn FnOnce(Outcome) + Send>;
-
-/// The helper's process, and how it is asked to go.
-#[derive(Clone, Copy)]
-struct Helper {
-    pid: Pid,
-    surface: Surface,
-}
-
-#[derive(Default)]
-struct Inner {
-    outcome: Option<Outcome>,
-    helper: Option<Helper>,
-    closed: bool,
-    callbacks: Vec<Callback>,
-}
-
-#[derive(Default)]
-struct Shared {
-    inner: Mutex<Inner>,
-    done: Condvar,
-}
-
-/// A running dialog. Dropping the handle leaves the dialog up until the person ends it.
-#[derive(Clone)]
-pub struct DialogHandle {
-    shared: Arc<Shared>,
-}
-
-impl std::fmt::Debug for DialogHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DialogHandle").field("outcome", &self.try_outcome()).finish()
-    }
-}
-
-impl DialogHandle {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.shared.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Block until the dialog ends. A failure is also recorded as this thread's last error.
-    pub fn wait(&self) -> Outcome {
-        let mut g = self.lock();
-        while g.outcome.is_none() {
-            g = self.shared.done.wait(g).unwrap_or_else(|p| p.into_inner());
-        }
-        let o = g.outcome.clone().unwrap_or(Outcome::Cancelled(CancelledBy::Closed));
-        record(&o);
-        o
-    }
-
-    /// [`wait`](Self::wait) at most `timeout`; `None` if the dialog is still up.
-    pub fn wait_timeout(&self, timeout: Duration) -> Option<Outcome> {
-        let deadline = Instant::now() + timeout;
-        let mut g = self.lock();
-        while g.outcome.is_none() {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            g = self.shared.done.wait_timeout(g, left).unwrap_or_else(|p| p.into_inner()).0;
-        }
-        let o = g.outcome.clone();
-        if let Some(o) = &o {
-            record(o);
-        }
-        o
-    }
-
-    /// The outcome if the dialog has ended, without waiting.
-    pub fn try_outcome(&self) -> Option<Outcome> {
-        self.lock().outcome.clone()
-    }
-
-    /// Take the dialog away now. Its outcome becomes "cancelled (closed)" unless it had
-    /// already ended.
-    pub fn close(&self) {
-        let mut g = self.lock();
-        g.closed = true;
-        let Some(helper) = g.helper else { return };
-        // Our own child, which the worker has not reaped yet (it clears `helper` under
-        // this lock before reaping), so the PID is still its.
-        if helper.surface == Surface::Terminal {
-            // The terminal dialog puts the terminal back on SIGTERM; if it does not go in
-            // time, it is killed all the same.
-            let _ = rustix::process::kill_process(helper.pid, Signal::TERM);
-            let h = self.clone();
-            std::thread::spawn(move || {
-                std::thread::sleep(Duration::from_secs(2));
-                if let Some(still) = h.lock().helper.filter(|s| s.pid == helper.pid) {
-                    let _ = rustix::process::kill_process(still.pid, Signal::KILL);
-                }
-            });
-        } else {
-            let _ = rustix::process::kill_process(helper.pid, Signal::KILL);
-        }
-    }
-
-    /// Call `f` with the outcome when the dialog ends: on the worker thread, or at once on
-    /// this thread if it has already ended. For event-loop hosts.
-    pub fn on_complete(&self, f: impl FnOnce(Outcome) + Send + 'static) {
-        let mut g = self.lock();
-        match g.outcome.clone() {
-            Some(o) => {
-                drop(g);
-                f(o);
-            }
-            None => g.callbacks.push(Box::new(f)),
-        }
-    }
-
-    /// A channel that receives the outcome once.
-    pub fn receiver(&self) -> mpsc::Receiver<Outcome> {
-        let (tx, rx) = mpsc::channel();
-        self.on_complete(move |o| {
-            let _ = tx.send(o);
-        });
-        rx
-    }
-}
-
-fn record(o: &Outcome) {
-    if let Outcome::Failed { code, message } = o {
-        netdrive::set_last_error(LastError {
-            code: *code,
-            text: message.clone(),
-            provider: "netdrive".into(),
-        });
-    }
-}
 
 /// Where a dialog is shown.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -260,22 +132,11 @@ pub fn disconnect_dialog_with(
 
 /// Start the helper for `request` on a worker thread.
 pub(crate) fn start(request: Request, surface: Surface) -> Result<DialogHandle, Error> {
-    let handle = DialogHandle { shared: Arc::default() };
+    let handle = DialogHandle::new();
     let h = handle.clone();
     std::thread::Builder::new()
         .name("netdrive-dialog".into())
-        .spawn(move || {
-            let outcome = run_helper(&h, &request, surface);
-            let callbacks = {
-                let mut g = h.lock();
-                g.outcome = Some(outcome.clone());
-                std::mem::take(&mut g.callbacks)
-            };
-            h.shared.done.notify_all();
-            for f in callbacks {
-                f(outcome.clone());
-            }
-        })
+        .spawn(move || h.end(run_helper(&h, &request, surface)))
         .map_err(|e| Error::NotEnoughMemory(format!("cannot start the dialog's worker: {e}")).record())?;
     Ok(handle)
 }
@@ -320,18 +181,10 @@ fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome 
     unsafe {
         cmd.pre_exec(move || Ok(rustix::process::set_parent_process_death_signal(Some(death))?));
     }
-    let mut child = {
-        let mut g = h.lock();
-        if g.closed {
-            return Outcome::Cancelled(CancelledBy::Closed);
-        }
-        match cmd.spawn() {
-            Ok(c) => {
-                g.helper = Pid::from_raw(c.id() as i32).map(|pid| Helper { pid, surface });
-                c
-            }
-            Err(e) => return Outcome::extended(format!("cannot start {}: {e}", program.display())),
-        }
+    let mut child = match h.spawn(&mut cmd, surface == Surface::Terminal) {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => return Outcome::extended(format!("cannot start {}: {e}", program.display())),
+        None => return Outcome::Cancelled(CancelledBy::Closed),
     };
     let stderr = child.stderr.take().map(|mut s| {
         std::thread::spawn(move || {
@@ -347,16 +200,12 @@ fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome 
         }
     }
     // Keep stdin open until here: its end tells the helper that we are gone.
-    let status = {
-        let mut g = h.lock();
-        g.helper = None;
-        drop(g);
-        drop(child.stdin.take());
-        child.wait()
-    };
+    h.forget_helper();
+    drop(child.stdin.take());
+    let status = child.wait();
     let errors = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
     // Closed: cancelled (closed), unless drives were disconnected before it went.
-    if h.lock().closed && !matches!(answer, Some(Outcome::Disconnected(_))) {
+    if h.closed() && !matches!(answer, Some(Outcome::Disconnected(_))) {
         return Outcome::Cancelled(CancelledBy::Closed);
     }
     answer.unwrap_or_else(|| {
