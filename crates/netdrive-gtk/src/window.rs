@@ -237,8 +237,13 @@ impl Ui {
                 if let Some(old) = shown.message.take() {
                     old.close();
                 }
-                let ui = self.clone();
-                let d = messages::ask(q, Some(&self.window), move |a| feed(&ui, Event::Answer(a)));
+                let (ui, asked) = (self.clone(), c.asked());
+                let d = messages::ask(q, Some(&self.window), move |a| {
+                    // Only for this question: a box closed late must not answer the next.
+                    if ui.conversation.try_borrow().is_ok_and(|c| c.asked() == asked) {
+                        feed(&ui, Event::Answer(a));
+                    }
+                });
                 d.present();
                 shown.message = Some(d);
             }
