@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use netdrive_dialog::parse_seconds;
 
 #[derive(Parser)]
 #[command(
@@ -101,7 +102,7 @@ pub struct WhoArgs {
     #[arg(long)]
     pub json: bool,
     /// Stop looking after this many seconds
-    #[arg(long, default_value = "3", value_parser = seconds)]
+    #[arg(long, default_value = "3", value_parser = parse_seconds)]
     pub timeout: Duration,
 }
 
@@ -123,7 +124,7 @@ pub struct DisconnectArgs {
     #[arg(long)]
     pub json: bool,
     /// How long the server may take to answer, in seconds
-    #[arg(long, default_value = "3", value_parser = seconds)]
+    #[arg(long, default_value = "3", value_parser = parse_seconds)]
     pub timeout: Duration,
 }
 
@@ -139,7 +140,7 @@ pub struct DialogArgs {
     #[arg(long)]
     pub tui: bool,
     /// How long a server may take to answer, in seconds
-    #[arg(long, default_value = "3", value_parser = seconds)]
+    #[arg(long, default_value = "3", value_parser = parse_seconds)]
     pub timeout: Duration,
 }
 
@@ -163,14 +164,6 @@ pub struct DemoArgs {
 pub struct RememberArgs {
     /// Mount point, \\server\share, or source of a connected drive
     pub target: OsString,
-}
-
-fn seconds(s: &str) -> Result<Duration, String> {
-    let v: f64 = s.parse().map_err(|_| format!("{s:?} is not a number of seconds"))?;
-    if !(0.05..=3600.0).contains(&v) {
-        return Err("give between 0.05 and 3600 seconds".into());
-    }
-    Ok(Duration::from_secs_f64(v))
 }
 
 #[cfg(test)]

@@ -3,8 +3,7 @@
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, ExitCode};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use netdrive::escape;
@@ -64,8 +63,7 @@ fn start() -> netdrive_loopback::Result<Demo> {
 /// What the demo says goes to standard error; standard output carries only the dialog's
 /// answer, so `netdrive demo --json` stays parseable.
 pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } != 0 {
+    if !rustix::process::geteuid().is_root() {
         say!("netdrive demo starts servers and mounts drives: run it as root (sudo netdrive demo)");
         return ExitCode::from(3);
     }
@@ -91,10 +89,7 @@ pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
             return ExitCode::from(3);
         }
     }
-    let stop = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
-        let _ = signal_hook::flag::register(sig, Arc::clone(&stop));
-    }
+    let stop = crate::stop_on_signals();
     say!("netdrive demo: starting sshd, smbd and a WebDAV server on 127.0.0.1…");
     let demo = match start() {
         Ok(d) => d,
@@ -127,13 +122,31 @@ pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
             tui: a.tui,
             timeout: Duration::from_secs(3),
         };
-        crate::output::dialog_until(out, &args, Some(&stop))
+        crate::output::dialog_until(out, &args, &stop)
     };
     drop(demo);
     say!("netdrive demo: everything it started is stopped and unmounted.");
     code
 }
 
+/// A path to paste into a shell: shown escaped (no control character reaches the
+/// terminal), then quoted for the shell, whatever quotes or spaces it holds.
 fn quote(p: &Path) -> String {
-    format!("'{}'", escape(p.as_os_str()))
+    let shown = escape(p.as_os_str());
+    shlex::try_quote(&shown).map_or(shown.clone(), |q| q.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quote;
+    use std::path::Path;
+
+    #[test]
+    fn quoted_paths_survive_a_shell() {
+        for name in ["/tmp/netdrive-demo.x/Projects", "/tmp/it's here", "/tmp/a \"b\" $HOME `x`"] {
+            let q = quote(Path::new(name));
+            let echoed = std::process::Command::new("sh").arg("-c").arg(format!("printf %s {q}")).output();
+            assert_eq!(String::from_utf8_lossy(&echoed.expect("sh").stdout), name, "{q}");
+        }
+    }
 }

@@ -7,6 +7,7 @@
 
 mod cli;
 mod demo;
+mod json;
 mod output;
 mod stderr;
 
@@ -44,6 +45,15 @@ fn main() -> ExitCode {
         code = ExitCode::from(EXIT_FAILED);
     }
     code
+}
+
+/// A flag raised by SIGTERM, SIGINT or SIGHUP, for the commands that end cleanly on them.
+fn stop_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT, signal_hook::consts::SIGHUP] {
+        let _ = signal_hook::flag::register(sig, std::sync::Arc::clone(&stop));
+    }
+    stop
 }
 
 fn run(command: Command, out: &mut impl Write) -> ExitCode {

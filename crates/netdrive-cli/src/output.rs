@@ -2,98 +2,21 @@
 
 use std::ffi::OsStr;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use netdrive::json::{put_name, text_and_bytes};
-use netdrive::{escape, CancelOptions, Connection, Error, Holder, Scope, Use};
-use serde_json::{Map, Value};
+use netdrive::{escape, CancelOptions, Error, Scope};
+use netdrive_dialog::{
+    disconnect_dialog_with, texts, DialogOptions, Outcome, Owner, Surface, RESOURCETYPE_DISK,
+};
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::{DialogArgs, DisconnectArgs, ListArgs, RememberArgs, WhoArgs};
+use crate::json::{ConnectionJson, HolderJson, ResultJson};
 use crate::stderr::say;
 
 pub type Res = Result<bool, Box<dyn std::error::Error>>;
 
-/// A drive, as JSON, serialized straight from borrowed fields (a table can hold
-/// thousands). Names that are not UTF-8 also come exactly, as `*_bytes`.
-#[derive(serde::Serialize)]
-struct ConnectionJson<'a> {
-    local_name: std::borrow::Cow<'a, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    local_name_bytes: Option<&'a [u8]>,
-    remote_name: std::borrow::Cow<'a, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    remote_name_bytes: Option<&'a [u8]>,
-    source: std::borrow::Cow<'a, str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source_bytes: Option<&'a [u8]>,
-    provider: &'static str,
-    backend: Option<&'a str>,
-    fstype: &'a str,
-    mount_id: Option<u64>,
-    owner_uid: Option<u32>,
-    options: std::borrow::Cow<'a, str>,
-    connected: bool,
-    remembered: Option<netdrive::Remembered>,
-    status: &'static str,
-}
-
-fn connection_out(c: &Connection) -> ConnectionJson<'_> {
-    let (local_name, local_name_bytes) = text_and_bytes(&c.local_name);
-    let (remote_name, remote_name_bytes) = text_and_bytes(&c.remote_name);
-    let (source, source_bytes) = text_and_bytes(&c.source);
-    ConnectionJson {
-        local_name,
-        local_name_bytes,
-        remote_name,
-        remote_name_bytes,
-        source,
-        source_bytes,
-        provider: c.provider.name(),
-        backend: c.backend.as_deref(),
-        fstype: &c.fstype,
-        mount_id: c.mount_id,
-        owner_uid: c.owner_uid,
-        options: c.options.to_string_lossy(),
-        connected: c.connected,
-        remembered: c.remembered,
-        status: c.status(),
-    }
-}
-
-/// A process using a drive, as JSON. Serialized straight from borrowed fields: `who`
-/// can list tens of thousands of open files.
-#[derive(serde::Serialize)]
-struct HolderJson<'a> {
-    pid: u32,
-    name: &'a str,
-    user: &'a str,
-    uid: Option<u32>,
-    path: std::borrow::Cow<'a, str>,
-    /// The exact bytes, when the path is not UTF-8.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    path_bytes: Option<&'a [u8]>,
-    #[serde(rename = "use")]
-    how: &'static str,
-    fd: Option<u32>,
-}
-
-fn holder_out(h: &Holder) -> HolderJson<'_> {
-    let (how, fd) = match h.how {
-        Use::File(fd) => ("file", Some(fd)),
-        Use::Cwd => ("cwd", None),
-        Use::Root => ("root", None),
-        Use::Exe => ("exe", None),
-        Use::Map => ("map", None),
-    };
-    let (path, path_bytes) = text_and_bytes(&h.path);
-    HolderJson { pid: h.pid, name: &h.name, user: &h.user, uid: h.uid, path, path_bytes, how, fd }
-}
-
-fn holder_json(h: &Holder) -> Value {
-    serde_json::to_value(holder_out(h)).unwrap_or(Value::Null)
-}
-
-fn print_json(out: &mut impl Write, v: &Value) -> std::io::Result<()> {
+fn print_json(out: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, v)?;
     writeln!(out)
 }
@@ -146,7 +69,7 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
     let complete = scope == Scope::Connected || listing.warnings.is_empty();
     let conns = listing.connections;
     if a.json {
-        let list: Vec<ConnectionJson<'_>> = conns.iter().map(connection_out).collect();
+        let list: Vec<ConnectionJson<'_>> = conns.iter().map(ConnectionJson::from).collect();
         serde_json::to_writer_pretty(&mut *out, &list)?;
         writeln!(out)?;
         return Ok(complete);
@@ -159,23 +82,17 @@ pub fn list(out: &mut impl Write, a: &ListArgs) -> Res {
             out,
             "{}",
             match scope {
-                Scope::Remembered => "No network drives are remembered.",
-                _ => "No network drives are connected.",
+                Scope::Remembered => texts::EMPTY_REMEMBERED,
+                _ => texts::EMPTY,
             }
         )?;
         return Ok(true);
     }
     let rows: Vec<Vec<String>> = conns
         .iter()
-        .map(|c| {
-            let provider = match &c.backend {
-                Some(b) => format!("{} ({})", c.provider, escape(OsStr::new(b))),
-                None => c.provider.to_string(),
-            };
-            vec![escape(&c.local_name), escape(&c.remote_name), provider, c.status().into()]
-        })
+        .map(|c| vec![escape(&c.local_name), escape(&c.remote_name), texts::provider(c), c.status().into()])
         .collect();
-    table(out, &["Drive", "Network path", "Provider", "Status"], &rows)?;
+    table(out, &texts::COLUMNS, &rows)?;
     Ok(complete)
 }
 
@@ -197,7 +114,7 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
         say!("netdrive: stopped looking after {:.1}s; the list may be incomplete", a.timeout.as_secs_f32());
     }
     if a.json {
-        let list: Vec<HolderJson<'_>> = usage.holders.iter().map(holder_out).collect();
+        let list: Vec<HolderJson<'_>> = usage.holders.iter().map(HolderJson::from).collect();
         serde_json::to_writer_pretty(&mut *out, &list)?;
         writeln!(out)?;
         return Ok(true);
@@ -210,18 +127,11 @@ pub fn who(out: &mut impl Write, a: &WhoArgs) -> Res {
         .holders
         .iter()
         .map(|h| {
-            let how = match h.how {
-                Use::File(fd) => format!("file (fd {fd})"),
-                Use::Cwd => "working folder".into(),
-                Use::Root => "root folder".into(),
-                Use::Exe => "program".into(),
-                Use::Map => "mapped".into(),
-            };
             vec![
                 h.pid.to_string(),
                 escape(OsStr::new(&h.user)),
                 escape(OsStr::new(&h.name)),
-                how,
+                texts::use_noun(&h.how),
                 escape(&h.path),
             ]
         })
@@ -239,29 +149,7 @@ pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
         let r = netdrive::cancel(target, &opts);
         all_ok &= r.is_ok();
         if a.json {
-            let mut o = Map::new();
-            put_name(&mut o, "target", target);
-            match &r {
-                Ok(done) => {
-                    o.insert("code".into(), 0.into());
-                    o.insert("error".into(), "NO_ERROR".into());
-                    o.insert("message".into(), done_message(done).into());
-                    o.insert("how".into(), serde_json::to_value(done.how).unwrap_or(Value::Null));
-                    o.insert("forgotten".into(), done.forgotten.into());
-                    if let Some(u) = &done.upload {
-                        o.insert("upload".into(), serde_json::to_value(u).unwrap_or(Value::Null));
-                    }
-                }
-                Err(e) => {
-                    o.insert("code".into(), e.code().0.into());
-                    o.insert("error".into(), e.code().name().unwrap_or("ERROR").into());
-                    o.insert("message".into(), e.to_string().into());
-                    if let Error::OpenFiles { holders, .. } = e {
-                        o.insert("holders".into(), holders.iter().map(holder_json).collect());
-                    }
-                }
-            }
-            results.push(Value::Object(o));
+            results.push((target, r));
             continue;
         }
         match r {
@@ -270,29 +158,26 @@ pub fn disconnect(out: &mut impl Write, a: &DisconnectArgs) -> Res {
                 say!("netdrive: {}", report(&e));
                 if let Error::OpenFiles { holders, .. } = &e {
                     for h in holders {
-                        say!(
-                            "  {} (PID {}, user {}) has {}",
-                            escape(OsStr::new(&h.name)),
-                            h.pid,
-                            escape(OsStr::new(&h.user)),
-                            escape(&h.path)
-                        );
+                        say!("  {}", texts::holder_line(h));
                     }
                 }
             }
         }
     }
     if a.json {
-        print_json(out, &Value::Array(results))?;
+        let list: Vec<ResultJson<'_>> =
+            results.iter().map(|(t, r)| ResultJson::new(t, r, done_message)).collect();
+        print_json(out, &list)?;
     }
     Ok(all_ok)
 }
 
-fn done_message(d: &netdrive::Disconnected) -> String {
+/// What a disconnect did, for people.
+pub fn done_message(d: &netdrive::Disconnected) -> String {
     let name = escape(&d.connection.local_name);
     let remote = escape(&d.connection.remote_name);
     let what = match d.how {
-        netdrive::How::Unmounted => format!("Disconnected {name} ({remote})."),
+        netdrive::How::Unmounted => texts::disconnected(&name, &remote),
         netdrive::How::Forced => format!("Disconnected {name} ({remote}) by force; open files on it were closed."),
         netdrive::How::Detached => format!(
             "Detached {name} ({remote}); the connection stays open until the programs using it close their files."
@@ -347,44 +232,34 @@ pub fn remember(out: &mut impl Write, a: &RememberArgs) -> Res {
 }
 
 /// `netdrive dialog`: exit 0 disconnected, 1 cancelled, 3 error (as zenity: 1 for cancel).
+/// SIGTERM, SIGINT or SIGHUP close the dialog (the terminal dialog gives the terminal back).
 pub fn dialog(out: &mut impl Write, a: &DialogArgs) -> std::process::ExitCode {
-    dialog_until(out, a, None)
+    dialog_until(out, a, &crate::stop_on_signals())
 }
 
-/// [`dialog`], closing the window when `stop` is set (the demo's SIGTERM).
-pub fn dialog_until(
-    out: &mut impl Write,
-    a: &DialogArgs,
-    stop: Option<&std::sync::atomic::AtomicBool>,
-) -> std::process::ExitCode {
-    use netdrive_dialog::{disconnect_dialog_with_timeout, Outcome, Owner, RESOURCETYPE_DISK};
-    let no_display =
-        ["DISPLAY", "WAYLAND_DISPLAY"].iter().all(|v| std::env::var_os(v).is_none_or(|x| x.is_empty()));
-    let outcome = if a.tui || no_display {
-        netdrive_tui::run(netdrive_tui::Options { timeout: a.timeout })
-    } else {
-        Owner::parse(&a.owner)
-            .and_then(|owner| disconnect_dialog_with_timeout(owner, RESOURCETYPE_DISK, a.timeout))
-            .map(|h| loop {
-                if let Some(o) = h.wait_timeout(std::time::Duration::from_millis(100)) {
-                    break o;
-                }
-                if stop.is_some_and(|s| s.load(std::sync::atomic::Ordering::Relaxed)) {
-                    h.close();
-                }
-            })
-            .unwrap_or_else(|e| Outcome::Failed { code: e.code(), message: e.to_string() })
-    };
+/// [`dialog`], closing it when `stop` is raised.
+pub fn dialog_until(out: &mut impl Write, a: &DialogArgs, stop: &AtomicBool) -> std::process::ExitCode {
+    let options =
+        DialogOptions { timeout: a.timeout, surface: if a.tui { Surface::Terminal } else { Surface::Auto } };
+    let outcome = Owner::parse(&a.owner)
+        .and_then(|owner| disconnect_dialog_with(owner, RESOURCETYPE_DISK, &options))
+        .map(|h| loop {
+            if let Some(o) = h.wait_timeout(std::time::Duration::from_millis(100)) {
+                break o;
+            }
+            if stop.load(Ordering::Relaxed) {
+                h.close();
+            }
+        })
+        .unwrap_or_else(|e| Outcome::failed(&e));
     let written = if a.json {
-        print_json(out, &outcome.to_json())
+        print_json(out, &outcome)
     } else {
         match &outcome {
             Outcome::Disconnected(list) => list.iter().try_for_each(|d| {
-                writeln!(out, "Disconnected {} ({}).", escape(&d.local_name), escape(&d.remote_name))
+                writeln!(out, "{}", texts::disconnected(&escape(&d.local_name), &escape(&d.remote_name)))
             }),
-            Outcome::Cancelled(_) => {
-                writeln!(out, "{}", outcome.to_json()["message"].as_str().unwrap_or("Cancelled."))
-            }
+            Outcome::Cancelled(by) => writeln!(out, "{}", by.message()),
             Outcome::Failed { code, message } => {
                 // The message holds names already escaped: only hidden characters go.
                 say!("netdrive: {}: {code}", netdrive::escape::escape_text(message));
@@ -400,9 +275,5 @@ pub fn dialog_until(
         }
         return std::process::ExitCode::from(3);
     }
-    std::process::ExitCode::from(match outcome {
-        Outcome::Disconnected(_) => 0,
-        Outcome::Cancelled(_) => 1,
-        Outcome::Failed { .. } => 3,
-    })
+    std::process::ExitCode::from(outcome.exit_code())
 }

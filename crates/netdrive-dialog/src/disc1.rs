@@ -5,10 +5,11 @@ use std::ffi::OsString;
 
 use netdrive::{CancelOptions, Error};
 
-use crate::model::describe_holders;
 use crate::outcome::Outcome;
 use crate::owner::Owner;
-use crate::runner::start;
+use crate::request::Request;
+use crate::runner::{start, Surface};
+use crate::texts;
 
 /// Win32 `DISC_UPDATE_PROFILE`: also forget the remembered connection.
 pub const DISC_UPDATE_PROFILE: u32 = 0x1;
@@ -18,11 +19,13 @@ pub const DISC_NO_FORCE: u32 = 0x40;
 /// Win32 `DISCDLGSTRUCT`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DiscDlg {
+    /// The window the questions belong to.
     pub owner: Owner,
     /// The drive's local name (mount point); may be empty when `remote_name` is given.
     pub local_name: Option<OsString>,
     /// `\\server\share`; may be empty when `local_name` is given.
     pub remote_name: Option<OsString>,
+    /// [`DISC_UPDATE_PROFILE`], [`DISC_NO_FORCE`].
     pub flags: u32,
 }
 
@@ -57,10 +60,7 @@ fn run(d: &DiscDlg) -> Result<(), Error> {
     match netdrive::cancel(target, &opts) {
         Ok(_) => Ok(()),
         Err(Error::OpenFiles { target, holders, .. }) => {
-            let question = format!(
-                "Files are open on {target}:\n{}\n\nDisconnect anyway? Programs using them may lose unsaved work.",
-                describe_holders(&holders)
-            );
+            let question = texts::ask_open_files(&target.to_string(), &holders);
             if tell(&d.owner, &question, true)? {
                 opts.force = true;
                 netdrive::cancel(target.as_ref(), &opts).map(drop)
@@ -74,8 +74,9 @@ fn run(d: &DiscDlg) -> Result<(), Error> {
 
 /// Show `text` to the person through the helper: a question (true for "yes") or a message.
 fn tell(owner: &Owner, text: &str, ask: bool) -> Result<bool, Error> {
-    let mode = if ask { "--ask" } else { "--message" };
-    let h = start(vec!["--owner".into(), owner.to_handle_string().into(), mode.into(), text.into()])?;
+    let mut request = Request::dialog(owner.clone(), CancelOptions::default().timeout);
+    *if ask { &mut request.ask } else { &mut request.message } = Some(text.to_owned());
+    let h = start(request, Surface::Auto)?;
     match h.wait() {
         Outcome::Disconnected(_) => Ok(true),
         Outcome::Cancelled(_) => Ok(false),

@@ -1,21 +1,29 @@
-//! What a dialog ends with, and its JSON form (the helper's answer, and what
-//! `netdrive dialog --json` prints).
+//! What a dialog ends with, its JSON form (the helper's answer line, and what
+//! `netdrive dialog --json` prints) and its exit status: the one mapping every front end
+//! and the command use.
 
 use std::ffi::OsString;
+use std::os::unix::ffi::OsStringExt;
 
-use netdrive::json::{get_name, put_name};
-use netdrive::Win32Error;
-use serde_json::{Map, Value};
+use netdrive::json::text_and_bytes;
+use netdrive::{Error, Win32Error};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::texts;
 
 /// A drive the person disconnected.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Disconnected {
+    /// Its mount point.
     pub local_name: OsString,
+    /// Its UNC name.
     pub remote_name: OsString,
 }
 
 /// Why a dialog ended without disconnecting anything.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CancelledBy {
     /// The person pressed Cancel or Escape, or closed the window.
     Person,
@@ -33,11 +41,137 @@ pub enum Outcome {
     /// `-1` (`0xFFFFFFFF`), as Win32 returns when the person cancels.
     Cancelled(CancelledBy),
     /// A Win32 error code with its message (also the thread's last error after `wait`).
-    Failed { code: Win32Error, message: String },
+    Failed {
+        /// The Win32 error.
+        code: Win32Error,
+        /// What went wrong, for people.
+        message: String,
+    },
 }
 
 /// The Win32 return value for a cancelled dialog.
 pub const CANCELLED: u32 = u32::MAX;
+
+/// The JSON form. Its fields are in the order the text has always had (alphabetical).
+#[derive(Serialize, Deserialize)]
+struct Json {
+    code: i64,
+    disconnected: Vec<DriveJson>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    message: String,
+    outcome: Word,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reason: Option<CancelledBy>,
+}
+
+#[derive(Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum Word {
+    Disconnected,
+    Cancelled,
+    Error,
+}
+
+/// A name is given as text, and also as its exact bytes when it is not UTF-8.
+#[derive(Serialize, Deserialize)]
+struct DriveJson {
+    local_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    local_name_bytes: Option<Vec<u8>>,
+    remote_name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    remote_name_bytes: Option<Vec<u8>>,
+}
+
+impl From<&Disconnected> for DriveJson {
+    fn from(d: &Disconnected) -> DriveJson {
+        let (local_name, local_name_bytes) = text_and_bytes(&d.local_name);
+        let (remote_name, remote_name_bytes) = text_and_bytes(&d.remote_name);
+        DriveJson {
+            local_name: local_name.into_owned(),
+            local_name_bytes: local_name_bytes.map(<[u8]>::to_vec),
+            remote_name: remote_name.into_owned(),
+            remote_name_bytes: remote_name_bytes.map(<[u8]>::to_vec),
+        }
+    }
+}
+
+impl From<DriveJson> for Disconnected {
+    fn from(d: DriveJson) -> Disconnected {
+        let name =
+            |text: String, bytes: Option<Vec<u8>>| bytes.map_or_else(|| text.into(), OsString::from_vec);
+        Disconnected {
+            local_name: name(d.local_name, d.local_name_bytes),
+            remote_name: name(d.remote_name, d.remote_name_bytes),
+        }
+    }
+}
+
+impl From<&Outcome> for Json {
+    fn from(o: &Outcome) -> Json {
+        let (outcome, code, message) = match o {
+            Outcome::Disconnected(d) => (Word::Disconnected, 0, texts::disconnected_count(d.len())),
+            Outcome::Cancelled(by) => (Word::Cancelled, -1, by.message().to_owned()),
+            Outcome::Failed { code, message } => (Word::Error, i64::from(code.0), message.clone()),
+        };
+        Json {
+            code,
+            disconnected: match o {
+                Outcome::Disconnected(d) => d.iter().map(DriveJson::from).collect(),
+                _ => Vec::new(),
+            },
+            error: match o {
+                Outcome::Failed { code, .. } => code.name().map(str::to_owned),
+                _ => None,
+            },
+            message,
+            outcome,
+            reason: match o {
+                Outcome::Cancelled(by) => Some(*by),
+                _ => None,
+            },
+        }
+    }
+}
+
+impl TryFrom<Json> for Outcome {
+    type Error = ();
+
+    fn try_from(j: Json) -> Result<Outcome, ()> {
+        Ok(match j.outcome {
+            Word::Disconnected => Outcome::Disconnected(j.disconnected.into_iter().map(Into::into).collect()),
+            Word::Cancelled => Outcome::Cancelled(j.reason.unwrap_or(CancelledBy::Person)),
+            Word::Error => {
+                Outcome::Failed { code: Win32Error(u32::try_from(j.code).map_err(drop)?), message: j.message }
+            }
+        })
+    }
+}
+
+impl Serialize for Outcome {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        Json::from(self).serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Outcome {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Outcome, D::Error> {
+        Outcome::try_from(Json::deserialize(d)?)
+            .map_err(|()| serde::de::Error::custom("an error code out of range"))
+    }
+}
+
+impl CancelledBy {
+    /// What the outcome says to people.
+    pub fn message(self) -> &'static str {
+        match self {
+            CancelledBy::Person => texts::CANCELLED_BY_PERSON,
+            CancelledBy::OwnerGone => texts::CANCELLED_OWNER_GONE,
+            CancelledBy::Closed => texts::CANCELLED_CLOSED,
+        }
+    }
+}
 
 impl Outcome {
     /// The value `WNetDisconnectDialog` would return: 0, `0xFFFFFFFF` (-1), or an error.
@@ -49,90 +183,33 @@ impl Outcome {
         }
     }
 
+    /// The exit status of a dialog program: 0 disconnected, 1 cancelled (as zenity), 3 error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Outcome::Disconnected(_) => 0,
+            Outcome::Cancelled(_) => 1,
+            Outcome::Failed { .. } => 3,
+        }
+    }
+
     /// An extended error (`ERROR_EXTENDED_ERROR`) with this message.
     pub fn extended(message: impl Into<String>) -> Outcome {
         Outcome::Failed { code: Win32Error::ERROR_EXTENDED_ERROR, message: message.into() }
     }
 
-    /// `{"outcome": "disconnected"|"cancelled"|"error", "code": N, "disconnected": [...], "message": ...}`
+    /// The outcome of an error: its code and message.
+    pub fn failed(e: &Error) -> Outcome {
+        Outcome::Failed { code: e.code(), message: e.to_string() }
+    }
+
+    /// `{"code": N, "disconnected": [...], "error": ..., "message": ..., "outcome": "disconnected"|"cancelled"|"error", "reason": ...}`
     pub fn to_json(&self) -> Value {
-        let mut o = Map::new();
-        let (word, code, message, reason) = match self {
-            Outcome::Disconnected(d) => {
-                let n = d.len();
-                (
-                    "disconnected",
-                    0i64,
-                    format!("Disconnected {n} network drive{}.", if n == 1 { "" } else { "s" }),
-                    None,
-                )
-            }
-            Outcome::Cancelled(r) => {
-                let (reason, msg) = match r {
-                    CancelledBy::Person => ("person", "Cancelled: nothing was disconnected."),
-                    CancelledBy::OwnerGone => {
-                        ("owner_gone", "The owner window closed: nothing was disconnected.")
-                    }
-                    CancelledBy::Closed => ("closed", "The dialog was closed by its program."),
-                };
-                ("cancelled", -1, msg.to_owned(), Some(reason))
-            }
-            Outcome::Failed { code, message } => ("error", i64::from(code.0), message.clone(), None),
-        };
-        o.insert("outcome".into(), word.into());
-        o.insert("code".into(), code.into());
-        if let Some(e) = match self {
-            Outcome::Failed { code, .. } => code.name(),
-            _ => None,
-        } {
-            o.insert("error".into(), e.into());
-        }
-        if let Some(r) = reason {
-            o.insert("reason".into(), r.into());
-        }
-        let list = match self {
-            Outcome::Disconnected(d) => d
-                .iter()
-                .map(|d| {
-                    let mut e = Map::new();
-                    put_name(&mut e, "local_name", &d.local_name);
-                    put_name(&mut e, "remote_name", &d.remote_name);
-                    Value::Object(e)
-                })
-                .collect(),
-            _ => Vec::new(),
-        };
-        o.insert("disconnected".into(), Value::Array(list));
-        o.insert("message".into(), message.into());
-        Value::Object(o)
+        serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
     /// Read the JSON form back; `None` when it is not one.
     pub fn from_json(v: &Value) -> Option<Outcome> {
-        match v.get("outcome")?.as_str()? {
-            "disconnected" => Some(Outcome::Disconnected(
-                v.get("disconnected")?
-                    .as_array()?
-                    .iter()
-                    .map(|d| {
-                        Some(Disconnected {
-                            local_name: get_name(d, "local_name")?,
-                            remote_name: get_name(d, "remote_name")?,
-                        })
-                    })
-                    .collect::<Option<Vec<_>>>()?,
-            )),
-            "cancelled" => Some(Outcome::Cancelled(match v.get("reason").and_then(Value::as_str) {
-                Some("owner_gone") => CancelledBy::OwnerGone,
-                Some("closed") => CancelledBy::Closed,
-                _ => CancelledBy::Person,
-            })),
-            "error" => Some(Outcome::Failed {
-                code: Win32Error(u32::try_from(v.get("code")?.as_i64()?).ok()?),
-                message: v.get("message").and_then(Value::as_str).unwrap_or_default().to_owned(),
-            }),
-            _ => None,
-        }
+        Outcome::deserialize(v).ok()
     }
 }
 
@@ -157,5 +234,41 @@ mod tests {
         }
         assert_eq!(Outcome::Cancelled(CancelledBy::Person).code(), 0xFFFF_FFFF);
         assert_eq!(Outcome::Cancelled(CancelledBy::Person).to_json()["code"], -1);
+    }
+}
+
+#[cfg(test)]
+mod golden {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    /// The JSON text scripts read (`netdrive dialog --json`, the helper's answer line):
+    /// these exact bytes, so a change of how it is made changes nothing a reader sees.
+    #[test]
+    fn json_text_is_exactly_as_before() {
+        let cases = [
+            (
+                Outcome::Disconnected(vec![Disconnected {
+                    local_name: std::ffi::OsStr::from_bytes(b"/mnt/\xff").into(),
+                    remote_name: r"\\h\s".into(),
+                }]),
+                r#"{"code":0,"disconnected":[{"local_name":"/mnt/�","local_name_bytes":[47,109,110,116,47,255],"remote_name":"\\\\h\\s"}],"message":"Disconnected 1 network drive.","outcome":"disconnected"}"#,
+            ),
+            (
+                Outcome::Cancelled(CancelledBy::OwnerGone),
+                r#"{"code":-1,"disconnected":[],"message":"The owner window closed: nothing was disconnected.","outcome":"cancelled","reason":"owner_gone"}"#,
+            ),
+            (
+                Outcome::Failed { code: Win32Error::ERROR_NO_NETWORK, message: "no".into() },
+                r#"{"code":1222,"disconnected":[],"error":"ERROR_NO_NETWORK","message":"no","outcome":"error"}"#,
+            ),
+            (
+                Outcome::Failed { code: Win32Error(4242), message: "odd".into() },
+                r#"{"code":4242,"disconnected":[],"message":"odd","outcome":"error"}"#,
+            ),
+        ];
+        for (o, want) in cases {
+            assert_eq!(serde_json::to_string(&o.to_json()).unwrap(), want);
+        }
     }
 }

@@ -1,24 +1,28 @@
 //! The asynchronous runner: `disconnect_dialog` returns at once; a worker thread owns a
-//! helper process that shows the window and answers with one JSON line.
+//! helper process that shows the dialog (a window, or the terminal dialog) and answers
+//! with one JSON line.
 //!
 //! Why a process: a GUI toolkit cannot be initialised twice in one process, and the host
-//! may already run GTK (or Qt, or winit) on its main thread. The helper dies with its
-//! host: it gets SIGKILL when the worker thread that started it ends (`PR_SET_PDEATHSIG`,
+//! may already run GTK (or Qt, or winit) on its main thread; a terminal dialog takes
+//! over signals and the terminal, which are the host's. The helper dies with its host:
+//! it gets a signal when the worker thread that started it ends (`PR_SET_PDEATHSIG`,
 //! which covers the host process dying), and it also watches its standard input, which
 //! reaches end-of-file when the host goes.
 
-use std::ffi::OsString;
 use std::io::{BufRead, BufReader, Read};
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use netdrive::{Error, LastError, Win32Error};
+use netdrive::{Error, Win32Error};
+use rustix::process::Signal;
 
+use crate::handle::DialogHandle;
 use crate::outcome::{CancelledBy, Outcome};
 use crate::owner::Owner;
+use crate::request::Request;
+use crate::texts;
 
 /// Win32 `RESOURCETYPE_ANY`.
 pub const RESOURCETYPE_ANY: u32 = 0;
@@ -27,112 +31,69 @@ pub const RESOURCETYPE_DISK: u32 = 1;
 /// Win32 `RESOURCETYPE_PRINT`.
 pub const RESOURCETYPE_PRINT: u32 = 2;
 
-type Callback = Box<dyn FnOnce(Outcome) + Send>;
-
-#[derive(Default)]
-struct Inner {
-    outcome: Option<Outcome>,
-    helper: Option<u32>,
-    closed: bool,
-    callbacks: Vec<Callback>,
+/// Where a dialog is shown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Surface {
+    /// A window when there is a display (`DISPLAY` or `WAYLAND_DISPLAY`), else the
+    /// terminal dialog on the controlling terminal when there is one, else
+    /// `ERROR_EXTENDED_ERROR` "no display".
+    #[default]
+    Auto,
+    /// A window (`netdrive-dialog-gtk`).
+    Window,
+    /// The terminal dialog on the controlling terminal (`netdrive-dialog-tui`).
+    Terminal,
 }
 
-#[derive(Default)]
-struct Shared {
-    inner: Mutex<Inner>,
-    done: Condvar,
-}
-
-/// A running dialog. Dropping the handle leaves the dialog up until the person ends it.
-#[derive(Clone)]
-pub struct DialogHandle {
-    shared: Arc<Shared>,
-}
-
-impl std::fmt::Debug for DialogHandle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("DialogHandle").field("outcome", &self.try_outcome()).finish()
-    }
-}
-
-impl DialogHandle {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
-        self.shared.inner.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Block until the dialog ends. A failure is also recorded as this thread's last error.
-    pub fn wait(&self) -> Outcome {
-        let mut g = self.lock();
-        while g.outcome.is_none() {
-            g = self.shared.done.wait(g).unwrap_or_else(|p| p.into_inner());
-        }
-        let o = g.outcome.clone().unwrap_or(Outcome::Cancelled(CancelledBy::Closed));
-        record(&o);
-        o
-    }
-
-    /// [`wait`](Self::wait) at most `timeout`; `None` if the dialog is still up.
-    pub fn wait_timeout(&self, timeout: Duration) -> Option<Outcome> {
-        let deadline = Instant::now() + timeout;
-        let mut g = self.lock();
-        while g.outcome.is_none() {
-            let left = deadline.checked_duration_since(Instant::now())?;
-            g = self.shared.done.wait_timeout(g, left).unwrap_or_else(|p| p.into_inner()).0;
-        }
-        let o = g.outcome.clone();
-        if let Some(o) = &o {
-            record(o);
-        }
-        o
-    }
-
-    /// The outcome if the dialog has ended, without waiting.
-    pub fn try_outcome(&self) -> Option<Outcome> {
-        self.lock().outcome.clone()
-    }
-
-    /// Take the dialog away now. Its outcome becomes "cancelled (closed)" unless it had
-    /// already ended.
-    pub fn close(&self) {
-        let mut g = self.lock();
-        g.closed = true;
-        if let Some(pid) = g.helper {
-            // SAFETY: signalling our own child, which the worker has not reaped yet
-            // (it clears `helper` under this lock before reaping).
-            unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+impl Surface {
+    /// The surface to use now: [`Surface::Auto`] decided; `None` when there is none.
+    pub fn resolve(self) -> Option<Surface> {
+        let display =
+            ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        match self {
+            Surface::Auto if display => Some(Surface::Window),
+            // Opening it is the test: a process without a controlling terminal gets ENXIO.
+            Surface::Auto => std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open("/dev/tty")
+                .is_ok()
+                .then_some(Surface::Terminal),
+            s => Some(s),
         }
     }
 
-    /// Call `f` with the outcome when the dialog ends: on the worker thread, or at once on
-    /// this thread if it has already ended. For event-loop hosts.
-    pub fn on_complete(&self, f: impl FnOnce(Outcome) + Send + 'static) {
-        let mut g = self.lock();
-        match g.outcome.clone() {
-            Some(o) => {
-                drop(g);
-                f(o);
-            }
-            None => g.callbacks.push(Box::new(f)),
+    /// The helper program's name, and the variable that can name another.
+    fn program(self) -> (&'static str, &'static str) {
+        match self {
+            Surface::Terminal => ("netdrive-dialog-tui", "NETDRIVE_DIALOG_TUI_HELPER"),
+            _ => ("netdrive-dialog-gtk", "NETDRIVE_DIALOG_HELPER"),
         }
     }
 
-    /// A channel that receives the outcome once.
-    pub fn receiver(&self) -> mpsc::Receiver<Outcome> {
-        let (tx, rx) = mpsc::channel();
-        self.on_complete(move |o| {
-            let _ = tx.send(o);
-        });
-        rx
+    /// The signal the helper gets when its host goes: the terminal dialog must put the
+    /// terminal back first.
+    fn death_signal(self) -> Signal {
+        match self {
+            Surface::Terminal => Signal::TERM,
+            _ => Signal::KILL,
+        }
     }
 }
 
-fn record(o: &Outcome) {
-    if let Outcome::Failed { code, message } = o {
-        netdrive::set_last_error(LastError {
-            code: *code,
-            text: message.clone(),
-            provider: "netdrive".into(),
-        });
+/// How a dialog is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DialogOptions {
+    /// How long each server may take to answer a disconnect before the dialog offers to
+    /// detach it (`netdrive dialog --timeout`).
+    pub timeout: Duration,
+    /// Where.
+    pub surface: Surface,
+}
+
+impl Default for DialogOptions {
+    fn default() -> Self {
+        DialogOptions { timeout: netdrive::CancelOptions::default().timeout, surface: Surface::Auto }
     }
 }
 
@@ -141,15 +102,24 @@ fn record(o: &Outcome) {
 /// (`ERROR_INVALID_PARAMETER` otherwise); `ERROR_NOT_ENOUGH_MEMORY` when no worker can
 /// start. Everything else arrives as the handle's [`Outcome`].
 pub fn disconnect_dialog(owner: Owner, resource_type: u32) -> Result<DialogHandle, Error> {
-    disconnect_dialog_with_timeout(owner, resource_type, netdrive::CancelOptions::default().timeout)
+    disconnect_dialog_with(owner, resource_type, &DialogOptions::default())
 }
 
 /// [`disconnect_dialog`], giving a server `timeout` to answer each disconnect before the
-/// dialog offers to detach it (`netdrive dialog --timeout`).
+/// dialog offers to detach it.
 pub fn disconnect_dialog_with_timeout(
     owner: Owner,
     resource_type: u32,
     timeout: Duration,
+) -> Result<DialogHandle, Error> {
+    disconnect_dialog_with(owner, resource_type, &DialogOptions { timeout, ..DialogOptions::default() })
+}
+
+/// [`disconnect_dialog`] with [`DialogOptions`]: the timeout, and where to show it.
+pub fn disconnect_dialog_with(
+    owner: Owner,
+    resource_type: u32,
+    options: &DialogOptions,
 ) -> Result<DialogHandle, Error> {
     if resource_type != RESOURCETYPE_DISK {
         return Err(Error::InvalidParameter(format!(
@@ -157,88 +127,64 @@ pub fn disconnect_dialog_with_timeout(
         ))
         .record());
     }
-    start(vec![
-        "--owner".into(),
-        owner.to_handle_string().into(),
-        "--timeout".into(),
-        timeout.as_secs_f64().to_string().into(),
-    ])
+    start(Request::dialog(owner, options.timeout), options.surface)
 }
 
-/// Start the helper with `args` on a worker thread.
-pub(crate) fn start(args: Vec<OsString>) -> Result<DialogHandle, Error> {
-    let handle = DialogHandle { shared: Arc::default() };
+/// Start the helper for `request` on a worker thread.
+pub(crate) fn start(request: Request, surface: Surface) -> Result<DialogHandle, Error> {
+    let handle = DialogHandle::new();
     let h = handle.clone();
     std::thread::Builder::new()
         .name("netdrive-dialog".into())
-        .spawn(move || {
-            let outcome = run_helper(&h, &args);
-            let callbacks = {
-                let mut g = h.lock();
-                g.outcome = Some(outcome.clone());
-                std::mem::take(&mut g.callbacks)
-            };
-            h.shared.done.notify_all();
-            for f in callbacks {
-                f(outcome.clone());
-            }
-        })
+        .spawn(move || h.end(run_helper(&h, &request, surface)))
         .map_err(|e| Error::NotEnoughMemory(format!("cannot start the dialog's worker: {e}")).record())?;
     Ok(handle)
 }
 
-/// Where the GTK helper is: `NETDRIVE_DIALOG_HELPER`, next to this program (or one folder
-/// up, as for test binaries in `target/*/deps`), or on `PATH`.
-pub fn helper_path() -> Option<PathBuf> {
-    const NAME: &str = "netdrive-dialog-gtk";
-    if let Some(p) = std::env::var_os("NETDRIVE_DIALOG_HELPER") {
+/// Where the helper for `surface` is: its variable (`NETDRIVE_DIALOG_HELPER` for the
+/// window, `NETDRIVE_DIALOG_TUI_HELPER` for the terminal), next to this program (or one
+/// folder up, as for test binaries in `target/*/deps`), or on `PATH`.
+pub fn helper_path(surface: Surface) -> Option<PathBuf> {
+    let (name, var) = surface.program();
+    if let Some(p) = std::env::var_os(var) {
         return Some(PathBuf::from(p));
     }
     if let Ok(exe) = std::env::current_exe() {
         for dir in exe.ancestors().skip(1).take(2) {
-            let p = dir.join(NAME);
+            let p = dir.join(name);
             if p.is_file() {
                 return Some(p);
             }
         }
     }
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(NAME)).find(|p| p.is_file())
+    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
 }
 
-fn run_helper(h: &DialogHandle, args: &[OsString]) -> Outcome {
+fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome {
     if let Err(e) = netdrive::mountinfo::read_table() {
         return Outcome::Failed {
             code: Win32Error::ERROR_NO_NETWORK,
             message: format!("cannot read the mount table: {e}"),
         };
     }
-    let Some(helper) = helper_path() else {
-        return Outcome::extended(
-            "the dialog program netdrive-dialog-gtk is not installed (install netdrive's GTK front end, \
-             or set NETDRIVE_DIALOG_HELPER)",
-        );
+    let Some(surface) = surface.resolve() else { return Outcome::extended(texts::NO_DISPLAY) };
+    let Some(program) = helper_path(surface) else {
+        return Outcome::extended(match surface {
+            Surface::Terminal => texts::NO_TERMINAL_HELPER,
+            _ => texts::NO_WINDOW_HELPER,
+        });
     };
-    let mut cmd = Command::new(&helper);
-    cmd.args(args).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut cmd = Command::new(&program);
+    cmd.args(request.to_args()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    let death = surface.death_signal();
     // SAFETY: prctl is async-signal-safe and touches only the child being started.
     unsafe {
-        cmd.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
-            Ok(())
-        });
+        cmd.pre_exec(move || Ok(rustix::process::set_parent_process_death_signal(Some(death))?));
     }
-    let mut child = {
-        let mut g = h.lock();
-        if g.closed {
-            return Outcome::Cancelled(CancelledBy::Closed);
-        }
-        match cmd.spawn() {
-            Ok(c) => {
-                g.helper = Some(c.id());
-                c
-            }
-            Err(e) => return Outcome::extended(format!("cannot start {}: {e}", helper.display())),
-        }
+    let mut child = match h.spawn(&mut cmd, surface == Surface::Terminal) {
+        Some(Ok(c)) => c,
+        Some(Err(e)) => return Outcome::extended(format!("cannot start {}: {e}", program.display())),
+        None => return Outcome::Cancelled(CancelledBy::Closed),
     };
     let stderr = child.stderr.take().map(|mut s| {
         std::thread::spawn(move || {
@@ -250,21 +196,16 @@ fn run_helper(h: &DialogHandle, args: &[OsString]) -> Outcome {
     let mut answer = None;
     if let Some(out) = child.stdout.take() {
         for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
-                answer = Outcome::from_json(&v).or(answer);
-            }
+            answer = serde_json::from_str::<Outcome>(&line).ok().or(answer);
         }
     }
     // Keep stdin open until here: its end tells the helper that we are gone.
-    let status = {
-        let mut g = h.lock();
-        g.helper = None;
-        drop(g);
-        drop(child.stdin.take());
-        child.wait()
-    };
+    h.forget_helper();
+    drop(child.stdin.take());
+    let status = child.wait();
     let errors = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-    if h.lock().closed && answer.is_none() {
+    // Closed: cancelled (closed), unless drives were disconnected before it went.
+    if h.closed() && !matches!(answer, Some(Outcome::Disconnected(_))) {
         return Outcome::Cancelled(CancelledBy::Closed);
     }
     answer.unwrap_or_else(|| {

@@ -7,13 +7,18 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use gtk::prelude::*;
 use wayland_client::globals::{registry_queue_init, GlobalListContents};
 use wayland_client::protocol::wl_registry::WlRegistry;
 use wayland_client::{Connection, Dispatch, QueueHandle};
 use wayland_protocols::xdg::foreign::zv2::client::zxdg_imported_v2::{self, ZxdgImportedV2};
 use wayland_protocols::xdg::foreign::zv2::client::zxdg_importer_v2::ZxdgImporterV2;
 
-pub struct OwnerWatch {
+use crate::owner::OwnerWatch;
+
+/// Our own import of the owner's exported toplevel, watched on a thread.
+pub struct ForeignOwner {
+    handle: String,
     gone: Arc<AtomicBool>,
 }
 
@@ -60,9 +65,9 @@ impl Dispatch<ZxdgImportedV2, ()> for State {
     }
 }
 
-impl OwnerWatch {
+impl ForeignOwner {
     /// Import `handle` and check that the compositor knows it; then watch it on a thread.
-    pub fn start(handle: &str) -> Result<OwnerWatch, String> {
+    pub fn start(handle: &str) -> Result<ForeignOwner, String> {
         let conn =
             Connection::connect_to_env().map_err(|e| format!("cannot open the Wayland display: {e}"))?;
         let (globals, mut queue) =
@@ -90,10 +95,23 @@ impl OwnerWatch {
                 }
             })
             .map_err(|e| format!("cannot watch the owner window: {e}"))?;
-        Ok(OwnerWatch { gone })
+        Ok(ForeignOwner { handle: handle.to_owned(), gone })
+    }
+}
+
+impl OwnerWatch for ForeignOwner {
+    /// GTK's own import makes the window the owner's child; the compositor places it.
+    fn adopt(&self, window: &gtk::Window) -> Result<(), String> {
+        WidgetExt::realize(window);
+        let toplevel = window.surface().and_then(|s| s.downcast::<gdk4_wayland::WaylandToplevel>().ok());
+        if !toplevel.is_some_and(|t| t.set_transient_for_exported(&self.handle)) {
+            return Err(format!("the compositor does not know the window wayland:{}", self.handle));
+        }
+        window.present();
+        Ok(())
     }
 
-    pub fn owner_gone(&self) -> bool {
+    fn owner_gone(&self) -> bool {
         self.gone.load(Ordering::SeqCst)
     }
 }

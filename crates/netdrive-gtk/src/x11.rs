@@ -2,6 +2,7 @@
 //! owner, and noticing when the owner is destroyed. Done over our own X connection with
 //! x11rb, because GTK4 has no foreign-window API.
 
+use gtk::prelude::*;
 use x11rb::connection::Connection;
 use x11rb::protocol::xproto::{
     AtomEnum, ChangeWindowAttributesAux, ConfigureWindowAux, ConnectionExt, EventMask, PropMode,
@@ -10,6 +11,9 @@ use x11rb::protocol::Event;
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;
 
+use crate::owner::OwnerWatch;
+
+/// Our own X connection, watching the owner window.
 pub struct OwnerLink {
     conn: RustConnection,
     owner: u32,
@@ -34,7 +38,7 @@ impl OwnerLink {
     }
 
     /// Make `window` a modal dialog transient for the owner (before it is mapped).
-    pub fn make_transient(&self, window: u32) {
+    fn make_transient(&self, window: u32) {
         let _ = self.conn.change_property32(
             PropMode::REPLACE,
             window,
@@ -54,14 +58,34 @@ impl OwnerLink {
     }
 
     /// Centre `window` (of the given size) over the owner.
-    pub fn place_over_owner(&self, window: u32, width: i32, height: i32) {
+    fn place_over_owner(&self, window: u32, width: i32, height: i32) {
         if let Some(root) = self.conn.setup().roots.first().map(|s| s.root) {
             centre_over(&self.conn, root, window, (width, height), self.owner);
         }
     }
+}
 
-    /// True once the owner window has been destroyed. Never blocks.
-    pub fn owner_gone(&self) -> bool {
+impl OwnerWatch for OwnerLink {
+    /// Transient for the owner (set before mapping), modal, and centred over it.
+    fn adopt(&self, window: &gtk::Window) -> Result<(), String> {
+        WidgetExt::realize(window);
+        let xid = window.surface().and_downcast::<gdk4_x11::X11Surface>().map(|s| s.xid() as u32);
+        let Some(xid) = xid else {
+            window.present();
+            return Ok(());
+        };
+        self.make_transient(xid);
+        window.present();
+        let (w, h) = window.default_size();
+        self.place_over_owner(
+            xid,
+            if w > 0 { w } else { crate::window::WIDTH },
+            if h > 0 { h } else { crate::window::HEIGHT },
+        );
+        Ok(())
+    }
+
+    fn owner_gone(&self) -> bool {
         while let Ok(Some(event)) = self.conn.poll_for_event() {
             if let Event::DestroyNotify(e) = event {
                 if e.window == self.owner {

@@ -108,7 +108,7 @@ fn busy_drive_asks_naming_the_process() {
     x.screenshot("dialog-busy-confirm");
     // What the confirmation says (the window text itself is checked by eye and AT-SPI).
     let usage = netdrive::who_uses(&connection(&m), Duration::from_secs(2)).unwrap();
-    let text = netdrive_dialog::model::describe_holders(&usage.holders);
+    let text = netdrive_dialog::texts::describe_holders(&usage.holders);
     assert!(text.contains(&format!("sleep (PID {})", holder.pid())), "{text}");
     x.keys(ask, &["Escape"]);
     std::thread::sleep(Duration::from_millis(500));

@@ -80,7 +80,7 @@ impl Connection {
     }
 
     /// A connection from a mount table entry; `None` for local filesystems.
-    pub(crate) fn from_mount(e: &MountEntry) -> Option<Connection> {
+    pub fn from_mount(e: &MountEntry) -> Option<Connection> {
         let provider = provider::classify(e.fstype.as_bytes(), e.source.as_bytes())?;
         let owner_uid = if Provider::is_fuse_fstype(e.fstype.as_bytes()) {
             e.super_option("user_id").and_then(|v| v.to_str()?.parse().ok())

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use x11rb::connection::Connection;
-use x11rb::protocol::xproto::{ConnectionExt, CreateWindowAux, WindowClass};
+use x11rb::protocol::xproto::{AtomEnum, ConnectionExt, CreateWindowAux, WindowClass};
 use x11rb::rust_connection::RustConnection;
 use x11rb::wrapper::ConnectionExt as _;
 
@@ -176,11 +176,14 @@ impl Xvfb {
 
     /// `WM_TRANSIENT_FOR` of a window, if set.
     pub fn transient_for(&self, window: u32) -> Option<u32> {
-        let out =
-            self.command("xprop").args(["-id", &window.to_string(), "WM_TRANSIENT_FOR"]).output().ok()?;
-        let text = String::from_utf8_lossy(&out.stdout).into_owned();
-        let hex = text.split("window id # ").nth(1)?.trim();
-        u32::from_str_radix(hex.trim_start_matches("0x"), 16).ok()
+        let (conn, _) = x11rb::connect(Some(&self.display)).ok()?;
+        let reply = conn
+            .get_property(false, window, AtomEnum::WM_TRANSIENT_FOR, AtomEnum::WINDOW, 0, 1)
+            .ok()?
+            .reply()
+            .ok()?;
+        let owner = reply.value32()?.next();
+        owner
     }
 
     /// Create and map a plain top-level window: the "application" that owns a dialog.
@@ -249,8 +252,9 @@ impl OwnerWindow {
 /// say after a rename, fails rather than passing with nothing run). In the child: detaches
 /// the copies of other network mounts (copies only: propagation is private, so the
 /// originals and their owners are untouched), and returns `true`: go on with the test.
-/// The child also gets an empty profile and fstab and no session bus, so no remembered
-/// drive or gvfs mount of the machine's shows up either. A test should still choose its
+/// The child also gets an empty profile and fstab, no session bus and no controlling
+/// terminal, so no remembered drive or gvfs mount of the machine's shows up either, and
+/// no dialog opens on the terminal the tests were started from. A test should still choose its
 /// drive by name, never "the first row": a copy that could not be detached is listed
 /// too, and a forced disconnect of a copy would abort the original's connection.
 pub fn private_mount_namespace(test_name: &str) -> bool {
@@ -262,7 +266,17 @@ pub fn private_mount_namespace(test_name: &str) -> bool {
     let quiet = tempfile::tempdir().expect("temporary folder");
     let fstab = quiet.path().join("fstab");
     std::fs::write(&fstab, "").expect("empty fstab");
-    let mut child = Command::new(require("unshare", "util-linux"))
+    let mut unshare = Command::new(require("unshare", "util-linux"));
+    // SAFETY: setsid is async-signal-safe and only changes the child being started.
+    unsafe {
+        unshare.pre_exec(|| {
+            if libc::setsid() < 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = unshare
         .args(["--mount", "--propagation", "private", "--"])
         .arg(exe)
         .args(["--exact", test_name, "--nocapture", "--test-threads", "1"])

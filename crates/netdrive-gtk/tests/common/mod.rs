@@ -5,9 +5,9 @@
 use std::path::Path;
 
 /// The keys that put the dialog's cursor on the row of `drive`: Home, then Down to it.
-/// The dialog lists its rows as `model::load_rows` gives them, so their order is known.
+/// The dialog lists its rows as `netdrive_dialog::load_rows` gives them, so their order is known.
 pub fn keys_to(drive: &Path) -> Vec<&'static str> {
-    let (rows, _) = netdrive_dialog::model::load_rows().expect("list the drives");
+    let (rows, _) = netdrive_dialog::load_rows().expect("list the drives");
     let at = rows
         .iter()
         .position(|r| r.connection.local_name == drive.as_os_str())
