@@ -524,6 +524,21 @@ fn dead_server(mount: &KMount, unc: &str, stop: impl FnOnce() -> Box<dyn std::an
     let cfg = config();
     let cfg = cfg.path();
     let m = &mount.path;
+    // The dialog's first frame with the server still answering: under emulation, starting
+    // the dialog and its helper from the 9p-shared root alone can take seconds. A dead
+    // server must add no more than QUICK to it.
+    let healthy = {
+        let dir = base(&format!("{name}-tui-healthy"));
+        let start = Instant::now();
+        let t = tui(&dir, cfg, "");
+        t.wait_until(|s| s.contains(unc), Duration::from_secs(60))
+            .unwrap_or_else(|s| panic!("no first frame:\n{s}"));
+        let took = start.elapsed();
+        t.keys(&["Escape"]);
+        let _ = tui_answer(&dir);
+        took
+    };
+    eprintln!("{name}: the dialog's first frame with the server up after {healthy:?}");
     let stopped = stop();
     let stuck = Stuck::on(m);
     let spare = [stuck.0.id()];
@@ -543,7 +558,9 @@ fn dead_server(mount: &KMount, unc: &str, stop: impl FnOnce() -> Box<dyn std::an
     let dir = base(&format!("{name}-tui"));
     let start = Instant::now();
     let t = tui(&dir, cfg, "");
-    let first = t.wait_until(|s| s.contains(unc), QUICK).unwrap_or_else(|s| panic!("no first frame:\n{s}"));
+    let first = t.wait_until(|s| s.contains(unc), healthy + QUICK).unwrap_or_else(|s| {
+        panic!("no first frame within {:?} ({healthy:?} with the server up):\n{s}", healthy + QUICK)
+    });
     eprintln!("{name}: the dialog's first frame after {:?} (tmux's start included)", start.elapsed());
     assert!(first.contains("Disconnect Network Drives"), "{first}");
     t.keys(&["Escape"]);
