@@ -10,7 +10,6 @@
 mod common;
 
 use std::ffi::OsStr;
-use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -38,15 +37,7 @@ fn run(env: &[(&str, &OsStr)], args: &[&OsStr]) -> Ran {
     }
     let start = Instant::now();
     let mut child = c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let drain = |mut p: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = p.read_to_end(&mut s);
-            String::from_utf8_lossy(&s).into_owned()
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().unwrap()));
-    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let (out, err) = common::drain(&mut child);
     loop {
         if let Some(status) = child.try_wait().unwrap() {
             let took = start.elapsed();

@@ -61,16 +61,6 @@ fn stopped_server_never_hangs_netdrive() {
     let _ = stuck.wait();
 }
 
-/// A child killed and reaped however the test ends.
-struct Reaped(std::process::Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn a_disconnect_still_waiting_is_not_a_program_with_open_files() {
     // What a timed-out disconnect leaves behind: netdrive's unmount child, still on the
@@ -85,7 +75,7 @@ fn a_disconnect_still_waiting_is_not_a_program_with_open_files() {
     std::os::unix::fs::symlink(testbed::require("sleep", "coreutils"), &child_name).unwrap();
     std::fs::write(mount.path.join("held.txt"), "x").unwrap();
     let held = std::fs::File::open(mount.path.join("held.txt")).unwrap();
-    let pending = Reaped(Command::new(&child_name).arg("600").stdin(held).spawn().unwrap());
+    let pending = testbed::Reaped(Command::new(&child_name).arg("600").stdin(held).spawn().unwrap());
     let pid = pending.0.id();
     std::thread::sleep(Duration::from_millis(200));
 

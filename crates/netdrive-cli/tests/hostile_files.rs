@@ -9,7 +9,6 @@
 mod common;
 
 use std::ffi::OsStr;
-use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -43,15 +42,7 @@ fn run(config: &Path, env: &[(&str, &OsStr)], args: &[&str]) -> Ran {
     }
     let start = Instant::now();
     let mut child = c.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    let drain = |mut p: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = p.read_to_end(&mut s);
-            String::from_utf8_lossy(&s).into_owned()
-        })
-    };
-    let out = drain(Box::new(child.stdout.take().unwrap()));
-    let err = drain(Box::new(child.stderr.take().unwrap()));
+    let (out, err) = common::drain(&mut child);
     let pid = child.id() as libc::pid_t;
     loop {
         let mut status = 0;

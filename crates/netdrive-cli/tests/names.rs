@@ -89,16 +89,6 @@ fn hostile_names_round_trip_and_are_shown_escaped() {
     }
 }
 
-/// A child killed and reaped however the test ends.
-struct Reaped(std::process::Child);
-
-impl Drop for Reaped {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn a_drive_named_deleted_is_busy_while_a_program_works_in_it() {
     // The kernel shows a removed working folder as "PATH (deleted)": a drive whose own
@@ -108,7 +98,8 @@ fn a_drive_named_deleted_is_busy_while_a_program_works_in_it() {
     let config = tempfile::tempdir().unwrap();
     let cfg = config.path();
     let m = sshd.mount(&base.path().join("x (deleted)"));
-    let worker = Reaped(std::process::Command::new("sleep").arg("600").current_dir(&m.path).spawn().unwrap());
+    let worker =
+        testbed::Reaped(std::process::Command::new("sleep").arg("600").current_dir(&m.path).spawn().unwrap());
     let pid = worker.0.id();
 
     let r = nd(cfg, ["who".as_ref(), m.path.as_os_str(), "--json".as_ref()]);

@@ -160,11 +160,8 @@ fn cancel_connection(conn: &Connection, opts: &CancelOptions) -> Result<Disconne
         });
     }
     let mount_id = entry.mount_id;
-    let inside: Vec<String> = table
-        .iter()
-        .filter(|e| e.parent_id == mount_id && e.mount_id != mount_id)
-        .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
-        .collect();
+    let inside: Vec<String> =
+        table.iter().filter(|e| e.parent_id == mount_id && e.mount_id != mount_id).map(describe).collect();
     if !inside.is_empty() {
         // Detaching would take these along: never unmount what was not chosen.
         return Err(Error::DeviceInUse {
@@ -246,12 +243,21 @@ fn live_table() -> Result<(Vec<mountinfo::MountEntry>, usize)> {
     Ok((mountinfo::parse_table(&text), text.len()))
 }
 
-/// Success is reported only when the listed mount is really gone from the table. By its
-/// mount id alone: a drive renamed away is not "gone" (a reused id can only make this
-/// say "still there" wrongly, the safe way round).
+/// A mount as a person can recognise it: where, what, from where.
+fn describe(e: &mountinfo::MountEntry) -> String {
+    format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source))
+}
+
+/// The listed mount if it is still in the table. By its mount id alone: a drive renamed
+/// away is not "gone" (a reused id can only make this say "still there" wrongly, the safe
+/// way round).
+fn still_there(mount_id: u64) -> Result<Option<mountinfo::MountEntry>> {
+    Ok(live_table()?.0.into_iter().find(|e| e.mount_id == mount_id))
+}
+
+/// Success is reported only when the listed mount is really gone from the table.
 fn confirm_gone(conn: &Connection, mount_id: u64) -> Result<()> {
-    let (table, _) = live_table()?;
-    match table.iter().find(|e| e.mount_id == mount_id) {
+    match still_there(mount_id)? {
         None => Ok(()),
         Some(e) => Err(Error::Extended {
             provider: conn.provider.name().into(),
@@ -265,11 +271,11 @@ fn confirm_gone(conn: &Connection, mount_id: u64) -> Result<()> {
 }
 
 fn forget_only(conn: &Connection, opts: &CancelOptions, target: Name) -> Result<Disconnected> {
-    let cancelled = |how| Disconnected { connection: conn.clone(), how, forgotten: true, upload: None };
+    let forgotten = |how| Disconnected { connection: conn.clone(), how, forgotten: true, upload: None };
     match conn.remembered {
         Some(Remembered::User) if opts.update_profile => {
             if forget(conn)? {
-                Ok(cancelled(How::Forgotten))
+                Ok(forgotten(How::Forgotten))
             } else {
                 Err(Error::NotConnected { target })
             }
@@ -334,8 +340,7 @@ fn unmount_as_root(
         Outcome::Reported(r) => Err(refused(conn, r, table, opts)),
         Outcome::NoAnswer { unmounting } => {
             // The child may still finish: say what the table shows now, never a guess.
-            let (now, _) = live_table()?;
-            let there = now.iter().any(|e| e.mount_id == mount_id);
+            let there = still_there(mount_id)?.is_some();
             match (there, opts.detach || opts.force) {
                 // Out of the folder tree; what is left is the connection closing.
                 (false, true) => Ok(if opts.detach { How::Detached } else { How::Forced }),
@@ -364,7 +369,7 @@ fn refused(conn: &Connection, r: Report, table: &[mountinfo::MountEntry], opts: 
             .iter()
             .chain(table)
             .find(|e| e.mount_id == id)
-            .map(|e| format!("{} ({} from {})", escape(&e.mount_point), e.fstype, escape(&e.source)))
+            .map(describe)
             .unwrap_or_else(|| format!("mount {id}"))
     };
     match r {

@@ -30,8 +30,7 @@ pub(crate) struct Daemon {
 /// and names the mount point among its arguments.
 pub(crate) fn daemon_of(conn: &Connection) -> Option<Daemon> {
     let allowed = [0, crate::users::uid_of("davfs2").unwrap_or(0)];
-    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+    for pid in crate::procfs::pids() {
         if !is_daemon_for(pid, &conn.local_name, &allowed) {
             continue;
         }
@@ -59,8 +58,7 @@ fn is_daemon_for(pid: u32, mount_point: &OsStr, allowed: &[u32]) -> bool {
     if !std::fs::metadata(&dir).is_ok_and(|m| allowed.contains(&m.uid())) {
         return false;
     }
-    let cmdline = std::fs::read(dir.join("cmdline")).unwrap_or_default();
-    cmdline.split(|&b| b == 0).any(|arg| arg == mount_point.as_bytes())
+    crate::procfs::cmdline(pid).split(|&b| b == 0).any(|arg| arg == mount_point.as_bytes())
 }
 
 /// davfs2 names a mount's cache `HOST+MOUNT-POINT-WITH-DASHES+USER`.

@@ -344,16 +344,6 @@ mod tests {
             .unwrap()
     }
 
-    /// A child killed and reaped however the test ends.
-    struct Reaped(std::process::Child);
-
-    impl Drop for Reaped {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-
     #[test]
     fn a_stuck_unmount_child_is_a_pending_disconnect_not_a_holder() {
         // A process named as netdrive names its unmount child (the kernel takes `comm`
@@ -362,7 +352,9 @@ mod tests {
         let child_name = dir.path().join(UNMOUNT_CHILD_NAME);
         std::os::unix::fs::symlink(testbed::require("sleep", "coreutils"), &child_name).unwrap();
         let sleep_in_dir = |program: &Path| {
-            Reaped(std::process::Command::new(program).arg("60").current_dir(dir.path()).spawn().unwrap())
+            testbed::Reaped(
+                std::process::Command::new(program).arg("60").current_dir(dir.path()).spawn().unwrap(),
+            )
         };
         let stuck = sleep_in_dir(&child_name);
         let other = sleep_in_dir(Path::new("sleep"));

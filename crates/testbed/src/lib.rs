@@ -100,6 +100,16 @@ impl Sshd {
     }
 }
 
+/// A child killed and reaped however the test ends.
+pub struct Reaped(pub std::process::Child);
+
+impl Drop for Reaped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// A command that runs `program` as the unprivileged test user.
 pub fn as_test_user(program: impl AsRef<std::ffi::OsStr>) -> Command {
     let mut c = Command::new("runuser");

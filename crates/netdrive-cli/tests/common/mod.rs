@@ -88,3 +88,18 @@ pub fn listed(config: &Path, mount_point: &Path) -> Option<Value> {
         .find(|c| json_name(c, "local_name").as_bytes() == mount_point.as_os_str().as_bytes())
         .cloned()
 }
+
+/// Read a piped child's standard output and error to their ends on threads, so a test can
+/// watch the child with its own time limit; join them once it ended.
+pub fn drain(
+    child: &mut std::process::Child,
+) -> (std::thread::JoinHandle<String>, std::thread::JoinHandle<String>) {
+    fn read(mut p: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+        std::thread::spawn(move || {
+            let mut s = Vec::new();
+            let _ = p.read_to_end(&mut s);
+            String::from_utf8_lossy(&s).into_owned()
+        })
+    }
+    (read(child.stdout.take().expect("piped stdout")), read(child.stderr.take().expect("piped stderr")))
+}

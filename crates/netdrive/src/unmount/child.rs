@@ -6,25 +6,17 @@ use super::{encode, last_errno, Action, Report, Target, CHILD_NAME, REPORT, REPO
 
 /// Write `prefix` and the decimal `n` and a NUL into `buf`; the C string, without allocating.
 fn c_path_with_number<'a>(buf: &'a mut [u8; 64], prefix: &[u8], n: i32) -> &'a std::ffi::CStr {
-    let mut digits = [0u8; 12];
-    let mut i = digits.len();
-    let mut v = n.unsigned_abs();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (v % 10) as u8;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    let len = prefix.len() + digits.len() - i;
+    // itoa formats on the stack: no allocation, safe in the child.
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n).as_bytes();
+    let len = prefix.len() + digits.len();
     buf[..prefix.len()].copy_from_slice(prefix);
-    buf[prefix.len()..len].copy_from_slice(&digits[i..]);
+    buf[prefix.len()..len].copy_from_slice(digits);
     buf[len] = 0;
     std::ffi::CStr::from_bytes_until_nul(&buf[..=len]).unwrap_or(c"")
 }
 
-/// The mount id of what `fd` is on, and its 64-bit unique id where the kernel has one.
+/// The mount id of what `fd` is on.
 /// `AT_STATX_DONT_SYNC`: the ids come from the kernel's own tables, no server is asked.
 /// Kernels before 5.8 have no `STATX_MNT_ID`: `/proc/self/fdinfo/N` says `mnt_id:`.
 ///
