@@ -119,6 +119,7 @@ unsafe fn add_connection2<E: Enc>(
             password,
             update_profile: flags & CONNECT_UPDATE_PROFILE != 0 && flags & CONNECT_TEMPORARY == 0,
             timeout: Duration::from_secs(30),
+            ..Default::default()
         };
         netdrive::connect(&req).map(|_| 0)
     })

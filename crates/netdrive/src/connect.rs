@@ -39,6 +39,9 @@ pub struct ConnectRequest {
     pub password: Option<String>,
     /// Also remember it (Win32 `CONNECT_UPDATE_PROFILE`).
     pub update_profile: bool,
+    /// Store the password given in the desktop keyring once it worked (Win32
+    /// `CONNECT_CMD_SAVECRED`, the dialog's "Remember my credentials").
+    pub remember_credentials: bool,
     /// How long the tool may take.
     pub timeout: Duration,
 }

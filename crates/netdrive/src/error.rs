@@ -38,20 +38,30 @@ codes! {
     ERROR_INVALID_HANDLE = 6,
     ERROR_NOT_ENOUGH_MEMORY = 8,
     ERROR_NOT_SUPPORTED = 50,
+    ERROR_BAD_NETPATH = 53,
+    ERROR_BAD_DEV_TYPE = 66,
     ERROR_BAD_NET_NAME = 67,
     ERROR_ALREADY_ASSIGNED = 85,
+    ERROR_INVALID_PASSWORD = 86,
     ERROR_INVALID_PARAMETER = 87,
     ERROR_SEM_TIMEOUT = 121,
+    ERROR_INVALID_LEVEL = 124,
     ERROR_BUSY = 170,
     ERROR_MORE_DATA = 234,
     ERROR_NO_MORE_ITEMS = 259,
     ERROR_BAD_DEVICE = 1200,
     ERROR_CONNECTION_UNAVAIL = 1201,
+    ERROR_DEVICE_ALREADY_REMEMBERED = 1202,
+    ERROR_NO_NET_OR_BAD_PATH = 1203,
+    ERROR_BAD_PROVIDER = 1204,
     ERROR_CANNOT_OPEN_PROFILE = 1205,
     ERROR_BAD_PROFILE = 1206,
+    ERROR_NOT_CONTAINER = 1207,
     ERROR_EXTENDED_ERROR = 1208,
+    ERROR_SESSION_CREDENTIAL_CONFLICT = 1219,
     ERROR_NO_NETWORK = 1222,
     ERROR_CANCELLED = 1223,
+    ERROR_LOGON_FAILURE = 1326,
     ERROR_NOT_CONNECTED = 2250,
     ERROR_OPEN_FILES = 2401,
     ERROR_DEVICE_IN_USE = 2404,
@@ -244,6 +254,52 @@ pub enum Error {
     #[error("invalid handle: {0}")]
     InvalidHandle(String),
 
+    /// `ERROR_BAD_NETPATH`: the server cannot be found (unknown host, nothing listening).
+    #[error("{0}")]
+    BadNetPath(String),
+
+    /// `ERROR_BAD_DEV_TYPE`: the resource type does not fit the local name (a printer
+    /// asked for on a folder).
+    #[error("{0}")]
+    BadDevType(String),
+
+    /// `ERROR_INVALID_PASSWORD`: the server refused the password given.
+    #[error("{0}")]
+    InvalidPassword(String),
+
+    /// `ERROR_INVALID_LEVEL`: an information level the call does not have.
+    #[error("{0}")]
+    InvalidLevel(String),
+
+    /// `ERROR_DEVICE_ALREADY_REMEMBERED`: the local name is remembered for another remote.
+    #[error("{local}: already remembered for {remote}; forget it first")]
+    DeviceAlreadyRemembered {
+        /// The local name.
+        local: Name,
+        /// The remote it is remembered for.
+        remote: Name,
+    },
+
+    /// `ERROR_NO_NET_OR_BAD_PATH`: no provider takes the name, or the network is down.
+    #[error("{0}")]
+    NoNetOrBadPath(String),
+
+    /// `ERROR_BAD_PROVIDER`: a provider name netdrive does not know.
+    #[error("{0}")]
+    BadProvider(String),
+
+    /// `ERROR_NOT_CONTAINER`: enumeration asked of a resource that holds nothing.
+    #[error("{0}")]
+    NotContainer(String),
+
+    /// `ERROR_SESSION_CREDENTIAL_CONFLICT`: already connected to that server as another user.
+    #[error("{0}")]
+    SessionCredentialConflict(String),
+
+    /// `ERROR_LOGON_FAILURE`: unknown user name or bad password.
+    #[error("{0}")]
+    LogonFailure(String),
+
     /// `ERROR_CANCELLED`: the person said no.
     #[error("cancelled")]
     Cancelled,
@@ -321,6 +377,16 @@ impl Error {
             Error::BadNetName(_) => Win32Error::ERROR_BAD_NET_NAME,
             Error::NotSupported(_) => Win32Error::ERROR_NOT_SUPPORTED,
             Error::InvalidHandle(_) => Win32Error::ERROR_INVALID_HANDLE,
+            Error::BadNetPath(_) => Win32Error::ERROR_BAD_NETPATH,
+            Error::BadDevType(_) => Win32Error::ERROR_BAD_DEV_TYPE,
+            Error::InvalidPassword(_) => Win32Error::ERROR_INVALID_PASSWORD,
+            Error::InvalidLevel(_) => Win32Error::ERROR_INVALID_LEVEL,
+            Error::DeviceAlreadyRemembered { .. } => Win32Error::ERROR_DEVICE_ALREADY_REMEMBERED,
+            Error::NoNetOrBadPath(_) => Win32Error::ERROR_NO_NET_OR_BAD_PATH,
+            Error::BadProvider(_) => Win32Error::ERROR_BAD_PROVIDER,
+            Error::NotContainer(_) => Win32Error::ERROR_NOT_CONTAINER,
+            Error::SessionCredentialConflict(_) => Win32Error::ERROR_SESSION_CREDENTIAL_CONFLICT,
+            Error::LogonFailure(_) => Win32Error::ERROR_LOGON_FAILURE,
             Error::Cancelled => Win32Error::ERROR_CANCELLED,
             Error::Extended { .. } => Win32Error::ERROR_EXTENDED_ERROR,
         }
