@@ -69,5 +69,14 @@ fn centre_over(d: &gtk::MessageDialog, parent: &gtk::Window) {
             return;
         };
         surface.connect_layout(move |_, _, _| x11::centre_when_unmanaged(child, parent));
+        // On a loaded machine GTK's own move can land after the last new size, with no
+        // layout to follow it: place it again a few times once it is shown.
+        d.connect_map(move |_| {
+            for ms in [50, 250, 1000] {
+                gtk::glib::timeout_add_local_once(std::time::Duration::from_millis(ms), move || {
+                    x11::centre_when_unmanaged(child, parent)
+                });
+            }
+        });
     });
 }
