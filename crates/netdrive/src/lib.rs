@@ -30,6 +30,7 @@
 pub mod escape;
 pub mod json;
 pub mod mountinfo;
+pub mod names;
 pub mod profile;
 
 // Everything else is reached through the re-exports below.
@@ -57,6 +58,7 @@ pub use error::{
 };
 pub use escape::escape;
 pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
+pub use names::{free_local_name, universal_name, UniversalName};
 pub use procfs::{Holder, Use};
 pub use provider::Provider;
 pub use users::user_name;
