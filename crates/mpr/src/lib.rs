@@ -30,10 +30,15 @@ mod connection;
 mod dialog;
 mod enumerate;
 mod guard;
+mod info;
 mod last_error;
 mod registry;
 mod strings;
+mod structs;
 mod types;
+mod universal;
+mod use_connection;
+mod user;
 
 pub use cancel::{
     WNetCancelConnection2A, WNetCancelConnection2W, WNetCancelConnectionA, WNetCancelConnectionW,
@@ -44,5 +49,21 @@ pub use dialog::{
     WNetDisconnectDialogEx,
 };
 pub use enumerate::{WNetCloseEnum, WNetEnumResourceA, WNetEnumResourceW, WNetOpenEnumA, WNetOpenEnumW};
+pub use info::{
+    MultinetGetConnectionPerformanceA, MultinetGetConnectionPerformanceW, WNetGetNetworkInformationA,
+    WNetGetNetworkInformationW, WNetGetProviderNameA, WNetGetProviderNameW, WNetGetResourceInformationA,
+    WNetGetResourceInformationW, WNetGetResourceParentA, WNetGetResourceParentW,
+};
 pub use last_error::{WNetGetLastErrorA, WNetGetLastErrorW};
+pub use structs::{
+    RemoteNameInfo, UniversalNameInfo, NETCONNECTINFOSTRUCT, NETINFOSTRUCT, REMOTE_NAME_INFOA,
+    REMOTE_NAME_INFOW, UNIVERSAL_NAME_INFOA, UNIVERSAL_NAME_INFOW,
+};
 pub use types::*;
+pub use universal::{WNetGetUniversalNameA, WNetGetUniversalNameW};
+pub use use_connection::{
+    WNetAddConnection3A, WNetAddConnection3W, WNetAddConnection4A, WNetAddConnection4W, WNetAddConnectionA,
+    WNetAddConnectionW, WNetRestoreSingleConnectionW, WNetUseConnection4A, WNetUseConnection4W,
+    WNetUseConnectionA, WNetUseConnectionW,
+};
+pub use user::{WNetGetUserA, WNetGetUserW, WNetSetLastErrorA, WNetSetLastErrorW};

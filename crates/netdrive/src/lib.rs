@@ -61,5 +61,5 @@ pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
 pub use names::{free_local_name, universal_name, UniversalName};
 pub use procfs::{Holder, Use};
 pub use provider::Provider;
-pub use users::user_name;
+pub use users::{current_user_name, user_name};
 pub use who::{who_uses, who_uses_in, who_uses_mount, Usage, UNMOUNT_CHILD_NAME};

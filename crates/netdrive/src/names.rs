@@ -136,6 +136,30 @@ pub fn resource_parent(name: &OsStr) -> Option<Option<OsString>> {
     Some((parts.len() > 1).then(|| join_unc(&parts[..parts.len() - 1])))
 }
 
+/// The user a connected drive was made as, as far as the system shows it: `user@` in an
+/// sshfs source, `username=`/`user=` in a cifs mount's options, else the user who mounted
+/// a FUSE drive (`user_id=`), else this process's user.
+pub fn connection_user(c: &Connection) -> String {
+    let source = c.source.as_bytes();
+    let source = source.strip_prefix(b"sshfs#").unwrap_or(source);
+    if c.provider == crate::Provider::Sshfs {
+        if let Some(at) = source.iter().position(|&b| b == b'@') {
+            if !source[..at].contains(&b':') {
+                return String::from_utf8_lossy(&source[..at]).into_owned();
+            }
+        }
+    }
+    for key in ["username", "user"] {
+        if let Some(v) = crate::mountinfo::option(&c.options, key).filter(|v| !v.is_empty()) {
+            return v.to_string_lossy().into_owned();
+        }
+    }
+    match c.owner_uid {
+        Some(uid) => crate::users::user_name(uid),
+        None => crate::users::current_user_name(),
+    }
+}
+
 /// Is `program` in a `PATH` folder that is not on a network drive? The folders on network
 /// drives (by the mount table, lexically) are skipped, so this never waits for a server.
 pub fn on_local_path(program: &str) -> bool {
@@ -209,6 +233,8 @@ mod tests {
         assert_eq!(inner.universal, r"\\nas\Media\x", "the innermost drive wins");
         assert!(universal_name_in(&d, OsStr::new("/mnt/sshx/y")).is_none(), "by component, not by bytes");
         assert!(universal_name_in(&d, OsStr::new("/tmp")).is_none());
+        assert_eq!(connection_user(&d[0]), "me");
+        assert_eq!(connection_user(&d[1]), crate::users::current_user_name());
     }
 
     #[test]
