@@ -51,13 +51,11 @@ unsafe fn get_universal_name<E: Enc>(
         };
         // SAFETY: `buf` is writable for `cap` bytes per the caller.
         match unsafe { pack::<E>(&[], &fields, &[], buf, cap) } {
-            Ok((used, _)) => {
-                // "If the function succeeds, it sets the variable pointed to by
-                // lpBufferSize to the number of bytes stored in the buffer."
-                // SAFETY: checked non-NULL; written unaligned.
-                unsafe { size.write_unaligned(used as DWORD) };
-                Ok(0)
-            }
+            // The page says a success sets *lpBufferSize to the bytes stored; Windows leaves
+            // it as it was (Wine's mpr tests check `info_size == sizeof(buffer)`), and
+            // Microsoft's own sample on that page reuses it for a second call, which works
+            // only so. Windows and the sample win.
+            Ok(_) => Ok(0),
             Err(needed) => {
                 // SAFETY: as above.
                 unsafe { size.write_unaligned(DWORD::try_from(needed).unwrap_or(DWORD::MAX)) };
