@@ -68,7 +68,7 @@ pub use types::*;
 pub use universal::{WNetGetUniversalNameA, WNetGetUniversalNameW};
 pub use use_connection::{
     WNetAddConnection3A, WNetAddConnection3W, WNetAddConnection4A, WNetAddConnection4W, WNetAddConnectionA,
-    WNetAddConnectionW, WNetRestoreSingleConnectionW, WNetUseConnection4A, WNetUseConnection4W,
-    WNetUseConnectionA, WNetUseConnectionW,
+    WNetAddConnectionW, WNetRestoreConnectionW, WNetRestoreSingleConnectionW, WNetUseConnection4A,
+    WNetUseConnection4W, WNetUseConnectionA, WNetUseConnectionW,
 };
 pub use user::{WNetGetUserA, WNetGetUserW, WNetSetLastErrorA, WNetSetLastErrorW};

@@ -16,6 +16,15 @@ pub(crate) fn fail(code: Win32Error, text: &str) -> Result<DWORD, netdrive::Erro
     Ok(code.0)
 }
 
+/// Does a remembered drive (the profile's or the fstab's, whichever can be read) hold
+/// `path` by name?
+fn remembered(path: &str) -> bool {
+    let path = std::path::PathBuf::from(netdrive::normalize(path.as_ref()));
+    netdrive::list_with_warnings(netdrive::Scope::Remembered)
+        .map(|l| l.connections.iter().any(|c| path.starts_with(std::path::Path::new(&c.local_name))))
+        .unwrap_or(false)
+}
+
 unsafe fn get_universal_name<E: Enc>(
     path: *const E::Unit,
     level: DWORD,
@@ -41,7 +50,18 @@ unsafe fn get_universal_name<E: Enc>(
         }
         // SAFETY: the caller promises a NUL-terminated string.
         let local = unsafe { E::read(path)? }.unwrap_or_default();
-        let u = netdrive::universal_name(local.as_ref())?;
+        let u = match netdrive::universal_name(local.as_ref()) {
+            Ok(u) => u,
+            Err(e) if e.code() == Win32Error::ERROR_NOT_CONNECTED && remembered(&local) => {
+                // "ERROR_CONNECTION_UNAVAIL: There is no current connection to the remote
+                // device, but there is a remembered (persistent) connection to it."
+                return fail(
+                    Win32Error::ERROR_CONNECTION_UNAVAIL,
+                    "the path is on a drive that is remembered but not connected now",
+                );
+            }
+            Err(e) => return Err(e),
+        };
         let (universal, connection, remaining) =
             (u.universal.to_string_lossy(), u.connection.to_string_lossy(), u.remaining.to_string_lossy());
         let fields: Vec<Option<&str>> = if level == UNIVERSAL_NAME_INFO_LEVEL {
@@ -70,7 +90,8 @@ unsafe fn get_universal_name<E: Enc>(
 /// followed), a `UNIVERSAL_NAME_INFOA` (`\\server\share\sub\file`) or `REMOTE_NAME_INFOA`
 /// (that, the drive's remote name, and the rest with a leading `\`), followed by its
 /// strings, in `lpBuffer` (`*lpBufferSize` bytes). Too small: `ERROR_MORE_DATA` and the
-/// size needed; a path on no drive: `ERROR_NOT_CONNECTED`.
+/// size needed; a path on a remembered drive that is not connected:
+/// `ERROR_CONNECTION_UNAVAIL`; on no drive: `ERROR_NOT_CONNECTED`.
 ///
 /// # Safety
 /// `lpLocalPath` NULL or NUL-terminated; `lpBufferSize` NULL or valid; `lpBuffer` writable

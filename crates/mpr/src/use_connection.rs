@@ -502,3 +502,14 @@ pub unsafe extern "C" fn WNetRestoreSingleConnectionW(
         netdrive::connect(&req).map(|_| 0)
     })
 }
+
+/// `WNetRestoreConnectionW(hWnd, lpDevice)`: the form of [`WNetRestoreSingleConnectionW`]
+/// that the SDK declares for Windows before Vista.
+///
+/// # Safety
+/// As for [`WNetRestoreSingleConnectionW`].
+#[no_mangle]
+pub unsafe extern "C" fn WNetRestoreConnectionW(hWnd: HWND, lpDevice: *const u16) -> DWORD {
+    // SAFETY: passed on under the same contract.
+    unsafe { WNetRestoreSingleConnectionW(hWnd, lpDevice, 1) }
+}

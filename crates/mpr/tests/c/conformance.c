@@ -537,10 +537,20 @@ static void connections(void) {
 
     /* WNetRestoreSingleConnectionW: "restores the connection to the network resource that
      * was previously redirected to the local device" -- the one the profile remembers. */
+    /* WNetGetUniversalName: "ERROR_CONNECTION_UNAVAIL: There is no current connection to
+     * the remote device, but there is a remembered (persistent) connection to it." */
+    char ubuf[512];
+    DWORD usize = sizeof ubuf;
+    char *inside = cat(restore, "/dir");
+    r = WNetGetUniversalNameA(inside, UNIVERSAL_NAME_INFO_LEVEL, ubuf, &usize);
+    CHECK(r == ERROR_CONNECTION_UNAVAIL && last_code() == ERROR_CONNECTION_UNAVAIL, "%u", r);
+    free(inside);
+
     WCHAR *wrestore = wide(restore);
     r = WNetRestoreSingleConnectionW(NULL, wrestore, FALSE);
     CHECK(r == NO_ERROR && connected(restore), "restore: %u", r);
-    r = WNetRestoreSingleConnectionW(NULL, wrestore, FALSE);
+    /* The SDK's pre-Vista form: a drive that is connected already is restored. */
+    r = WNetRestoreConnectionW(NULL, wrestore);
     CHECK(r == NO_ERROR, "already connected: %u", r);
     WNetCancelConnection2A(restore, 0, TRUE);
     r = WNetRestoreSingleConnectionW(NULL, nw.lpLocalName, FALSE);
