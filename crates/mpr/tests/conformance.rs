@@ -200,3 +200,22 @@ fn a_program_with_its_own_windows_h_shim_compiles_and_runs() {
     let program = base.path().join("unicode");
     common::compile_with("shim_first.c", base.path(), &program, false, &["-DUNICODE", "-Wno-format"]);
 }
+
+#[test]
+fn every_name_of_the_sdk_header_has_its_value() {
+    let base = tempfile::tempdir().unwrap();
+    for (name, flags) in [("ansi", &["-pedantic"][..]), ("unicode", &["-pedantic", "-DUNICODE"][..])] {
+        let program = base.path().join(name);
+        // A missing name or a different value is a compile error (see the file).
+        common::compile_with("sdk_names.c", base.path(), &program, false, flags);
+        assert!(Command::new(&program).status().unwrap().success(), "{name}");
+    }
+    // And the header is C++ too.
+    let r = Command::new(require("g++", "g++"))
+        .args(["-x", "c++", "-std=c++17", "-Wall", "-Werror", "-fsyntax-only", "-I"])
+        .arg(common::repo().join("include"))
+        .arg(common::repo().join("crates/mpr/tests/c/sdk_names.c"))
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "g++: {}", String::from_utf8_lossy(&r.stderr));
+}
