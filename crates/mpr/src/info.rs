@@ -432,16 +432,28 @@ unsafe fn connection_performance<E: Enc>(
     })
 }
 
-/// What is known of a drive's link without sending anything: `WNCON_NOTROUTED` for a
-/// server on this machine (loopback); `dwOptDataSize` from the mount's `rsize=` (cifs, nfs)
-/// or `max_read=` (FUSE) option. The speed and the delay are not measured (0: not known):
-/// probing the server would wait on it.
+/// What is known of a drive's link without sending anything (`netdrive::link_to`): for an
+/// IPv4 server or this machine, the route's interface, whether a gateway is on the way
+/// (`WNCON_NOTROUTED` when not), and the interface's speed as its driver reports it
+/// (`WNCON_FORNETCARD`; `dwSpeed` in units of 100 bit/s); `dwOptDataSize` from the
+/// mount's `rsize=` (cifs, nfs) or `max_read=` (FUSE). The delay is not measured (0: not
+/// known): probing the server would wait on it. A server named by a host name is not
+/// resolved (that can wait on a name server): flags and speed are 0 then.
 fn performance(drive: &Connection) -> NETCONNECTINFOSTRUCT {
     let host = netdrive::names::unc_parts(&drive.remote_name)
         .and_then(|p| p.first().map(|h| String::from_utf8_lossy(h).into_owned()))
         .unwrap_or_default();
-    let host = host.split('@').next().unwrap_or_default().trim_matches(['[', ']']).to_ascii_lowercase();
-    let local = host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|a| a.is_loopback());
+    let host = host.split('@').next().unwrap_or_default().to_owned();
+    let link = netdrive::link_to(&host);
+    let mut flags = 0;
+    if let Some(l) = &link {
+        if !l.routed {
+            flags |= WNCON_NOTROUTED;
+        }
+        if l.interface != "lo" {
+            flags |= WNCON_FORNETCARD;
+        }
+    }
     let opt = ["rsize", "max_read"]
         .iter()
         .find_map(|k| {
@@ -450,8 +462,8 @@ fn performance(drive: &Connection) -> NETCONNECTINFOSTRUCT {
         .unwrap_or(0);
     NETCONNECTINFOSTRUCT {
         cbStructure: size_of::<NETCONNECTINFOSTRUCT>() as DWORD,
-        dwFlags: if local { WNCON_NOTROUTED } else { WNCON_FORNETCARD },
-        dwSpeed: 0,
+        dwFlags: flags,
+        dwSpeed: link.and_then(|l| l.speed_mbps).map_or(0, |m| m.saturating_mul(10_000)),
         dwDelay: 0,
         dwOptDataSize: opt,
     }
@@ -459,10 +471,11 @@ fn performance(drive: &Connection) -> NETCONNECTINFOSTRUCT {
 
 /// `MultinetGetConnectionPerformanceA(lpNetResource, lpNetConnectInfoStruct)`: what is known
 /// of the link to a connected drive (`lpLocalName`, its mount point; or `lpRemoteName`, a
-/// name on a connected drive). `dwFlags`: `WNCON_NOTROUTED` for a server on this machine,
-/// else `WNCON_FORNETCARD`; `dwOptDataSize`: the mount's read size (`rsize=`, FUSE
-/// `max_read=`) or 0; `dwSpeed` and `dwDelay`: 0, not known — they are not measured, since
-/// probing the server could wait on it. Errors: `ERROR_NOT_CONNECTED`, `ERROR_BAD_NET_NAME`,
+/// name on a connected drive), from what the kernel shows without asking the server:
+/// `WNCON_NOTROUTED` when no gateway is on the way, `WNCON_FORNETCARD` over a network
+/// card, `dwSpeed` the card's speed (units of 100 bit/s; 0 when not known),
+/// `dwOptDataSize` the mount's read size (`rsize=`, FUSE `max_read=`) or 0, `dwDelay` 0
+/// (not measured: probing could wait on the server). Errors: `ERROR_NOT_CONNECTED`, `ERROR_BAD_NET_NAME`,
 /// `ERROR_INVALID_ADDRESS` (NULL), `ERROR_INVALID_PARAMETER` (`cbStructure`).
 ///
 /// # Safety

@@ -42,6 +42,7 @@ mod connection;
 mod davfs;
 mod error;
 mod gvfs;
+mod link;
 mod list;
 mod procfs;
 mod provider;
@@ -57,6 +58,7 @@ pub use error::{
     clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,
 };
 pub use escape::escape;
+pub use link::{link_to, Link};
 pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
 pub use names::{free_local_name, universal_name, UniversalName};
 pub use procfs::{Holder, Use};
