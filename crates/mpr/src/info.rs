@@ -436,8 +436,9 @@ unsafe fn connection_performance<E: Enc>(
 /// IPv4 server or this machine, the route's interface, whether a gateway is on the way
 /// (`WNCON_NOTROUTED` when not), and the interface's speed as its driver reports it
 /// (`WNCON_FORNETCARD`; `dwSpeed` in units of 100 bit/s); `dwOptDataSize` from the
-/// mount's `rsize=` (cifs, nfs) or `max_read=` (FUSE). The delay is not measured (0: not
-/// known): probing the server would wait on it. A server named by a host name is not
+/// mount's `rsize=` (cifs, nfs) or `max_read=` (FUSE). `dwDelay` is 0, which the page
+/// says is the value "for accessing most resources"; it is not measured, since probing
+/// the server would wait on it. A server named by a host name is not
 /// resolved (that can wait on a name server): flags and speed are 0 then.
 fn performance(drive: &Connection) -> NETCONNECTINFOSTRUCT {
     let host = netdrive::names::unc_parts(&drive.remote_name)

@@ -378,8 +378,9 @@ static void performance(void) {
     NETRESOURCEA nr;
     memset(&nr, 0, sizeof nr);
     /* MultinetGetConnectionPerformance: "lpLocalName: a local device ... redirected to a
-     * network resource"; the server is 127.0.0.1: not routed, and no network card on the
-     * way (NETCONNECTINFOSTRUCT: "WNCON_FORNETCARD: ... provided for the network card"). */
+     * network resource"; the server is 127.0.0.1: not routed, and no netcard is used
+     * (NETCONNECTINFOSTRUCT: "WNCON_FORNETCARD: If set, the information returned is for the
+     * performance of the netcard used for the connection"). */
     nr.lpLocalName = (char *)drive;
     DWORD r = MultinetGetConnectionPerformanceA(&nr, &ci);
     CHECK(r == NO_ERROR && ci.cbStructure == sizeof ci && (ci.dwFlags & WNCON_NOTROUTED) &&
