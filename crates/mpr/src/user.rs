@@ -22,11 +22,28 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
         let who = match name {
             None => netdrive::current_user_name(),
             Some(n) => {
+                // "lpName: ... either the name of a local device that has been redirected to
+                // a network resource, or the remote name of a network resource to which a
+                // connection has been made without redirecting a local device": a mount
+                // point, or the remote name of a deviceless connection (GVfs), whose local
+                // name is not a path.
                 let drives = netdrive::list(netdrive::Scope::Connected)?;
-                let c = netdrive::resolve(&drives, n.as_ref()).map_err(|e| match e {
-                    Error::InvalidParameter(m) => Error::InvalidParameter(m),
-                    _ => Error::NotConnected { target: n.as_str().into() },
-                })?;
+                let found = match netdrive::names::unc_parts(n.as_ref()) {
+                    Some(want) => {
+                        let key =
+                            |p: Vec<&[u8]>| p.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
+                        let want = key(want);
+                        drives.iter().find(|c| {
+                            !std::path::Path::new(&c.local_name).is_absolute()
+                                && netdrive::names::unc_parts(&c.remote_name).is_some_and(|r| key(r) == want)
+                        })
+                    }
+                    None => {
+                        let local = netdrive::normalize(n.as_ref());
+                        drives.iter().find(|c| c.local_name == local)
+                    }
+                };
+                let c = found.ok_or_else(|| Error::NotConnected { target: n.as_str().into() })?;
                 netdrive::names::connection_user(c)
             }
         };
@@ -45,8 +62,8 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
 }
 
 /// `WNetGetUserA(lpName, lpUserName, lpnLength)`: with `lpName` NULL or empty, this
-/// process's user; otherwise the user a connected drive (mount point, `\\server\share` or
-/// source) was made as: `user@` of an sshfs source, `username=` of a cifs mount, else the
+/// process's user; otherwise the user a connected drive (its mount point, or the remote
+/// name of a deviceless GVfs connection, as documented) was made as: `user@` of an sshfs source, `username=` of a cifs mount, else the
 /// FUSE drive's owner. `*lpnLength` is in characters; too small: `ERROR_MORE_DATA` and the
 /// size needed. Not a connected drive: `ERROR_NOT_CONNECTED`.
 ///

@@ -183,17 +183,24 @@ static void get_user(void) {
     len = sizeof name;
     r = WNetGetUserA("", name, &len);
     CHECK(r == NO_ERROR && strcmp(name, pw->pw_name) == 0, "%u", r);
-    /* "lpName: ... the name of the local device that has been redirected to a network
-     * resource, or the remote name of a network resource to which a connection has been
-     * made": the drive was mounted as root@127.0.0.1. */
+    /* "lpName: ... the name of a local device that has been redirected to a network
+     * resource": the drive (its mount point) was mounted as root@127.0.0.1. */
     len = sizeof name;
     r = WNetGetUserA(drive, name, &len);
     CHECK(r == NO_ERROR && strcmp(name, "root") == 0, "%u %s", r, name);
     WCHAR wname[64];
     DWORD wlen = 64;
+    WCHAR *wdrive = wide(drive);
+    r = WNetGetUserW(wdrive, wname, &wlen);
+    CHECK(r == NO_ERROR && wide_eq(wname, "root"), "W: %u", r);
+    free(wdrive);
+    /* "... or the remote name of a network resource to which a connection has been made
+     * without redirecting a local device": the drive has a local device, so its remote
+     * name is not one. */
     WCHAR *wunc = wide(unc);
+    wlen = 64;
     r = WNetGetUserW(wunc, wname, &wlen);
-    CHECK(r == NO_ERROR && wide_eq(wname, "root"), "by remote name: %u", r);
+    CHECK(r == ERROR_NOT_CONNECTED, "by the remote name of a drive: %u", r);
     /* "ERROR_MORE_DATA: The buffer pointed to by lpnLength is too small" -- and lpnLength
      * receives the size needed, in characters. */
     len = 2;
