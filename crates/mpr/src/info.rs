@@ -11,8 +11,7 @@ use crate::guard::{guard, invalid};
 use crate::strings::{write_str, Enc, A, W};
 use crate::structs::{
     pack, NETCONNECTINFOSTRUCT, NETINFOSTRUCT, RESOURCEDISPLAYTYPE_NETWORK, RESOURCEDISPLAYTYPE_SERVER,
-    RESOURCEDISPLAYTYPE_SHARE, RESOURCEUSAGE_CONTAINER, RESOURCE_GLOBALNET, WNCON_FORNETCARD,
-    WNCON_NOTROUTED,
+    RESOURCEDISPLAYTYPE_SHARE, RESOURCEUSAGE_CONTAINER, WNCON_FORNETCARD, WNCON_NOTROUTED,
 };
 use crate::types::{
     NetResource, DWORD, NETRESOURCEA, NETRESOURCEW, RESOURCETYPE_ANY, RESOURCETYPE_DISK,
@@ -188,7 +187,9 @@ fn check_type(ty: DWORD) -> Result<(), Error> {
     }
 }
 
-/// Write a `NETRESOURCE` with its strings (and `extra`) into the caller's buffer;
+/// Write a `NETRESOURCE` with its strings (and `extra`) into the caller's buffer: "the
+/// lpRemoteName, lpProvider, dwType, dwDisplayType, and dwUsage members ... with all other
+/// members set to NULL" (`dwScope` 0);
 /// `ERROR_MORE_DATA` with the size needed when it does not fit.
 #[allow(clippy::too_many_arguments)]
 unsafe fn put_resource<E: Enc>(
@@ -244,9 +245,9 @@ unsafe fn get_resource_information<E: Enc>(
         };
         let server_only = netdrive::names::unc_parts(resource.as_ref()).is_some_and(|p| p.len() == 1);
         let dwords = if server_only {
-            [RESOURCE_GLOBALNET, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEUSAGE_CONTAINER]
+            [0, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEUSAGE_CONTAINER]
         } else {
-            [RESOURCE_GLOBALNET, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SHARE, RESOURCEUSAGE_CONNECTABLE]
+            [0, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SHARE, RESOURCEUSAGE_CONNECTABLE]
         };
         let resource = resource.to_string_lossy();
         let rest = rest.to_string_lossy();
@@ -314,7 +315,7 @@ unsafe fn get_resource_parent<E: Enc>(
         }
         // SAFETY: checked non-NULL; passed on under the caller's contract.
         let asked = unsafe { read_resource::<E>(nr)? };
-        check_type(asked.ty)?;
+        // "dwType: This member should be filled in if known": any value is taken.
         let name = asked.remote.ok_or_else(|| Error::BadNetName("lpRemoteName is NULL".into()))?;
         let name = network_name(&name)?;
         let provider = match asked.provider {
@@ -328,14 +329,12 @@ unsafe fn get_resource_parent<E: Enc>(
         let parent = parent.map(|p| p.to_string_lossy().into_owned());
         let dwords = match &parent {
             // A server's parent is its provider's network.
-            None => {
-                [RESOURCE_GLOBALNET, RESOURCETYPE_ANY, RESOURCEDISPLAYTYPE_NETWORK, RESOURCEUSAGE_CONTAINER]
-            }
+            None => [0, RESOURCETYPE_ANY, RESOURCEDISPLAYTYPE_NETWORK, RESOURCEUSAGE_CONTAINER],
             Some(p) if netdrive::names::unc_parts(p.as_ref()).is_some_and(|c| c.len() == 1) => {
-                [RESOURCE_GLOBALNET, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEUSAGE_CONTAINER]
+                [0, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEUSAGE_CONTAINER]
             }
             Some(_) => [
-                RESOURCE_GLOBALNET,
+                0,
                 RESOURCETYPE_DISK,
                 RESOURCEDISPLAYTYPE_SHARE,
                 RESOURCEUSAGE_CONNECTABLE | RESOURCEUSAGE_CONTAINER,

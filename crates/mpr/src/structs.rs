@@ -15,8 +15,6 @@ use crate::types::DWORD;
 pub(crate) const UNIVERSAL_NAME_INFO_LEVEL: DWORD = 1;
 /// `dwInfoLevel`: a `REMOTE_NAME_INFO`.
 pub(crate) const REMOTE_NAME_INFO_LEVEL: DWORD = 2;
-/// `dwScope` of a resource found by name rather than listed.
-pub(crate) const RESOURCE_GLOBALNET: DWORD = 2;
 /// `dwUsage`: a container (a server, a network).
 pub(crate) const RESOURCEUSAGE_CONTAINER: DWORD = 2;
 /// `dwDisplayType` values.

@@ -219,8 +219,8 @@ static void get_user(void) {
 static void provider_name(void) {
     char name[32];
     DWORD len = sizeof name;
-    /* WNetGetProviderName: "dwNetType: the network type that is unique to the network. ...
-     * only the high word of the network type is used": a subtype in the low word is ignored. */
+    /* WNetGetProviderName: "Only the high word of the network type is used. If a network
+     * reports a subtype in the low word, it is ignored." */
     DWORD r = WNetGetProviderNameA(WNNC_NET_SMB, name, &len);
     CHECK(r == NO_ERROR && strcmp(name, "SMB") == 0, "%u %s", r, name);
     len = sizeof name;
@@ -249,8 +249,8 @@ static void network_information(void) {
     NETINFOSTRUCT ni;
     memset(&ni, 0, sizeof ni);
     ni.cbStructure = sizeof ni;
-    /* WNetGetNetworkInformation: information about the named provider; wNetType is "the
-     * high word of the network type", the one WNetGetProviderName takes back. */
+    /* WNetGetNetworkInformation: "returns extended information about a specific network
+     * provider"; its wNetType is the high word of the type WNetGetProviderName takes back. */
     DWORD r = WNetGetNetworkInformationA("SSHFS", &ni);
     CHECK(r == NO_ERROR && ni.cbStructure == sizeof ni, "%u", r);
     char name[32];
@@ -268,7 +268,8 @@ static void network_information(void) {
     ni.cbStructure = sizeof ni;
     r = WNetGetNetworkInformationA("NetWare", &ni);
     CHECK(r == ERROR_BAD_PROVIDER && last_code() == ERROR_BAD_PROVIDER, "%u", r);
-    /* NETINFOSTRUCT: "cbStructure: ... set this member to sizeof(NETINFOSTRUCT)". */
+    /* "ERROR_BAD_VALUE: The cbStructure member of the NETINFOSTRUCT structure does not
+     * contain a valid structure size." (WN_BAD_VALUE is ERROR_INVALID_PARAMETER.) */
     ni.cbStructure = 8;
     r = WNetGetNetworkInformationA("SSHFS", &ni);
     CHECK(r == ERROR_INVALID_PARAMETER, "%u", r);
@@ -294,6 +295,9 @@ static void resource_information(void) {
     CHECK(r == NO_ERROR && strcmp(out->lpRemoteName, unc) == 0 && strcmp(out->lpProvider, "SSHFS") == 0 &&
               out->dwType == RESOURCETYPE_DISK && sys && strcmp(sys, "\\sub\\file.txt") == 0,
           "%u", r);
+    /* "lpRemoteName, lpProvider, dwType, dwDisplayType, and dwUsage members ... are returned,
+     * with all other members set to NULL." */
+    CHECK(r == NO_ERROR && out->dwScope == 0 && out->lpLocalName == NULL && out->lpComment == NULL, "others");
     CHECK(r == NO_ERROR && sys > buf && sys < buf + sizeof buf, "lplpSystem points into lpBuffer");
     /* "ERROR_MORE_DATA: ... the lpcbBuffer parameter ... receives the required size". */
     DWORD small = 20;
@@ -302,18 +306,20 @@ static void resource_information(void) {
     DWORD exact = small;
     r = WNetGetResourceInformationA(&nr, buf, &exact, &sys);
     CHECK(r == NO_ERROR, "exact size: %u", r);
-    /* "ERROR_BAD_DEV_TYPE: The dwType member ... does not match the type of resource." */
+    /* "ERROR_BAD_DEV_TYPE: The input dwType member does not match the type of resource
+     * specified by the lpRemoteName member." */
     nr.dwType = RESOURCETYPE_PRINT;
     r = WNetGetResourceInformationA(&nr, buf, &size, &sys);
     CHECK(r == ERROR_BAD_DEV_TYPE && last_code() == ERROR_BAD_DEV_TYPE, "%u", r);
     nr.dwType = RESOURCETYPE_DISK;
-    /* "ERROR_BAD_PROVIDER: The lpProvider member ... does not match any installed network
-     * provider." */
+    /* An unknown provider: ERROR_BAD_PROVIDER, as WNetGetResourceParent's page words it:
+     * "The input lpProvider member does not match any installed network provider." */
     nr.lpProvider = "NetWare";
     r = WNetGetResourceInformationA(&nr, buf, &size, &sys);
     CHECK(r == ERROR_BAD_PROVIDER, "%u", r);
     nr.lpProvider = NULL;
-    /* "ERROR_BAD_NET_NAME: The resource is not recognized by any provider." */
+    /* "ERROR_BAD_NET_NAME: The input lpRemoteName member is not an existing network
+     * resource for any network." */
     nr.lpRemoteName = "not a network name";
     r = WNetGetResourceInformationA(&nr, buf, &size, &sys);
     CHECK(r == ERROR_BAD_NET_NAME, "%u", r);
@@ -348,7 +354,8 @@ static void resource_parent(void) {
     CHECK(r == NO_ERROR && out->lpRemoteName && strcmp(out->lpRemoteName, want) == 0 &&
               strcmp(out->lpProvider, "SSHFS") == 0 && (out->dwUsage & RESOURCEUSAGE_CONTAINER),
           "%u %s", r, r ? "" : out->lpRemoteName);
-    /* A server's parent is its network: no remote name, RESOURCEDISPLAYTYPE_NETWORK. */
+    /* "If the input resource has no parent on any of the networks, the lpRemoteName member
+     * is returned as NULL": a server's parent is its network. */
     nr.lpRemoteName = "\\\\127.0.0.1";
     r = WNetGetResourceParentA(&nr, buf, &size);
     CHECK(r == NO_ERROR && out->lpRemoteName == NULL && out->dwDisplayType == RESOURCEDISPLAYTYPE_NETWORK, "%u", r);
@@ -357,12 +364,13 @@ static void resource_parent(void) {
     DWORD small = 8;
     r = WNetGetResourceParentA(&nr, buf, &small);
     CHECK(r == ERROR_MORE_DATA && small > 8, "%u %u", r, small);
-    /* "ERROR_BAD_PROVIDER: The lpProvider member ... does not match any installed network
+    /* "ERROR_BAD_PROVIDER: The input lpProvider member does not match any installed network
      * provider." */
     nr.lpProvider = "NetWare";
     r = WNetGetResourceParentA(&nr, buf, &size);
     CHECK(r == ERROR_BAD_PROVIDER, "%u", r);
-    /* "ERROR_BAD_NET_NAME: This network provider does not own the resource specified." */
+    /* "ERROR_BAD_NET_NAME: The input lpRemoteName member is not an existing network
+     * resource for any network." */
     nr.lpProvider = "SSHFS";
     nr.lpRemoteName = "relative";
     r = WNetGetResourceParentA(&nr, buf, &size);
