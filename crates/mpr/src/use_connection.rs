@@ -15,6 +15,7 @@ use crate::strings::{write_str, Enc, A, W};
 use crate::structs::{CONNECT_LOCALDRIVE, CONNECT_REDIRECT};
 use crate::types::{
     NetResource, BOOL, CONNECT_UPDATE_PROFILE, DWORD, HWND, NETRESOURCEA, NETRESOURCEW, RESOURCETYPE_DISK,
+    RESOURCETYPE_PRINT,
 };
 use crate::universal::fail;
 
@@ -240,6 +241,8 @@ unsafe fn use_connection<E: Enc>(
         if nr.is_null() {
             return Err(invalid("lpNetResource is NULL"));
         }
+        // "ERROR_INVALID_PARAMETER: ... lpAccessName is not NULL, but lpBufferSize is either
+        // NULL or points to zero."
         if !access.is_null() && size.is_null() {
             return Err(invalid("lpAccessName without lpBufferSize"));
         }
@@ -248,7 +251,17 @@ unsafe fn use_connection<E: Enc>(
         // SAFETY: the caller promises NULL or NUL-terminated strings.
         let (local, remote) = unsafe { (E::read(res.lpLocalName)?, E::read(res.lpRemoteName)?) };
         let local = local.filter(|l| !l.is_empty());
-        let remote = remote.ok_or_else(|| Error::BadNetName("lpRemoteName is NULL".into()))?;
+        // "ERROR_INVALID_PARAMETER: The lpRemoteName member is NULL."
+        let remote = remote.ok_or_else(|| invalid("lpRemoteName is NULL"))?;
+        // "When the operating system automatically chooses a local device, the dwType member
+        // must not be equal to RESOURCETYPE_ANY" (ERROR_INVALID_PARAMETER).
+        if local.is_none()
+            && flags & CONNECT_REDIRECT != 0
+            && res.dwType != RESOURCETYPE_DISK
+            && res.dwType != RESOURCETYPE_PRINT
+        {
+            return Err(invalid("CONNECT_REDIRECT needs dwType RESOURCETYPE_DISK or RESOURCETYPE_PRINT"));
+        }
         // CONNECT_REDIRECT: "forced to redirect a local device ... If lpLocalName specifies
         // a local device to redirect, this flag has no effect."
         let mut chosen = Chosen(None);
@@ -269,8 +282,6 @@ unsafe fn use_connection<E: Enc>(
             // SAFETY: checked non-NULL; any alignment.
             let cap = unsafe { size.read_unaligned() } as usize;
             if cap == 0 {
-                // A buffer of no size: ERROR_INVALID_PARAMETER, as Windows answers (Wine's
-                // mpr tests).
                 return Err(invalid("*lpBufferSize is 0 with an lpAccessName buffer"));
             }
             let needed = E::units(&name).len() + 1;

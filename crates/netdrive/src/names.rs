@@ -172,8 +172,9 @@ pub fn on_local_path(program: &str) -> bool {
 
 /// A new, empty folder to connect `remote` on, for `CONNECT_REDIRECT`: under
 /// `$XDG_RUNTIME_DIR/netdrive`, else `/run/netdrive` for root, else `/tmp/netdrive-UID`;
-/// named after the remote name's last part (`share`, `share-2`, ...). The folder is created
-/// here, so two callers never get the same one. The base must not lie on a network drive.
+/// named after the remote name's last part (`share`, `share-2`, ...; an empty folder left
+/// by a disconnected drive is used again). The folder is created here, so two callers
+/// never get the same one. The base must not lie on a network drive.
 pub fn free_local_name(remote: &OsStr) -> Result<PathBuf> {
     let base = match std::env::var_os("XDG_RUNTIME_DIR").filter(|v| Path::new(v).is_absolute()) {
         Some(d) => PathBuf::from(d).join("netdrive"),
@@ -200,7 +201,14 @@ pub fn free_local_name(remote: &OsStr) -> Result<PathBuf> {
         let dir = if n == 1 { base.join(&stem) } else { base.join(format!("{stem}-{n}")) };
         match std::fs::create_dir(&dir) {
             Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                // A folder left by a drive since disconnected is taken again: rmdir removes
+                // only an empty folder that is no mount point, and if another caller makes
+                // it anew in between, create_dir fails and the next name is tried.
+                if std::fs::remove_dir(&dir).is_ok() && std::fs::create_dir(&dir).is_ok() {
+                    return Ok(dir);
+                }
+            }
             Err(e) => {
                 return Err(Error::BadDevice(format!("{}: {e}", crate::escape::escape(dir.as_os_str()))))
             }

@@ -506,10 +506,11 @@ static void connections(void) {
     r = WNetAddConnection4A(NULL, &nr, pw, sizeof pw, 0, NULL, 0);
     CHECK(r == ERROR_INVALID_PARAMETER && last_code() == ERROR_INVALID_PARAMETER, "%u", r);
 
-    /* WNetUseConnection, CONNECT_REDIRECT: "the operating system is forced to redirect a
-     * local device"; "lpAccessName: ... receives the system requests name that can be used
-     * to access the network resource". A buffer too small: ERROR_MORE_DATA, the size needed
-     * in lpBufferSize -- and nothing connected, no folder left behind. */
+    /* WNetUseConnection: "CONNECT_REDIRECT: This flag forces the redirection of a local
+     * device when making the connection"; "lpAccessName: ... if the CONNECT_REDIRECT value
+     * is set, this buffer receives the name of the redirected local device". Too small:
+     * "ERROR_MORE_DATA: The lpAccessName buffer is too small. ... If this error is returned,
+     * then no connection has been made" -- and no folder is left behind. */
     const char *run = env("XDG_RUNTIME_DIR");
     char *made = cat(run, "/netdrive");
     int before = entries(made);
@@ -526,9 +527,29 @@ static void connections(void) {
               result == CONNECT_LOCALDRIVE && connected(access),
           "%u %s %u", r, r ? "" : access, result);
     if (r == NO_ERROR) CHECK(WNetCancelConnection2A(access, 0, TRUE) == NO_ERROR, "cancel %s", access);
+    /* The folder of a drive since disconnected is chosen again, not a new one each time. */
+    char again[512];
+    size = sizeof again;
+    r = WNetUseConnectionA(NULL, &redirect, NULL, NULL, CONNECT_REDIRECT, again, &size, &result);
+    CHECK(r == NO_ERROR && strcmp(again, access) == 0, "%u %s", r, r ? "" : again);
+    if (r == NO_ERROR) WNetCancelConnection2A(again, 0, TRUE);
 
-    /* Wine's tests: no lpAccessName and a zero size connect; a buffer with a zero size is
-     * ERROR_INVALID_PARAMETER. With a local name, lpResult is CONNECT_LOCALDRIVE. */
+    /* "When the operating system automatically chooses a local device, the dwType member
+     * must not be equal to RESOURCETYPE_ANY": ERROR_INVALID_PARAMETER. */
+    redirect.dwType = RESOURCETYPE_ANY;
+    before = entries(made);
+    size = sizeof access;
+    r = WNetUseConnectionA(NULL, &redirect, NULL, NULL, CONNECT_REDIRECT, access, &size, &result);
+    CHECK(r == ERROR_INVALID_PARAMETER && entries(made) == before, "%u", r);
+    /* "ERROR_INVALID_PARAMETER: The lpRemoteName member is NULL." */
+    redirect.dwType = RESOURCETYPE_DISK;
+    redirect.lpRemoteName = NULL;
+    r = WNetUseConnectionA(NULL, &redirect, NULL, NULL, CONNECT_REDIRECT, access, &size, &result);
+    CHECK(r == ERROR_INVALID_PARAMETER, "%u", r);
+
+    /* "lpAccessName is not NULL, but lpBufferSize is either NULL or points to zero":
+     * ERROR_INVALID_PARAMETER (and Wine's tests: no lpAccessName with a zero size connects).
+     * "CONNECT_LOCALDRIVE: ... the connection was made using a local device redirection." */
     size = 0;
     r = WNetUseConnectionA(NULL, &nr, NULL, NULL, 0, NULL, &size, &result);
     CHECK(r == NO_ERROR && size == 0 && result == CONNECT_LOCALDRIVE && connected(folder), "%u", r);
