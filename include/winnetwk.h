@@ -601,7 +601,7 @@ DWORD WINAPI WNetCancelConnection2W(LPCWSTR lpName, DWORD dwFlags, BOOL fForce);
 DWORD WINAPI WNetGetConnectionA(LPCSTR lpLocalName, LPSTR lpRemoteName, LPDWORD lpnLength);
 DWORD WINAPI WNetGetConnectionW(LPCWSTR lpLocalName, LPWSTR lpRemoteName, LPDWORD lpnLength);
 DWORD WINAPI WNetRestoreSingleConnectionW(HWND hwndParent, LPCWSTR lpDevice, BOOL fUseUI);
-DWORD WINAPI WNetRestoreConnectionW(HWND hWnd, LPCWSTR lpDevice); /* the pre-Vista form */
+DWORD WINAPI WNetRestoreConnectionW(HWND hWnd, LPCWSTR lpDevice); /* pre-Vista form; NULL: every remembered drive */
 /* CONNECT_REDIRECT: a free folder is chosen (under $XDG_RUNTIME_DIR/netdrive or /run/netdrive)
  * and returned in lpAccessName. */
 DWORD WINAPI WNetUseConnectionA(HWND hwndOwner, LPNETRESOURCEA lpNetResource, LPCSTR lpPassword, LPCSTR lpUserId,

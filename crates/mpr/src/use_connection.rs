@@ -476,10 +476,39 @@ pub unsafe extern "C" fn WNetUseConnection4W(
     }
 }
 
+/// Connect again the drive the user's profile remembers at `device` (a mount point), with
+/// the remembered remote name and provider and no password (a key or an agent, as at
+/// login). WNetRestoreConnectionW's page: "ERROR_ALREADY_ASSIGNED: The local device
+/// specified by lpDevice is already connected"; "ERROR_BAD_DEVICE: The value specified by
+/// lpDevice is invalid" -- here, a folder the profile does not remember.
+fn restore(device: &str) -> Result<DWORD, Error> {
+    let want = netdrive::normalize(device.as_ref());
+    let connected = netdrive::list(netdrive::Scope::Connected)?;
+    if connected.iter().any(|c| c.local_name == want) {
+        return Err(Error::AlreadyAssigned { local: want.into() });
+    }
+    let entry = netdrive::profile::load()?
+        .into_iter()
+        .find(|e| std::ffi::OsStr::new(&e.local_name) == want)
+        .ok_or_else(|| Error::BadDevice(format!("{device:?}: the profile remembers no drive there")))?;
+    connect_entry(entry)
+}
+
+fn connect_entry(entry: netdrive::profile::RememberedEntry) -> Result<DWORD, Error> {
+    let req = netdrive::ConnectRequest {
+        local_name: entry.local_name.into(),
+        remote_name: entry.remote_name.into(),
+        provider: Some(entry.provider),
+        timeout: Duration::from_secs(30),
+        ..Default::default()
+    };
+    netdrive::connect(&req).map(|_| 0)
+}
+
 /// `WNetRestoreSingleConnectionW(hwndParent, lpDevice, fUseUI)`: connect again a drive the
-/// user's profile remembers, by its local name (mount point), with the remembered remote
-/// name and provider (no password: one from a key or agent, as at login). Already
-/// connected: `NO_ERROR`. Not remembered: `ERROR_NOT_CONNECTED`. No UI is shown.
+/// user's profile remembers, by its local name (mount point), as
+/// [`WNetRestoreConnectionW`] does for one drive; no UI is shown. Already connected:
+/// `ERROR_ALREADY_ASSIGNED`; not remembered: `ERROR_BAD_DEVICE`; NULL: `ERROR_INVALID_PARAMETER`.
 ///
 /// # Safety
 /// `lpDevice` NULL or NUL-terminated.
@@ -494,33 +523,34 @@ pub unsafe extern "C" fn WNetRestoreSingleConnectionW(
         let device = unsafe { W::read(lpDevice)? }
             .filter(|d| !d.is_empty())
             .ok_or_else(|| invalid("lpDevice is NULL or empty"))?;
-        let want = netdrive::normalize(device.as_ref());
-        let connected = netdrive::list(netdrive::Scope::Connected)?;
-        if connected.iter().any(|c| c.local_name == want) {
-            return Ok(0);
-        }
-        let entry = netdrive::profile::load()?
-            .into_iter()
-            .find(|e| std::ffi::OsStr::new(&e.local_name) == want)
-            .ok_or_else(|| Error::NotConnected { target: device.as_str().into() })?;
-        let req = netdrive::ConnectRequest {
-            local_name: entry.local_name.into(),
-            remote_name: entry.remote_name.into(),
-            provider: Some(entry.provider),
-            timeout: Duration::from_secs(30),
-            ..Default::default()
-        };
-        netdrive::connect(&req).map(|_| 0)
+        restore(&device)
     })
 }
 
-/// `WNetRestoreConnectionW(hWnd, lpDevice)`: the form of [`WNetRestoreSingleConnectionW`]
-/// that the SDK declares for Windows before Vista.
+/// `WNetRestoreConnectionW(hWnd, lpDevice)` (the SDK declares it for Windows before
+/// Vista): [`WNetRestoreSingleConnectionW`] for `lpDevice`; for NULL, "the function
+/// reconnects all persistent drives": every drive the profile remembers that is not
+/// connected, the first failure being the result.
 ///
 /// # Safety
-/// As for [`WNetRestoreSingleConnectionW`].
+/// `lpDevice` NULL or NUL-terminated.
 #[no_mangle]
-pub unsafe extern "C" fn WNetRestoreConnectionW(hWnd: HWND, lpDevice: *const u16) -> DWORD {
-    // SAFETY: passed on under the same contract.
-    unsafe { WNetRestoreSingleConnectionW(hWnd, lpDevice, 1) }
+pub unsafe extern "C" fn WNetRestoreConnectionW(_hWnd: HWND, lpDevice: *const u16) -> DWORD {
+    guard(|| {
+        // SAFETY: the caller promises NULL or a NUL-terminated string.
+        if let Some(device) = unsafe { W::read(lpDevice)? }.filter(|d| !d.is_empty()) {
+            return restore(&device);
+        }
+        let connected = netdrive::list(netdrive::Scope::Connected)?;
+        let mut first = None;
+        for entry in netdrive::profile::load()? {
+            if connected.iter().any(|c| c.local_name == std::ffi::OsStr::new(&entry.local_name)) {
+                continue;
+            }
+            if let Err(e) = connect_entry(entry) {
+                first.get_or_insert(e);
+            }
+        }
+        first.map_or(Ok(0), Err)
+    })
 }

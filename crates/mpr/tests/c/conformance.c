@@ -575,8 +575,6 @@ static void connections(void) {
     r = WNetAddConnectionW(NULL, NULL, nw.lpLocalName);
     CHECK(r == ERROR_BAD_NET_NAME, "%u", r);
 
-    /* WNetRestoreSingleConnectionW: "restores the connection to the network resource that
-     * was previously redirected to the local device" -- the one the profile remembers. */
     /* WNetGetUniversalName: "ERROR_CONNECTION_UNAVAIL: There is no current connection to
      * the remote device, but there is a remembered (persistent) connection to it." */
     char ubuf[512];
@@ -587,14 +585,26 @@ static void connections(void) {
     free(inside);
 
     WCHAR *wrestore = wide(restore);
+    /* WNetRestoreSingleConnectionW (no page of its own; WNetRestoreConnectionW's page):
+     * "restores the connection to a network resource" -- the one the profile remembers. */
     r = WNetRestoreSingleConnectionW(NULL, wrestore, FALSE);
     CHECK(r == NO_ERROR && connected(restore), "restore: %u", r);
-    /* The SDK's pre-Vista form: a drive that is connected already is restored. */
+    /* "ERROR_ALREADY_ASSIGNED: The local device specified by lpDevice is already connected
+     * to a network resource." */
+    r = WNetRestoreSingleConnectionW(NULL, wrestore, FALSE);
+    CHECK(r == ERROR_ALREADY_ASSIGNED && last_code() == ERROR_ALREADY_ASSIGNED, "already connected: %u", r);
     r = WNetRestoreConnectionW(NULL, wrestore);
-    CHECK(r == NO_ERROR, "already connected: %u", r);
+    CHECK(r == ERROR_ALREADY_ASSIGNED, "already connected: %u", r);
     WNetCancelConnection2A(restore, 0, TRUE);
+    /* WNetRestoreConnectionW: "If this parameter is NULL, the function reconnects all
+     * persistent drives stored in the registry for the current user." */
+    r = WNetRestoreConnectionW(NULL, NULL);
+    CHECK(r == NO_ERROR && connected(restore), "restore all: %u", r);
+    WNetCancelConnection2A(restore, 0, TRUE);
+    /* "ERROR_BAD_DEVICE: The value specified by lpDevice is invalid": nothing is remembered
+     * there. */
     r = WNetRestoreSingleConnectionW(NULL, nw.lpLocalName, FALSE);
-    CHECK(r == ERROR_NOT_CONNECTED && last_code() == ERROR_NOT_CONNECTED, "not remembered: %u", r);
+    CHECK(r == ERROR_BAD_DEVICE && last_code() == ERROR_BAD_DEVICE, "not remembered: %u", r);
     r = WNetRestoreSingleConnectionW(NULL, NULL, FALSE);
     CHECK(r == ERROR_INVALID_PARAMETER, "%u", r);
 
