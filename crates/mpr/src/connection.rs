@@ -81,7 +81,7 @@ pub unsafe extern "C" fn WNetGetConnectionW(
     unsafe { get_connection::<W>(lpLocalName, lpRemoteName, lpnLength) }
 }
 
-unsafe fn add_connection2<E: Enc>(
+pub(crate) unsafe fn add_connection2<E: Enc>(
     nr: *const NetResource<E::Unit>,
     password: *const E::Unit,
     user: *const E::Unit,

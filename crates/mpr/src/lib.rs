@@ -1,10 +1,14 @@
 //! libmpr: the Windows WNet API (`winnetwk.h`) for C programs on Linux.
 //!
-//! What it is for: code written for, or ported from, Windows that calls
-//! `WNetDisconnectDialog`, `WNetCancelConnection2`, `WNetOpenEnum`/`WNetEnumResource`,
-//! `WNetGetConnection`, `WNetAddConnection2` or `WNetGetLastError`. Each export has an "A"
-//! (UTF-8 `char`) and a "W" (UTF-16 `WCHAR` = `unsigned short`) form, Win32's values,
-//! structures and buffer rules; `include/winnetwk.h` declares them.
+//! What it is for: code written for, or ported from, Windows that calls the WNet API:
+//! connecting (`WNetAddConnection`/`2`/`3`/`4`, `WNetUseConnection`/`4`,
+//! `WNetRestoreSingleConnectionW`), disconnecting (`WNetCancelConnection`/`2`, the
+//! disconnect dialog), enumerating, and asking about names, users and providers
+//! (`WNetGetConnection`, `WNetGetUniversalName`, `WNetGetUser`, `WNetGetProviderName`,
+//! `WNetGetNetworkInformation`, `WNetGetResourceInformation`/`Parent`,
+//! `MultinetGetConnectionPerformance`, `WNetGetLastError`/`WNetSetLastError`). Each export
+//! has an "A" (UTF-8 `char`) and a "W" (UTF-16 `WCHAR` = `unsigned short`) form, Win32's
+//! values, structures and buffer rules; `include/winnetwk.h` declares them.
 //!
 //! What it is not: a second implementation. Everything is done by the `netdrive` and
 //! `netdrive-dialog` crates; this crate only checks and converts at the C boundary.
@@ -16,8 +20,9 @@
 //! `ERROR_INVALID_HANDLE`. Dangling pointers cannot be detected by any C API and remain
 //! the caller's to avoid. The last error is per thread.
 //!
-//! Layout: Win32's types, constants and structures (`types`); one module for each group of
-//! exports (`dialog`, `cancel`, `last_error`, `enumerate`, `connection`); the boundary
+//! Layout: Win32's types, constants and structures (`types`, `structs`); one module for
+//! each group of exports (`dialog`, `cancel`, `last_error`, `enumerate`, `connection`,
+//! `use_connection`, `universal`, `user`, `info`); the boundary
 //! (`guard`), the handle registry (`registry`) and the two string kinds (`strings`). All
 //! are private; what C sees is re-exported here.
 
@@ -30,10 +35,15 @@ mod connection;
 mod dialog;
 mod enumerate;
 mod guard;
+mod info;
 mod last_error;
 mod registry;
 mod strings;
+mod structs;
 mod types;
+mod universal;
+mod use_connection;
+mod user;
 
 pub use cancel::{
     WNetCancelConnection2A, WNetCancelConnection2W, WNetCancelConnectionA, WNetCancelConnectionW,
@@ -44,5 +54,21 @@ pub use dialog::{
     WNetDisconnectDialogEx,
 };
 pub use enumerate::{WNetCloseEnum, WNetEnumResourceA, WNetEnumResourceW, WNetOpenEnumA, WNetOpenEnumW};
+pub use info::{
+    MultinetGetConnectionPerformanceA, MultinetGetConnectionPerformanceW, WNetGetNetworkInformationA,
+    WNetGetNetworkInformationW, WNetGetProviderNameA, WNetGetProviderNameW, WNetGetResourceInformationA,
+    WNetGetResourceInformationW, WNetGetResourceParentA, WNetGetResourceParentW,
+};
 pub use last_error::{WNetGetLastErrorA, WNetGetLastErrorW};
+pub use structs::{
+    RemoteNameInfo, UniversalNameInfo, NETCONNECTINFOSTRUCT, NETINFOSTRUCT, REMOTE_NAME_INFOA,
+    REMOTE_NAME_INFOW, UNIVERSAL_NAME_INFOA, UNIVERSAL_NAME_INFOW,
+};
 pub use types::*;
+pub use universal::{WNetGetUniversalNameA, WNetGetUniversalNameW};
+pub use use_connection::{
+    WNetAddConnection3A, WNetAddConnection3W, WNetAddConnection4A, WNetAddConnection4W, WNetAddConnectionA,
+    WNetAddConnectionW, WNetRestoreConnectionW, WNetRestoreSingleConnectionW, WNetUseConnection4A,
+    WNetUseConnection4W, WNetUseConnectionA, WNetUseConnectionW,
+};
+pub use user::{WNetGetUserA, WNetGetUserW, WNetSetLastErrorA, WNetSetLastErrorW};

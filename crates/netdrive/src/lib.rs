@@ -30,6 +30,7 @@
 pub mod escape;
 pub mod json;
 pub mod mountinfo;
+pub mod names;
 pub mod profile;
 
 // Everything else is reached through the re-exports below.
@@ -41,6 +42,7 @@ mod connection;
 mod davfs;
 mod error;
 mod gvfs;
+mod link;
 mod list;
 mod procfs;
 mod provider;
@@ -56,8 +58,10 @@ pub use error::{
     clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,
 };
 pub use escape::escape;
+pub use link::{link_to, Link};
 pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
+pub use names::{free_local_name, universal_name, UniversalName};
 pub use procfs::{Holder, Use};
 pub use provider::Provider;
-pub use users::user_name;
+pub use users::{current_user_name, user_name};
 pub use who::{who_uses, who_uses_in, who_uses_mount, Usage, UNMOUNT_CHILD_NAME};

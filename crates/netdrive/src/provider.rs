@@ -81,6 +81,90 @@ impl Provider {
         ALL.iter().copied().find(|p| p.name().eq_ignore_ascii_case(name))
     }
 
+    /// Parse a provider name for a WNet call: `None` (or empty) is `None`; a name netdrive
+    /// does not know is `ERROR_BAD_PROVIDER`, as Windows answers for a provider it has not
+    /// got.
+    pub fn lookup(name: Option<&str>) -> crate::Result<Option<Provider>> {
+        match name.map(str::trim).filter(|n| !n.is_empty()) {
+            None => Ok(None),
+            Some(n) => Provider::from_name(n).map(Some).ok_or_else(|| {
+                crate::Error::BadProvider(format!(
+                    "{n:?} is not a network provider here; the providers are {}",
+                    ALL.iter().map(|p| p.name()).collect::<Vec<_>>().join(", ")
+                ))
+            }),
+        }
+    }
+
+    /// Every provider, in table order.
+    pub fn all() -> &'static [Provider] {
+        &ALL
+    }
+
+    /// The Win32 network type (`WNNC_NET_*`, what `WNetGetProviderName` takes and
+    /// `NETINFOSTRUCT.wNetType` holds in its high word). Microsoft's registered value where
+    /// there is one (`WNNC_NET_SMB`, `WNNC_NET_MS_NFS`, `WNNC_NET_9P`, `WNNC_NET_OPENAFS`,
+    /// `WNNC_NET_DAV`); the others have none, so netdrive numbers them `0x7E01_0000` up,
+    /// above every registered type (the last is `WNNC_NET_9P`, `0x0048_0000`).
+    pub fn net_type(self) -> u32 {
+        match self {
+            Provider::Smb => 0x0002_0000,
+            Provider::Nfs => 0x0042_0000,
+            Provider::NineP => 0x0048_0000,
+            Provider::Afs => 0x0039_0000,
+            Provider::WebDav => 0x002E_0000,
+            Provider::Sshfs => 0x7E01_0000,
+            Provider::Rclone => 0x7E02_0000,
+            Provider::Ceph => 0x7E03_0000,
+            Provider::SmbNetFs => 0x7E04_0000,
+            Provider::S3fs => 0x7E05_0000,
+            Provider::CurlFtpFs => 0x7E06_0000,
+            Provider::GlusterFs => 0x7E07_0000,
+            Provider::Gvfs => 0x7E08_0000,
+        }
+    }
+
+    /// The provider of a network type; only the high word counts (the low word is a
+    /// subtype), as in Windows' router.
+    pub fn from_net_type(net_type: u32) -> Option<Provider> {
+        ALL.iter().copied().find(|p| p.net_type() >> 16 == net_type >> 16)
+    }
+
+    /// The filesystem type the kernel must know for this provider's drives (FUSE ones need
+    /// `fuse`), and the program that mounts them, if one is needed.
+    fn needs(self) -> (&'static str, Option<&'static str>) {
+        match self {
+            Provider::Smb => ("cifs", None),
+            Provider::Nfs => ("nfs", None),
+            Provider::Ceph => ("ceph", None),
+            Provider::NineP => ("9p", None),
+            Provider::Afs => ("afs", None),
+            Provider::Sshfs => ("fuse", Some("sshfs")),
+            Provider::Rclone => ("fuse", Some("rclone")),
+            Provider::WebDav => ("fuse", Some("mount.davfs")),
+            Provider::SmbNetFs => ("fuse", Some("smbnetfs")),
+            Provider::S3fs => ("fuse", Some("s3fs")),
+            Provider::CurlFtpFs => ("fuse", Some("curlftpfs")),
+            Provider::GlusterFs => ("fuse", Some("glusterfs")),
+            Provider::Gvfs => ("fuse", Some("gio")),
+        }
+    }
+
+    /// Can drives of this provider be used on this system now: the kernel has its
+    /// filesystem (`/proc/filesystems`) and its program is on `PATH`. `PATH` folders that lie
+    /// on a network drive (by the mount table, lexically) are not looked into, so a dead
+    /// server cannot block this.
+    pub fn available(self) -> bool {
+        let (fstype, program) = self.needs();
+        let known = crate::bounded::read_local(std::path::Path::new("/proc/filesystems"), 1 << 20)
+            .map(|t| {
+                t.split(|&b| b == b'\n')
+                    .any(|l| l.split(|&b| b == b'\t').next_back() == Some(fstype.as_bytes()))
+            })
+            .unwrap_or(false);
+        known && program.is_none_or(crate::names::on_local_path)
+    }
+
     /// FUSE providers run a user-space daemon; their mounts can belong to a user.
     pub fn is_fuse_fstype(fstype: &[u8]) -> bool {
         fstype == b"fuse" || fstype.starts_with(b"fuse.")
@@ -392,6 +476,20 @@ mod tests {
         assert_eq!(classify(b"tmpfs", b"tmpfs"), None);
         assert_eq!(rclone_backend(OsStr::new(":smb{KU2z_}:share")).as_deref(), Some("smb"));
         assert_eq!(Provider::from_name("sshfs"), Some(Provider::Sshfs));
+    }
+
+    #[test]
+    fn one_table_of_names_and_network_types() {
+        for p in ALL {
+            assert_eq!(Provider::from_net_type(p.net_type()), Some(p));
+            assert_eq!(Provider::from_net_type(p.net_type() | 0x1234), Some(p), "the low word is a subtype");
+            assert_eq!(Provider::lookup(Some(p.name())).unwrap(), Some(p));
+        }
+        assert_eq!(Provider::Smb.net_type(), 0x0002_0000, "WNNC_NET_SMB");
+        assert_eq!(Provider::WebDav.net_type(), 0x002E_0000, "WNNC_NET_DAV");
+        assert_eq!(Provider::from_net_type(0x0003_0000), None, "NetWare is not here");
+        assert_eq!(Provider::lookup(Some("NetWare")).unwrap_err().code().0, 1204);
+        assert_eq!(Provider::lookup(Some("")).unwrap(), None);
     }
 
     proptest::proptest! {

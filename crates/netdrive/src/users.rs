@@ -22,6 +22,11 @@ pub fn user_name(uid: u32) -> String {
     }
 }
 
+/// The name of the user this process runs as (its effective uid).
+pub fn current_user_name() -> String {
+    user_name(rustix::process::geteuid().as_raw())
+}
+
 /// The uid of the user called `name`, if there is one.
 pub fn uid_of(name: &str) -> Option<u32> {
     let name = std::ffi::CString::new(name).ok()?;

@@ -59,3 +59,34 @@ pub fn compile(source: &str, scratch: &Path, out: &Path, sanitize: bool) {
     let r = cc.output().unwrap();
     assert!(r.status.success(), "cc {source}: {}", String::from_utf8_lossy(&r.stderr));
 }
+
+/// [`compile`] with more `cc` arguments (include folders, `-fshort-wchar`, warnings a
+/// published sample needs switched off) and a source path relative to `tests/c`.
+pub fn compile_with(source: &str, scratch: &Path, out: &Path, sanitize: bool, extra: &[&str]) {
+    let lib = scratch.join("lib");
+    if !lib.exists() {
+        std::fs::create_dir_all(&lib).unwrap();
+        for name in ["libmpr.so", "libmpr.so.0"] {
+            std::os::unix::fs::symlink(build_dir().join("libmpr.so"), lib.join(name)).unwrap();
+        }
+    }
+    let c_dir = repo().join("crates/mpr/tests/c");
+    let mut cc = Command::new(require("cc", "gcc"));
+    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .args(extra)
+        .arg("-I")
+        .arg(c_dir.join("shim"))
+        .arg("-I")
+        .arg(repo().join("include"))
+        .arg(c_dir.join(source))
+        .arg("-L")
+        .arg(&lib)
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .args(["-lmpr", "-o"])
+        .arg(out);
+    if sanitize {
+        cc.args(SANITIZE);
+    }
+    let r = cc.output().unwrap();
+    assert!(r.status.success(), "cc {source}: {}", String::from_utf8_lossy(&r.stderr));
+}

@@ -1,0 +1,1 @@
+/* Microsoft's samples include <tchar.h>; nothing in it is used here. */
