@@ -82,7 +82,7 @@ typedef const WCHAR *LPCWSTR;
 #define ERROR_BAD_NET_NAME 67L
 #define ERROR_ALREADY_ASSIGNED 85L
 #define ERROR_INVALID_PARAMETER 87L
-#define ERROR_SEM_TIMEOUT 121L /* the server did not answer in time */
+#define ERROR_SEM_TIMEOUT 121L /* the server did not answer in time; WNetCancelConnection2: call again with fForce = TRUE */
 #define ERROR_BUSY 170L
 #define ERROR_MORE_DATA 234L
 #define ERROR_NO_MORE_ITEMS 259L
@@ -177,7 +177,20 @@ DWORD WNetDisconnectDialogEx(HWND hwnd, DWORD dwType, LPHANDLE lphDialog);
 DWORD WNetDialogWait(HANDLE hDialog, DWORD dwMilliseconds, LPDWORD lpResult);
 DWORD WNetDialogClose(HANDLE hDialog);
 
-/* Connections */
+/* Connections.
+ * Names are the file system's bytes in A functions; W functions give bytes that are not
+ * UTF-8 as the lone surrogates U+DC80..U+DCFF (and take them back), so every name an
+ * enumeration returns can be passed back.
+ * WNetAddConnection2: lpLocalName NULL or "" is a deviceless connection (a GVfs mount;
+ * ERROR_NO_NETWORK without GVfs). Every documented CONNECT_* flag is accepted:
+ * CONNECT_CMD_SAVECRED stores the password given; CONNECT_REQUIRE_INTEGRITY and
+ * CONNECT_REQUIRE_PRIVACY ask for signing/encryption (SMB sign/seal, NFS krb5i/krb5p; SSH
+ * always has both; rclone: ERROR_NOT_SUPPORTED); CONNECT_WRITE_THROUGH_SEMANTICS is SMB
+ * cache=none, NFS sync; CONNECT_GLOBAL_MAPPING lets every user see a FUSE drive
+ * (allow_other); CONNECT_REDIRECT with a local name has no effect; UPDATE_RECENT,
+ * CURRENT_MEDIA, COMMANDLINE and CRED_RESET have no meaning here and are ignored.
+ * WNetCancelConnection2 by a remote name cancels only connections without a local device
+ * (GVfs), as Windows does; a mounted drive is cancelled by its mount point. */
 DWORD WNetAddConnection2A(LPNETRESOURCEA lpNetResource, LPCSTR lpPassword, LPCSTR lpUserName, DWORD dwFlags);
 DWORD WNetAddConnection2W(LPNETRESOURCEW lpNetResource, LPCWSTR lpPassword, LPCWSTR lpUserName, DWORD dwFlags);
 DWORD WNetCancelConnection2A(LPCSTR lpName, DWORD dwFlags, BOOL fForce);

@@ -3,9 +3,9 @@
 
 use std::panic::AssertUnwindSafe;
 
-use netdrive::Error;
+use netdrive::{Error, Win32Error};
 
-use crate::types::DWORD;
+use crate::types::{DWORD, WAIT_TIMEOUT};
 
 pub(crate) fn invalid(what: &str) -> Error {
     Error::InvalidParameter(what.to_owned())
@@ -15,10 +15,40 @@ pub(crate) fn bad_handle() -> Error {
     Error::InvalidHandle("not one this library gave out, or already closed".into())
 }
 
+/// The text of a code a call returns without an [`Error`].
+fn describe(code: Win32Error) -> String {
+    let what = match code {
+        Win32Error::ERROR_MORE_DATA => "the buffer is too small; the size needed was returned",
+        Win32Error::ERROR_NO_MORE_ITEMS => "no more entries",
+        Win32Error::ERROR_CONNECTION_UNAVAIL => "the drive is remembered but not connected",
+        _ => "",
+    };
+    format!("{code}{}{what}", if what.is_empty() { "" } else { ": " })
+}
+
 /// Run an export: errors become their code (and the thread's last error); a panic becomes
 /// `ERROR_EXTENDED_ERROR`.
 pub(crate) fn guard(f: impl FnOnce() -> Result<DWORD, Error>) -> DWORD {
+    let before = netdrive::last_error();
     match std::panic::catch_unwind(AssertUnwindSafe(f)) {
+        // A failure the call reports as a code (ERROR_MORE_DATA, ERROR_NO_MORE_ITEMS,
+        // ERROR_CONNECTION_UNAVAIL) is the last error too, as every failing call's is,
+        // unless the call recorded its own text for it.
+        Ok(Ok(code))
+            if code != 0
+                && code != WAIT_TIMEOUT
+                && netdrive::last_error()
+                    .filter(|l| Some(l) != before.as_ref() && l.code.0 == code)
+                    .is_none() =>
+        {
+            let code = Win32Error(code);
+            netdrive::set_last_error(netdrive::LastError {
+                code,
+                text: describe(code),
+                provider: "netdrive".into(),
+            });
+            code.0
+        }
         Ok(Ok(code)) => code,
         Ok(Err(e)) => e.record().code().0,
         Err(panic) => {
@@ -64,8 +94,9 @@ mod tests {
             let mut code = 0;
             assert_eq!(WNetGetLastErrorA(&mut code, std::ptr::null_mut(), 0, std::ptr::null_mut(), 0), 0);
             assert_eq!(code, 87);
-            let bad = [0xd800u16, 0];
-            assert_eq!(WNetCancelConnection2W(bad.as_ptr(), 0, 0), 87);
+            // An unpaired surrogate is a name (strings.rs), looked up like any other.
+            let lone = [0xd800u16, 0];
+            assert_eq!(WNetCancelConnection2W(lone.as_ptr(), 0, 0), 2250);
         }
     }
 }

@@ -123,6 +123,12 @@ impl Connection {
         })
     }
 
+    /// A connection without a local device, in Windows' terms: a GVfs drive, whose local
+    /// name is its URI, not a folder. A mounted drive's mount point is its local device.
+    pub fn is_deviceless(&self) -> bool {
+        !self.local_name.as_bytes().starts_with(b"/")
+    }
+
     /// Status word for people: `connected`, `remembered`, ...
     pub fn status(&self) -> &'static str {
         match (self.connected, self.remembered) {
@@ -222,7 +228,8 @@ pub fn normalize(name: &OsStr) -> OsString {
     out.into_os_string()
 }
 
-fn unc_key(name: &[u8]) -> Vec<u8> {
+/// A UNC name made comparable: lower case, `\\`, no trailing separator.
+pub(crate) fn unc_key(name: &[u8]) -> Vec<u8> {
     let mut k: Vec<u8> =
         name.iter().map(|&b| if b == b'/' { b'\\' } else { b.to_ascii_lowercase() }).collect();
     while k.len() > 2 && k.ends_with(b"\\") {
@@ -233,6 +240,11 @@ fn unc_key(name: &[u8]) -> Vec<u8> {
 
 /// Find the connection a person means: by local name (mount point), by UNC remote
 /// name (case-insensitive, `/` or `\`), or by the source as the filesystem has it.
+///
+/// The remote name and the source are netdrive's convenience for people (the CLI, the
+/// Rust API): they find a mounted drive when exactly one has that name. Windows' rule,
+/// which the C API follows, is narrower: by a remote name only connections without a
+/// local device are found ([`crate::cancel_device_or_deviceless`]).
 pub fn resolve<'a>(conns: &'a [Connection], target: &OsStr) -> Result<&'a Connection> {
     let t = target.as_bytes();
     if t.is_empty() {

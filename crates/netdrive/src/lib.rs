@@ -49,14 +49,17 @@ mod users;
 mod wait;
 mod who;
 
-pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, Upload, DEFAULT_TIMEOUT};
+pub use cancel::{
+    cancel, cancel_device_or_deviceless, cancel_listed, CancelOptions, Disconnected, How, Upload,
+    DEFAULT_TIMEOUT,
+};
 pub use connect::{connect, ConnectRequest};
 pub use connection::{connected_in, normalize, resolve, Connection, Remembered};
 pub use error::{
     clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,
 };
 pub use escape::escape;
-pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
+pub use list::{connected_drive, find_connected, list, list_with_warnings, Listing, Scope};
 pub use procfs::{Holder, Use};
 pub use provider::Provider;
 pub use users::user_name;
