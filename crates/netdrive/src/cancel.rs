@@ -163,14 +163,8 @@ pub fn cancel_device_or_deviceless(target: &OsStr, opts: &CancelOptions) -> Resu
             return cancel_connection(conn, opts).map(|d| vec![d]);
         }
         let t = target.as_bytes();
-        let key = connection::unc_key(t);
         let deviceless: Vec<&Connection> = if t.starts_with(b"\\\\") || t.starts_with(b"//") {
-            conns
-                .iter()
-                .filter(|c| {
-                    c.connected && c.is_deviceless() && connection::unc_key(c.remote_name.as_bytes()) == key
-                })
-                .collect()
+            conns.iter().filter(|c| c.connected && c.is_deviceless_to(t)).collect()
         } else {
             Vec::new()
         };

@@ -287,10 +287,9 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
     cmd.arg("mount").arg(&uri);
     let stdin = req.password.as_ref().map(|pw| format!("{pw}\n"));
     mount_bounded(cmd, stdin, req.timeout, provider, OsStr::new(&uri))?;
-    let want = connection::unc_key(format!("\\\\{host}\\{}", path.replace('/', "\\")).as_bytes());
     list::list(Scope::Connected)?
         .into_iter()
-        .find(|c| c.provider == Provider::Gvfs && connection::unc_key(c.remote_name.as_bytes()) == want)
+        .find(|c| c.provider == Provider::Gvfs && c.is_deviceless_to(req.remote_name.as_bytes()))
         .ok_or_else(|| Error::Extended {
             provider: "GVfs".into(),
             message: format!("{uri}: gio mount succeeded, but GVfs does not list the mount"),

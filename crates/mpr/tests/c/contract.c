@@ -430,6 +430,16 @@ static void test_add_connection(void) {
     if (r != NO_ERROR) last_code(text, sizeof text);
     CHECK(r == NO_ERROR, "every documented flag -> %u (%s)", r, r ? text : "");
 
+    /* CONNECT_GLOBAL_MAPPING: every user sees the drive; for FUSE that is allow_other. */
+    FILE *mi = fopen("/proc/self/mountinfo", "r");
+    char line[4096], needle[1100];
+    int global = 0;
+    snprintf(needle, sizeof needle, " %s ", local);
+    while (mi && fgets(line, sizeof line, mi))
+        if (strstr(line, needle) && strstr(line, "allow_other")) global = 1;
+    if (mi) fclose(mi);
+    CHECK(global, "CONNECT_GLOBAL_MAPPING: allow_other");
+
     /* WNetGetConnection gives "the remote name used to make the connection": with its port. */
     DWORD len = sizeof got;
     r = WNetGetConnectionA(local, got, &len);
