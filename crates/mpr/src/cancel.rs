@@ -27,9 +27,30 @@ unsafe fn cancel2<E: Enc>(name: *const E::Unit, flags: DWORD, force: BOOL) -> DW
             Err(Error::NotResponding { target, after, waiting }) => {
                 Ok(not_responding(&target, after, waiting, opts.force))
             }
-            Err(e) => Err(e),
+            Err(e) => {
+                let (code, provider) = (e.code(), e.provider().unwrap_or("netdrive").to_owned());
+                netdrive::set_last_error(netdrive::LastError {
+                    code,
+                    text: in_c_terms(&e.to_string()),
+                    provider,
+                });
+                Ok(code.0)
+            }
         }
     })
+}
+
+/// netdrive's messages name the command line's options where they say what to do next;
+/// a C caller is told the call and argument instead.
+fn in_c_terms(text: &str) -> String {
+    const AGAIN: &str = "call WNetCancelConnection2 again with fForce = TRUE";
+    [
+        ("disconnect with --force (or --detach)", AGAIN),
+        ("disconnect it with --force or --detach", AGAIN),
+        ("--forget forgets it", "WNetCancelConnection2 with CONNECT_UPDATE_PROFILE forgets it"),
+    ]
+    .iter()
+    .fold(text.to_owned(), |t, (cli, c)| t.replace(cli, c))
 }
 
 /// A server that did not answer within the bound, said in a C caller's terms: the code
@@ -106,4 +127,27 @@ pub unsafe extern "C" fn WNetCancelConnectionA(lpName: *const c_char, fForce: BO
 pub unsafe extern "C" fn WNetCancelConnectionW(lpName: *const u16, fForce: BOOL) -> DWORD {
     // SAFETY: passed on under the same contract.
     unsafe { cancel2::<W>(lpName, CONNECT_UPDATE_PROFILE, fForce) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What netdrive tells a person to type is told to a C caller as a call to make.
+    #[test]
+    fn messages_name_calls_not_command_line_options() {
+        let errors = [
+            Error::OpenFiles { target: "/mnt/a".into(), holders: Vec::new(), uninspectable: 0 },
+            Error::RememberedNotConnected { target: "/mnt/a".into() },
+        ];
+        for e in errors {
+            let text = in_c_terms(&e.to_string());
+            assert!(!text.contains("--"), "{text}");
+            assert!(text.contains("WNetCancelConnection2"), "{text}");
+        }
+        let code = not_responding(&"/mnt/a".into(), Duration::from_secs(3), Waiting::Nothing, false);
+        assert_eq!(code, 121);
+        let last = netdrive::last_error().unwrap();
+        assert!(last.text.contains("fForce = TRUE") && !last.text.contains("--"), "{}", last.text);
+    }
 }

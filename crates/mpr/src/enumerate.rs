@@ -96,7 +96,7 @@ unsafe fn open_enum<E: Enc>(
     scope: DWORD,
     ty: DWORD,
     _usage: DWORD,
-    start: *const NetResource<E::Unit>,
+    _start: *const NetResource<E::Unit>,
     out: *mut HANDLE,
 ) -> DWORD {
     guard(|| {
@@ -119,10 +119,9 @@ unsafe fn open_enum<E: Enc>(
             }
             _ => return Err(invalid("unknown dwScope")),
         };
-        // The docs say lpNetResource "must be NULL" unless RESOURCE_GLOBALNET; Windows
-        // does not fail when it is not (Wine's WNetOpenEnumW notes it, and ignores it):
-        // ignored, as there.
-        let _ = start;
+        // `_start`: the docs say lpNetResource "must be NULL" unless RESOURCE_GLOBALNET;
+        // Windows does not fail when it is not (Wine's WNetOpenEnumW notes it, and ignores
+        // it): ignored, as there.
         let conns = if disks || scope == RESOURCE_CONTEXT { netdrive::list(list_scope)? } else { Vec::new() };
         let items = match scope {
             RESOURCE_CONTEXT => context(&conns),

@@ -27,29 +27,34 @@ fn describe(code: Win32Error) -> String {
 }
 
 /// Run an export: errors become their code (and the thread's last error); a panic becomes
-/// `ERROR_EXTENDED_ERROR`.
+/// `ERROR_EXTENDED_ERROR`. A failure the call reports as a code (`ERROR_MORE_DATA`,
+/// `ERROR_NO_MORE_ITEMS`, `ERROR_CONNECTION_UNAVAIL`) is the last error too, as every
+/// failing call's is: with the text the call recorded for that code, if it did. A call
+/// that succeeds leaves the last error as it was, whatever it recorded on the way.
 pub(crate) fn guard(f: impl FnOnce() -> Result<DWORD, Error>) -> DWORD {
     let before = netdrive::last_error();
-    match std::panic::catch_unwind(AssertUnwindSafe(f)) {
-        // A failure the call reports as a code (ERROR_MORE_DATA, ERROR_NO_MORE_ITEMS,
-        // ERROR_CONNECTION_UNAVAIL) is the last error too, as every failing call's is,
-        // unless the call recorded its own text for it.
-        Ok(Ok(code))
-            if code != 0
-                && code != WAIT_TIMEOUT
-                && netdrive::last_error()
-                    .filter(|l| Some(l) != before.as_ref() && l.code.0 == code)
-                    .is_none() =>
-        {
-            let code = Win32Error(code);
-            netdrive::set_last_error(netdrive::LastError {
-                code,
-                text: describe(code),
-                provider: "netdrive".into(),
-            });
-            code.0
+    netdrive::clear_last_error();
+    let out = std::panic::catch_unwind(AssertUnwindSafe(f));
+    let recorded = netdrive::last_error();
+    match out {
+        Ok(Ok(code)) if code == 0 || code == WAIT_TIMEOUT => {
+            match before {
+                Some(l) => netdrive::set_last_error(l),
+                None => netdrive::clear_last_error(),
+            }
+            code
         }
-        Ok(Ok(code)) => code,
+        Ok(Ok(code)) => {
+            if recorded.is_none_or(|l| l.code.0 != code) {
+                let code = Win32Error(code);
+                netdrive::set_last_error(netdrive::LastError {
+                    code,
+                    text: describe(code),
+                    provider: "netdrive".into(),
+                });
+            }
+            code
+        }
         Ok(Err(e)) => e.record().code().0,
         Err(panic) => {
             let msg = panic
@@ -78,6 +83,26 @@ mod tests {
         assert_eq!(last.code.0, 1208);
         assert!(last.text.contains("internal error: something impossible"), "{}", last.text);
         assert_eq!(last.provider, "libmpr");
+    }
+
+    #[test]
+    fn the_last_error_is_the_failing_calls_and_a_success_keeps_it() {
+        // SAFETY: every pointer is NULL or valid for what is passed with it.
+        unsafe {
+            // The same failure twice keeps its own text, not a generic one.
+            for _ in 0..2 {
+                assert_eq!(WNetCancelConnection2A(c"/no/such/x".as_ptr(), 0, 0), 2250);
+                let last = netdrive::last_error().unwrap();
+                assert!(last.code.0 == 2250 && last.text.contains("/no/such/x"), "{}", last.text);
+            }
+            let mut h = std::ptr::null_mut();
+            assert_eq!(WNetOpenEnumA(RESOURCE_CONNECTED, RESOURCETYPE_PRINT, 0, std::ptr::null(), &mut h), 0);
+            assert!(netdrive::last_error().unwrap().text.contains("/no/such/x"), "a success keeps it");
+            let (mut n, mut size, mut buf) = (1u32, 64u32, [0u8; 64]);
+            assert_eq!(WNetEnumResourceA(h, &mut n, buf.as_mut_ptr().cast(), &mut size), 259);
+            assert_eq!(netdrive::last_error().unwrap().code.0, 259, "ERROR_NO_MORE_ITEMS is recorded");
+            assert_eq!(WNetCloseEnum(h), 0);
+        }
     }
 
     #[test]

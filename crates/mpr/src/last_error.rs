@@ -19,8 +19,9 @@ unsafe fn get_last_error<E: Enc>(
     if code.is_null() || (err_buf.is_null() && err_len > 0) || (name_buf.is_null() && name_len > 0) {
         return ERROR_INVALID_ADDRESS;
     }
+    // Read before `guard`, which sets the last error aside while the call runs.
+    let last = netdrive::last_error();
     guard(|| {
-        let last = netdrive::last_error();
         let (c, text, provider) = match &last {
             Some(l) => (l.code.0, l.text.as_str(), l.provider.as_str()),
             None => (0, "", ""),

@@ -17,6 +17,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 use crate::connection::{self, normalize, Connection};
 use crate::error::{Error, Result, Waiting};
 use crate::escape::escape;
@@ -220,13 +222,13 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
     Ok(conn)
 }
 
+/// What stays as it is in a URI's user, host and path: the rest is percent-encoded.
+const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 /// The source an SSHFS drive with a port gets (its `fsname`):
 /// `sftp://[user@]host:port/path`, path `/~/...` when relative to the home folder, percent-
 /// encoded (so no `,` reaches the option list); [`crate::provider::remote_name`] reads it.
 fn sftp_url(user: Option<&str>, host: &str, port: &str, path: &str) -> String {
-    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-    const KEEP: &AsciiSet =
-        &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     let path = if path.starts_with('/') { path.to_owned() } else { format!("/~/{path}") };
     let user = user.map(|u| format!("{}@", utf8_percent_encode(u, KEEP))).unwrap_or_default();
     format!("sftp://{user}{}:{port}{}", utf8_percent_encode(host, KEEP), utf8_percent_encode(&path, KEEP))
@@ -248,12 +250,10 @@ fn refuse_remembered_elsewhere(local: &OsStr, remote: &OsStr) -> Result<()> {
 /// A connection without a local name (Win32 `WNetAddConnection2` with `lpLocalName` NULL
 /// or "": a deviceless connection): a GVfs mount, which the session's gvfsd keeps with no
 /// folder of its own, made with `gio mount` (`sftp://` for SSHFS, `smb://`, `nfs://`) and
-/// listed by its URI. Without a session bus there is no GVfs: `ERROR_NO_NETWORK`. It is not
-/// remembered (a remembered connection is one with a local name).
+/// listed by its URI; a password given is the answer to gio's prompt, on its standard input.
+/// Without a session bus there is no GVfs: `ERROR_NO_NETWORK`. It is not remembered (a
+/// remembered connection is one with a local name).
 fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
-    use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-    const KEEP: &AsciiSet =
-        &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'.').remove(b'_').remove(b'~');
     let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => Provider::Smb,
         Some(p) => Provider::from_name(p).ok_or_else(|| {

@@ -460,6 +460,12 @@ static void test_add_connection(void) {
     r = WNetGetConnectionA(local, got, &len);
     CHECK(r == ERROR_CONNECTION_UNAVAIL && strcmp(got, remote) == 0, "remembered -> %u %s", r, got);
 
+    /* Cancelling it again without CONNECT_UPDATE_PROFILE: not connected, and the text says
+     * which call forgets it, in a C caller's terms. */
+    CHECK(WNetCancelConnection2A(local, 0, FALSE) == ERROR_NOT_CONNECTED, "remembered, not connected");
+    last_code(text, sizeof text);
+    CHECK(strstr(text, "CONNECT_UPDATE_PROFILE") && !strstr(text, "--"), "in C terms: %s", text);
+
     /* ERROR_DEVICE_ALREADY_REMEMBERED: "An entry for the device specified by lpLocalName is
      * already in the user profile." Another remote for it, with CONNECT_UPDATE_PROFILE. */
     char other[1100];
@@ -476,6 +482,20 @@ static void test_add_connection(void) {
     CHECK(WNetCancelConnection2A(local, CONNECT_UPDATE_PROFILE, FALSE) == NO_ERROR, "forget");
     len = sizeof got;
     CHECK(WNetGetConnectionA(local, got, &len) == ERROR_NOT_CONNECTED, "forgotten");
+}
+
+/* WNetCancelConnection2, fForce: "If this parameter is FALSE, the function fails if there
+ * are open files or jobs." ERROR_OPEN_FILES, and the text says what to do in C terms. */
+static void test_open_files(const char *drive) {
+    char path[1100], text[1024];
+    snprintf(path, sizeof path, "%s/hello.txt", drive);
+    FILE *f = fopen(path, "r");
+    CHECK(f != NULL, "open %s", path);
+    DWORD r = WNetCancelConnection2A(drive, 0, FALSE);
+    CHECK(r == ERROR_OPEN_FILES, "open files -> %u", r);
+    last_code(text, sizeof text);
+    CHECK(strstr(text, "fForce = TRUE") && !strstr(text, "--"), "in C terms: %s", text);
+    if (f) fclose(f);
 }
 
 /* WNetCancelConnection2 with CONNECT_UPDATE_PROFILE on a drive the system remembers (an
@@ -527,6 +547,7 @@ int main(int argc, char **argv) {
         test_last_error(drive);
         test_truncation();
         test_names_round_trip(env("CT_RAW"), unc);
+        test_open_files(drive2);
         test_add_connection();
         test_fstab_forget();
     } else {
