@@ -432,7 +432,7 @@ NETDRIVE_STATIC_ASSERT(sizeof(NETCONNECTINFOSTRUCT) == 20 && offsetof(NETCONNECT
 #define ERROR_INVALID_PARAMETER 87U
 #endif
 #ifndef ERROR_SEM_TIMEOUT
-#define ERROR_SEM_TIMEOUT 121U /* the server did not answer in time */
+#define ERROR_SEM_TIMEOUT 121U /* the server did not answer in time; WNetCancelConnection2: call again with fForce = TRUE */
 #endif
 #ifndef ERROR_INVALID_LEVEL
 #define ERROR_INVALID_LEVEL 124U
@@ -579,7 +579,20 @@ NETDRIVE_STATIC_ASSERT(sizeof(NETCONNECTINFOSTRUCT) == 20 && offsetof(NETCONNECT
 
 /* ---- Functions ---- */
 
-/* Connections */
+/* Connections.
+ * Names are the file system's bytes in A functions; W functions give bytes that are not
+ * UTF-8 as the lone surrogates U+DC80..U+DCFF (and take them back), so every name an
+ * enumeration returns can be passed back.
+ * WNetAddConnection2: lpLocalName NULL or "" is a deviceless connection (a GVfs mount;
+ * ERROR_NO_NETWORK without GVfs). Every documented CONNECT_* flag is accepted:
+ * CONNECT_CMD_SAVECRED stores the password given; CONNECT_REQUIRE_INTEGRITY and
+ * CONNECT_REQUIRE_PRIVACY ask for signing/encryption (SMB sign/seal, NFS krb5i/krb5p; SSH
+ * always has both; rclone: ERROR_NOT_SUPPORTED); CONNECT_WRITE_THROUGH_SEMANTICS is SMB
+ * cache=none, NFS sync; CONNECT_GLOBAL_MAPPING lets every user see a FUSE drive
+ * (allow_other); CONNECT_REDIRECT with a local name has no effect; UPDATE_RECENT,
+ * CURRENT_MEDIA, COMMANDLINE and CRED_RESET have no meaning here and are ignored.
+ * WNetCancelConnection2 by a remote name cancels only connections without a local device
+ * (GVfs), as Windows does; a mounted drive is cancelled by its mount point. */
 DWORD WINAPI WNetAddConnectionA(LPCSTR lpRemoteName, LPCSTR lpPassword, LPCSTR lpLocalName);
 DWORD WINAPI WNetAddConnectionW(LPCWSTR lpRemoteName, LPCWSTR lpPassword, LPCWSTR lpLocalName);
 DWORD WINAPI WNetAddConnection2A(LPNETRESOURCEA lpNetResource, LPCSTR lpPassword, LPCSTR lpUserName, DWORD dwFlags);

@@ -1,46 +1,116 @@
 //! Enumerating connections: `WNetOpenEnum`, `WNetEnumResource`, `WNetCloseEnum`.
 
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::os::raw::c_void;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 use netdrive::{Error, Scope, Win32Error};
 
 use crate::guard::{bad_handle, guard, invalid};
 use crate::registry::{register, registry, Entry};
-use crate::strings::{write_str, Enc, A, W};
+use crate::strings::{write_os_str, Enc, A, W};
 use crate::types::{
-    NetResource, DWORD, HANDLE, NETRESOURCEA, NETRESOURCEW, RESOURCEDISPLAYTYPE_SHARE, RESOURCETYPE_ANY,
-    RESOURCETYPE_DISK, RESOURCETYPE_PRINT, RESOURCEUSAGE_CONNECTABLE, RESOURCE_CONNECTED, RESOURCE_GLOBALNET,
-    RESOURCE_REMEMBERED,
+    NetResource, DWORD, HANDLE, NETRESOURCEA, NETRESOURCEW, RESOURCEDISPLAYTYPE_ROOT,
+    RESOURCEDISPLAYTYPE_SERVER, RESOURCEDISPLAYTYPE_SHARE, RESOURCETYPE_ANY, RESOURCETYPE_DISK,
+    RESOURCETYPE_PRINT, RESOURCEUSAGE_CONNECTABLE, RESOURCEUSAGE_CONTAINER, RESOURCEUSAGE_RESERVED,
+    RESOURCE_CONNECTED, RESOURCE_CONTEXT, RESOURCE_GLOBALNET, RESOURCE_REMEMBERED,
 };
 
 /// An open enumeration: what was listed at `WNetOpenEnum`, and how far the caller has read.
 pub(crate) struct EnumState {
-    scope: DWORD,
     items: Vec<Item>,
     next: usize,
 }
 
-/// One connection as the enumeration gives it out.
+/// One resource as the enumeration gives it out; `None` strings are NULL.
 struct Item {
-    local: String,
-    remote: String,
-    provider: String,
+    scope: DWORD,
+    ty: DWORD,
+    display: DWORD,
+    usage: DWORD,
+    local: Option<OsString>,
+    remote: Option<OsString>,
+    comment: Option<OsString>,
+    provider: Option<OsString>,
+}
+
+impl Item {
+    fn drive(scope: DWORD, c: &netdrive::Connection) -> Item {
+        Item {
+            scope,
+            ty: RESOURCETYPE_DISK,
+            display: RESOURCEDISPLAYTYPE_SHARE,
+            usage: RESOURCEUSAGE_CONNECTABLE,
+            local: Some(c.local_name.clone()),
+            remote: Some(c.remote_name.clone()),
+            comment: None,
+            provider: Some(c.provider.name().into()),
+        }
+    }
+
+    fn strings(&self) -> [Option<&OsStr>; 4] {
+        [&self.local, &self.remote, &self.comment, &self.provider].map(Option::as_deref)
+    }
+}
+
+/// `RESOURCE_CONTEXT`: "Entire Network" first, then the servers of the drives connected
+/// now (the caller's network context), each once, as containers.
+fn context(conns: &[netdrive::Connection]) -> Vec<Item> {
+    // As Windows and Wine give it: no names, the comment "Entire Network".
+    let mut items = vec![Item {
+        scope: RESOURCE_GLOBALNET,
+        ty: RESOURCETYPE_ANY,
+        display: RESOURCEDISPLAYTYPE_ROOT,
+        usage: RESOURCEUSAGE_CONTAINER | RESOURCEUSAGE_RESERVED,
+        local: None,
+        remote: None,
+        comment: Some("Entire Network".into()),
+        provider: None,
+    }];
+    let mut seen = std::collections::HashSet::new();
+    for c in conns {
+        let b = c.remote_name.as_bytes();
+        let Some(rest) = b.strip_prefix(b"\\\\") else { continue };
+        let host = &rest[..rest.iter().position(|&x| x == b'\\').unwrap_or(rest.len())];
+        if host.is_empty() || !seen.insert(host.to_ascii_lowercase()) {
+            continue;
+        }
+        let mut server = b"\\\\".to_vec();
+        server.extend_from_slice(host);
+        items.push(Item {
+            scope: RESOURCE_GLOBALNET,
+            ty: RESOURCETYPE_DISK,
+            display: RESOURCEDISPLAYTYPE_SERVER,
+            usage: RESOURCEUSAGE_CONTAINER,
+            local: None,
+            remote: Some(OsString::from_vec(server)),
+            comment: None,
+            provider: Some(c.provider.name().into()),
+        });
+    }
+    items
 }
 
 unsafe fn open_enum<E: Enc>(
     scope: DWORD,
     ty: DWORD,
     _usage: DWORD,
-    start: *const NetResource<E::Unit>,
+    _start: *const NetResource<E::Unit>,
     out: *mut HANDLE,
 ) -> DWORD {
     guard(|| {
         if out.is_null() {
             return Err(invalid("lphEnum is NULL"));
         }
+        // learn.microsoft.com, WNetOpenEnum, dwType: "a combination of" DISK and PRINT;
+        // ANY "cannot be combined" with them (0 is ANY, so any other bit is unknown).
+        if ty & !(RESOURCETYPE_DISK | RESOURCETYPE_PRINT) != 0 {
+            return Err(invalid("unknown dwType"));
+        }
+        let disks = ty == RESOURCETYPE_ANY || ty & RESOURCETYPE_DISK != 0;
         let list_scope = match scope {
-            RESOURCE_CONNECTED => Scope::Connected,
+            RESOURCE_CONNECTED | RESOURCE_CONTEXT => Scope::Connected,
             RESOURCE_REMEMBERED => Scope::Remembered,
             RESOURCE_GLOBALNET => {
                 return Err(Error::NotSupported(
@@ -49,22 +119,17 @@ unsafe fn open_enum<E: Enc>(
             }
             _ => return Err(invalid("unknown dwScope")),
         };
-        if !start.is_null() {
-            return Err(invalid("lpNetResource must be NULL for RESOURCE_CONNECTED and RESOURCE_REMEMBERED"));
-        }
-        let items = match ty {
-            RESOURCETYPE_ANY | RESOURCETYPE_DISK => netdrive::list(list_scope)?
-                .into_iter()
-                .map(|c| Item {
-                    local: c.local_name.to_string_lossy().into_owned(),
-                    remote: c.remote_name.to_string_lossy().into_owned(),
-                    provider: c.provider.name().to_owned(),
-                })
-                .collect(),
-            RESOURCETYPE_PRINT => Vec::new(),
-            _ => return Err(invalid("unknown dwType")),
+        // `_start`: the docs say lpNetResource "must be NULL" unless RESOURCE_GLOBALNET;
+        // Windows does not fail when it is not (Wine's WNetOpenEnumW notes it, and ignores
+        // it): ignored, as there.
+        let conns = if disks || scope == RESOURCE_CONTEXT { netdrive::list(list_scope)? } else { Vec::new() };
+        let items = match scope {
+            RESOURCE_CONTEXT => context(&conns),
+            _ if disks => conns.iter().map(|c| Item::drive(scope, c)).collect(),
+            // Printers: there are none.
+            _ => Vec::new(),
         };
-        let h = register(Entry::Enum(EnumState { scope, items, next: 0 }));
+        let h = register(Entry::Enum(EnumState { items, next: 0 }));
         // SAFETY: checked non-NULL; the caller promises it is writable (at any alignment).
         unsafe { out.write_unaligned(h) };
         Ok(0)
@@ -72,11 +137,13 @@ unsafe fn open_enum<E: Enc>(
 }
 
 /// `WNetOpenEnumA(dwScope, dwType, dwUsage, lpNetResource, lphEnum)`:
-/// `RESOURCE_CONNECTED` or `RESOURCE_REMEMBERED`, `RESOURCETYPE_DISK` or `ANY`
-/// (`PRINT` lists nothing); `lpNetResource` must be NULL.
+/// `RESOURCE_CONNECTED`, `RESOURCE_REMEMBERED` or `RESOURCE_CONTEXT` ("Entire Network" and
+/// the servers of the connected drives, as containers); `RESOURCETYPE_ANY`, `DISK`,
+/// `PRINT` or `DISK | PRINT` (there are no printers). `lpNetResource` is ignored for these
+/// scopes, as Windows does. Drive names are the file system's bytes (see `strings`).
 ///
 /// # Safety
-/// `lphEnum` is NULL or writable; `lpNetResource` should be NULL.
+/// `lphEnum` is NULL or writable; `lpNetResource` is not read.
 #[no_mangle]
 pub unsafe extern "C" fn WNetOpenEnumA(
     dwScope: DWORD,
@@ -125,7 +192,7 @@ unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, 
         let unit = std::mem::size_of::<E::Unit>();
         let rec = std::mem::size_of::<NetResource<E::Unit>>();
         let strings = |it: &Item| {
-            (E::units(&it.local).len() + E::units(&it.remote).len() + E::units(&it.provider).len() + 3) * unit
+            it.strings().iter().flatten().map(|s| (E::units_os(s).len() + 1) * unit).sum::<usize>()
         };
         // As many whole entries as fit, structures first, then their strings.
         let (mut n, mut total) = (0usize, 0usize);
@@ -149,24 +216,26 @@ unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, 
         let base = buf.cast::<u8>();
         let mut text_at = n * rec;
         for (i, it) in st.items[st.next..st.next + n].iter().enumerate() {
-            let mut put = |s: &str| -> *mut E::Unit {
+            let mut put = |s: Option<&OsStr>| -> *mut E::Unit {
+                let Some(s) = s else { return std::ptr::null_mut() };
                 // SAFETY: `text_at` + the string's size stays within `total <= cap` bytes.
                 let p = unsafe { base.add(text_at) }.cast::<E::Unit>();
-                let len = E::units(s).len() + 1;
+                let len = E::units_os(s).len() + 1;
                 // SAFETY: `len` units fit at `p` (counted in `total`).
-                let _ = unsafe { write_str::<E>(s, p, len) };
+                let _ = unsafe { write_os_str::<E>(s, p, len) };
                 text_at += len * unit;
                 p
             };
+            let [local, remote, comment, provider] = it.strings();
             let r = NetResource {
-                dwScope: st.scope,
-                dwType: RESOURCETYPE_DISK,
-                dwDisplayType: RESOURCEDISPLAYTYPE_SHARE,
-                dwUsage: RESOURCEUSAGE_CONNECTABLE,
-                lpLocalName: put(&it.local),
-                lpRemoteName: put(&it.remote),
-                lpComment: std::ptr::null_mut(),
-                lpProvider: put(&it.provider),
+                dwScope: it.scope,
+                dwType: it.ty,
+                dwDisplayType: it.display,
+                dwUsage: it.usage,
+                lpLocalName: put(local),
+                lpRemoteName: put(remote),
+                lpComment: put(comment),
+                lpProvider: put(provider),
             };
             // SAFETY: entry `i` lies within the first `n * rec` bytes; the caller's buffer
             // may be unaligned, so write without assuming alignment.

@@ -2,9 +2,9 @@
 
 use std::os::raw::c_char;
 
-use crate::guard::{guard, invalid};
+use crate::guard::guard;
 use crate::strings::{write_truncated, Enc, A, W};
-use crate::types::DWORD;
+use crate::types::{DWORD, ERROR_INVALID_ADDRESS};
 
 unsafe fn get_last_error<E: Enc>(
     code: *mut DWORD,
@@ -13,11 +13,15 @@ unsafe fn get_last_error<E: Enc>(
     name_buf: *mut E::Unit,
     name_len: DWORD,
 ) -> DWORD {
+    // learn.microsoft.com, WNetGetLastErrorA/W, Return value: "If the caller supplies an
+    // invalid buffer, the return value is ERROR_INVALID_ADDRESS." The last error is kept
+    // (not replaced by this one), so the caller can ask again with good buffers.
+    if code.is_null() || (err_buf.is_null() && err_len > 0) || (name_buf.is_null() && name_len > 0) {
+        return ERROR_INVALID_ADDRESS;
+    }
+    // Read before `guard`, which sets the last error aside while the call runs.
+    let last = netdrive::last_error();
     guard(|| {
-        if code.is_null() || (err_buf.is_null() && err_len > 0) || (name_buf.is_null() && name_len > 0) {
-            return Err(invalid("a NULL pointer with a non-zero size"));
-        }
-        let last = netdrive::last_error();
         let (c, text, provider) = match &last {
             Some(l) => (l.code.0, l.text.as_str(), l.provider.as_str()),
             None => (0, "", ""),
@@ -33,7 +37,9 @@ unsafe fn get_last_error<E: Enc>(
 }
 
 /// `WNetGetLastErrorA(&code, errbuf, errlen, namebuf, namelen)`: this thread's last error,
-/// its text and the provider's name, each truncated to its buffer (with a NUL).
+/// its text and the provider's name, each truncated to its buffer (with a NUL) between
+/// characters. `lpError` NULL, or a NULL buffer with a size: `ERROR_INVALID_ADDRESS`, and
+/// the last error stays as it was.
 ///
 /// # Safety
 /// `lpError` is NULL or writable; each buffer is NULL with size 0, or writable for its size.

@@ -7,15 +7,17 @@
 //! (`WNetGetConnection`, `WNetGetUniversalName`, `WNetGetUser`, `WNetGetProviderName`,
 //! `WNetGetNetworkInformation`, `WNetGetResourceInformation`/`Parent`,
 //! `MultinetGetConnectionPerformance`, `WNetGetLastError`/`WNetSetLastError`). Each export
-//! has an "A" (UTF-8 `char`) and a "W" (UTF-16 `WCHAR` = `unsigned short`) form, Win32's
+//! has an "A" (`char`: the filesystem's bytes; texts UTF-8) and a "W" (UTF-16 `WCHAR` = `unsigned short`) form, Win32's
 //! values, structures and buffer rules; `include/winnetwk.h` declares them.
 //!
 //! What it is not: a second implementation. Everything is done by the `netdrive` and
 //! `netdrive-dialog` crates; this crate only checks and converts at the C boundary.
 //!
 //! At the boundary: no panic crosses it (each one becomes `ERROR_EXTENDED_ERROR` with the
-//! message in the last error); NULL pointers, a wrong `cbStructure`, invalid UTF-8 or
-//! UTF-16 and unknown flags are `ERROR_INVALID_PARAMETER`; handles are opaque numbers
+//! message in the last error); NULL pointers, a wrong `cbStructure`, texts (provider,
+//! user, password) that are not UTF-8 or UTF-16 and unknown flags are
+//! `ERROR_INVALID_PARAMETER`, while names (local and remote) are the file system's bytes in
+//! "A" and round-trip through "W" (see `strings`); handles are opaque numbers
 //! checked against a registry, never dereferenced, so a wrong, stale or closed handle is
 //! `ERROR_INVALID_HANDLE`. Dangling pointers cannot be detected by any C API and remain
 //! the caller's to avoid. The last error is per thread.

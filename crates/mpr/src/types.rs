@@ -17,6 +17,9 @@ pub const RESOURCE_CONNECTED: DWORD = 1;
 pub const RESOURCE_GLOBALNET: DWORD = 2;
 /// `dwScope`: the drives remembered in the profile.
 pub const RESOURCE_REMEMBERED: DWORD = 3;
+/// `dwScope`: the caller's network context: "Entire Network" and the servers of the
+/// drives connected now.
+pub const RESOURCE_CONTEXT: DWORD = 5;
 /// `dwType`: any resource (here: disks).
 pub const RESOURCETYPE_ANY: DWORD = 0;
 /// `dwType`: disks (network drives).
@@ -25,22 +28,58 @@ pub const RESOURCETYPE_DISK: DWORD = 1;
 pub const RESOURCETYPE_PRINT: DWORD = 2;
 /// `dwDisplayType` of every enumerated drive: a share.
 pub const RESOURCEDISPLAYTYPE_SHARE: DWORD = 3;
+/// `dwDisplayType` of a server (`RESOURCE_CONTEXT`).
+pub const RESOURCEDISPLAYTYPE_SERVER: DWORD = 2;
+/// `dwDisplayType` of "Entire Network" (`RESOURCE_CONTEXT`).
+pub const RESOURCEDISPLAYTYPE_ROOT: DWORD = 7;
 /// `dwUsage` of every enumerated drive: it can be connected.
 pub const RESOURCEUSAGE_CONNECTABLE: DWORD = 1;
+/// `dwUsage`: a container (a server, "Entire Network").
+pub const RESOURCEUSAGE_CONTAINER: DWORD = 2;
+/// `dwUsage`: reserved (set on "Entire Network", as Windows does).
+pub const RESOURCEUSAGE_RESERVED: DWORD = 0x8000_0000;
 /// Connect/cancel flag: also remember (or forget) the drive in the profile.
 pub const CONNECT_UPDATE_PROFILE: DWORD = 0x1;
+/// Connect flag: add to the recent connections: there is no such list; ignored.
+pub const CONNECT_UPDATE_RECENT: DWORD = 0x2;
 /// Connect flag: do not remember the drive, even with `CONNECT_UPDATE_PROFILE`.
 pub const CONNECT_TEMPORARY: DWORD = 0x4;
 /// Connect flag: accepted; no prompt is shown.
 pub const CONNECT_INTERACTIVE: DWORD = 0x8;
 /// Connect flag: accepted; no prompt is shown.
 pub const CONNECT_PROMPT: DWORD = 0x10;
+/// Connect flag: redirect a local device: no effect with a local name (as documented);
+/// without one, `WNetAddConnection2` has no buffer to return a chosen name in, so the
+/// connection is deviceless.
+pub const CONNECT_REDIRECT: DWORD = 0x80;
+/// Connect flag: do not start a new medium (dial-up): there is none; ignored.
+pub const CONNECT_CURRENT_MEDIA: DWORD = 0x200;
+/// Connect flag: prompt on the command line: no prompt is shown; ignored.
+pub const CONNECT_COMMANDLINE: DWORD = 0x800;
+/// Connect flag: save the credentials given (`ConnectRequest::remember_credentials`).
+pub const CONNECT_CMD_SAVECRED: DWORD = 0x1000;
+/// Connect flag: reset saved credentials before prompting: no prompt is shown; ignored.
+pub const CONNECT_CRED_RESET: DWORD = 0x2000;
+/// Connect flag: require signing: SMB `sign`, NFS `sec=krb5i`; SSHFS always has it;
+/// rclone cannot promise it (`ERROR_NOT_SUPPORTED`).
+pub const CONNECT_REQUIRE_INTEGRITY: DWORD = 0x4000;
+/// Connect flag: require encryption: SMB `seal`, NFS `sec=krb5p`; SSHFS always has it;
+/// rclone cannot promise it (`ERROR_NOT_SUPPORTED`).
+pub const CONNECT_REQUIRE_PRIVACY: DWORD = 0x8000;
+/// Connect flag: write through: SMB `cache=none`, NFS `sync`; SSHFS and rclone send
+/// writes as they come (no write-back cache); ignored for them.
+pub const CONNECT_WRITE_THROUGH_SEMANTICS: DWORD = 0x10000;
+/// Connect flag: visible to every user: FUSE drives (SSHFS, rclone) get `allow_other`;
+/// SMB and NFS mounts already are.
+pub const CONNECT_GLOBAL_MAPPING: DWORD = 0x40000;
 /// `DISCDLGSTRUCT` flag: also forget the drive in the profile.
 pub const DISC_UPDATE_PROFILE: DWORD = 0x1;
 /// `DISCDLGSTRUCT` flag: with open files, ask the person rather than force.
 pub const DISC_NO_FORCE: DWORD = 0x40;
 /// `WNetDialogWait` still waiting (Win32 `WAIT_TIMEOUT`).
 pub const WAIT_TIMEOUT: DWORD = 258;
+/// `WNetGetLastError` given a bad buffer (Win32 `ERROR_INVALID_ADDRESS`).
+pub const ERROR_INVALID_ADDRESS: DWORD = 487;
 /// Wait without a time limit.
 pub const INFINITE: DWORD = 0xFFFF_FFFF;
 

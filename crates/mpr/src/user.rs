@@ -99,9 +99,10 @@ unsafe fn set_last_error<E: Enc>(err: DWORD, text: *const E::Unit, provider: *co
     // SAFETY: the caller promises NULL or NUL-terminated strings.
     let read = |p| unsafe { E::read(p) }.ok().flatten().unwrap_or_default();
     let (text, provider) = (read(text), read(provider));
-    let _ = guard(|| {
-        netdrive::set_last_error(netdrive::LastError { code: Win32Error(err), text, provider });
-        Ok(0)
+    // Not through `guard`: a call that succeeds leaves the last error as it was before it,
+    // and setting it is this call's whole point.
+    let _ = std::panic::catch_unwind(|| {
+        netdrive::set_last_error(netdrive::LastError { code: Win32Error(err), text, provider })
     });
 }
 

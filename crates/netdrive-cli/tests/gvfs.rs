@@ -326,3 +326,55 @@ fn gvfs_sftp_drive_is_listed_and_disconnected() {
     let listed = bus.gio(&["mount", "-l"]);
     assert!(!String::from_utf8_lossy(&listed.stdout).contains(&uri), "still mounted: {listed:?}");
 }
+
+/// Win32 `WNetAddConnection2` without a local name, then `WNetCancelConnection2` by the
+/// remote name used ("If the parameter specifies a remote network resource, all
+/// connections without devices are canceled", learn.microsoft.com), as libmpr makes the
+/// calls: the connection is a GVfs mount (made with `gio mount`), listed by its URI, and
+/// cancelled by the remote name it was made with.
+#[test]
+fn a_deviceless_connection_is_a_gvfs_mount_cancelled_by_its_remote_name() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let sshd = Sshd::start();
+    let bus = SessionBus::start();
+    // As above: gvfsd-sftp's ssh logs in with the test key.
+    write_script(
+        &bus.path("bin/ssh"),
+        &format!(
+            "#!/bin/sh\nexec {} -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o IdentitiesOnly=yes \
+             -o BatchMode=yes -o LogLevel=ERROR -i {} \"$@\"\n",
+            require("ssh", "openssh-client").display(),
+            sshd.key.display()
+        ),
+    );
+    let remote =
+        format!(r"\\127.0.0.1@{}{}", sshd.server.port, sshd.export.display().to_string().replace('/', "\\"));
+    let env = EnvGuard::set(&bus.env());
+    let req = netdrive::ConnectRequest {
+        remote_name: remote.clone().into(),
+        provider: Some("SSHFS".into()),
+        user: Some("root".into()),
+        timeout: Duration::from_secs(30),
+        ..Default::default()
+    };
+    let conn = netdrive::connect(&req).unwrap();
+    assert_eq!(conn.provider, netdrive::Provider::Gvfs, "{conn:?}");
+    assert!(conn.is_deviceless() && conn.connected, "{conn:?}");
+    let uri = conn.local_name.to_str().unwrap().to_owned();
+    assert!(
+        bus.gio_ran().is_some_and(|ran| ran.contains("mount sftp://root@127.0.0.1:")),
+        "{:?}",
+        bus.gio_ran()
+    );
+    let listed = bus.gio(&["mount", "-l"]);
+    assert!(String::from_utf8_lossy(&listed.stdout).contains(&uri), "gio mount -l: {listed:?}");
+
+    let opts = netdrive::CancelOptions::default();
+    let done = netdrive::cancel_device_or_deviceless(OsStr::new(&remote), &opts).unwrap();
+    assert_eq!(done.len(), 1, "{done:?}");
+    let listed = bus.gio(&["mount", "-l"]);
+    assert!(!String::from_utf8_lossy(&listed.stdout).contains(&uri), "still mounted: {listed:?}");
+    let err = netdrive::cancel_device_or_deviceless(OsStr::new(&remote), &opts).unwrap_err();
+    assert_eq!(err.code().0, 2250, "{err}");
+    drop(env);
+}

@@ -26,6 +26,7 @@
 //! ever raised.
 
 use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
@@ -112,20 +113,77 @@ pub enum Upload {
 
 /// Disconnect by name: mount point, `\\server\share`, or source. Lists, then disconnects.
 /// On failure the error is also the thread's last error ([`crate::last_error`]).
+///
+/// A drive's local name is its mount point. Naming a mounted drive by its remote name or
+/// source is netdrive's convenience for people (`netdrive cancel '\\nas\media'`), taken
+/// when exactly one drive has that name ([`connection::resolve`]); Windows' stricter rule
+/// is [`cancel_device_or_deviceless`].
 pub fn cancel(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
     cancel_by_name(target, opts).map_err(Error::record)
 }
 
-fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
-    let conns = list::list(Scope::All).or_else(|e| match e {
-        // A damaged profile must not stop an unmount that does not need it.
+/// Every connection, connected and remembered; a damaged profile does not stop an unmount
+/// that does not need it.
+fn all_connections(opts: &CancelOptions) -> Result<Vec<Connection>> {
+    list::list(Scope::All).or_else(|e| match e {
         Error::BadProfile { .. } | Error::CannotOpenProfile { .. } if !opts.update_profile => {
             list::list(Scope::Connected)
         }
         e => Err(e),
-    })?;
+    })
+}
+
+fn cancel_by_name(target: &OsStr, opts: &CancelOptions) -> Result<Disconnected> {
+    let conns = all_connections(opts)?;
     let conn = connection::resolve(&conns, target)?.clone();
     cancel_connection(&conn, opts)
+}
+
+/// Disconnect as Win32 `WNetCancelConnection2` does (learn.microsoft.com: "If the parameter
+/// specifies a redirected local device, the function cancels only the specified device
+/// redirection. If the parameter specifies a remote network resource, all connections
+/// without devices are canceled."). `target` naming a local name (a mount point; a GVfs
+/// drive's URI) disconnects that drive. Otherwise it is a remote name (`\\server\share`)
+/// and every connected drive without a local device ([`Connection::is_deviceless`]: GVfs
+/// ones) to it is disconnected; a mounted drive is never found by its remote name, and
+/// with none `ERROR_NOT_CONNECTED`. On failure (the first one, after trying every drive)
+/// the error is also the thread's last error.
+pub fn cancel_device_or_deviceless(target: &OsStr, opts: &CancelOptions) -> Result<Vec<Disconnected>> {
+    let run = || {
+        if target.is_empty() {
+            return Err(Error::InvalidParameter("empty name".into()));
+        }
+        let conns = all_connections(opts)?;
+        let local = connection::normalize(target);
+        let mut by_local: Vec<&Connection> =
+            conns.iter().filter(|c| c.local_name == local || c.local_name == target).collect();
+        // A drive both connected and remembered is listed once connected first.
+        by_local.sort_by_key(|c| !c.connected);
+        if let Some(conn) = by_local.first() {
+            return cancel_connection(conn, opts).map(|d| vec![d]);
+        }
+        let t = target.as_bytes();
+        let deviceless: Vec<&Connection> = if t.starts_with(b"\\\\") || t.starts_with(b"//") {
+            conns.iter().filter(|c| c.connected && c.is_deviceless_to(t)).collect()
+        } else {
+            Vec::new()
+        };
+        if deviceless.is_empty() {
+            return Err(Error::NotConnected { target: target.into() });
+        }
+        let mut done = Vec::new();
+        let mut first_error = None;
+        for conn in deviceless {
+            match cancel_connection(conn, opts) {
+                Ok(d) => done.push(d),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        first_error.map_or(Ok(done), Err)
+    };
+    run().map_err(Error::record)
 }
 
 /// Disconnect a connection the caller listed earlier. Refuses when the drive changed
@@ -283,7 +341,10 @@ fn forget_only(conn: &Connection, opts: &CancelOptions, target: Name) -> Result<
         Some(Remembered::User) => Err(Error::RememberedNotConnected { target }),
         Some(Remembered::System) if opts.update_profile => Err(Error::AccessDenied {
             target,
-            reason: "it is remembered by the system in /etc/fstab; edit that file to forget it".into(),
+            reason: format!(
+                "it is remembered by the system in {}; edit that file to forget it",
+                escape(profile::fstab_path().as_os_str())
+            ),
         }),
         _ => Err(Error::NotConnected { target }),
     }

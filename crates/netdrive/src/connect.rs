@@ -17,6 +17,8 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
 use crate::connection::{self, normalize, Connection};
 use crate::error::{Error, Result, Waiting};
 use crate::escape::escape;
@@ -42,6 +44,18 @@ pub struct ConnectRequest {
     /// Store the password given in the desktop keyring once it worked (Win32
     /// `CONNECT_CMD_SAVECRED`, the dialog's "Remember my credentials").
     pub remember_credentials: bool,
+    /// Require signed traffic (Win32 `CONNECT_REQUIRE_INTEGRITY`): SMB `sign`, NFS
+    /// `sec=krb5i`; SSH always signs; rclone cannot promise it (`ERROR_NOT_SUPPORTED`).
+    pub require_integrity: bool,
+    /// Require encrypted traffic (Win32 `CONNECT_REQUIRE_PRIVACY`): SMB `seal`, NFS
+    /// `sec=krb5p`; SSH always encrypts; rclone cannot promise it (`ERROR_NOT_SUPPORTED`).
+    pub require_privacy: bool,
+    /// Writes reach the server before they return (Win32 `CONNECT_WRITE_THROUGH_SEMANTICS`):
+    /// SMB `cache=none`, NFS `sync`; SSHFS and rclone keep no write-back cache by default.
+    pub write_through: bool,
+    /// Visible to every user (Win32 `CONNECT_GLOBAL_MAPPING`): FUSE drives (SSHFS, rclone)
+    /// get `allow_other`; SMB and NFS mounts already are.
+    pub global: bool,
     /// How long the tool may take.
     pub timeout: Duration,
 }
@@ -54,7 +68,7 @@ pub fn connect(req: &ConnectRequest) -> Result<Connection> {
 
 fn connect_now(req: &ConnectRequest) -> Result<Connection> {
     if req.local_name.is_empty() {
-        return Err(Error::BadDevice("a local name (the folder to mount on) is needed".into()));
+        return connect_deviceless(req);
     }
     let local = normalize(&req.local_name);
     let shown = escape(&local);
@@ -68,14 +82,32 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
     }
     let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => Provider::Smb,
-        Some(p) => Provider::from_name(p)
-            .filter(|p| matches!(p, Provider::Sshfs | Provider::Rclone | Provider::Smb | Provider::Nfs))
-            .ok_or_else(|| {
-                Error::NotSupported(format!(
+        Some(p) => match Provider::from_name(p) {
+            None => {
+                return Err(Error::BadProvider(format!(
+                    "{p:?} is not a network provider netdrive knows; use SSHFS, rclone, SMB or NFS"
+                )))
+            }
+            Some(known)
+                if !matches!(known, Provider::Sshfs | Provider::Rclone | Provider::Smb | Provider::Nfs) =>
+            {
+                return Err(Error::NotSupported(format!(
                     "cannot connect with provider {p:?}: use SSHFS, rclone, SMB or NFS"
-                ))
-            })?,
+                )))
+            }
+            Some(known) => known,
+        },
     };
+    if provider == Provider::Rclone && (req.require_integrity || req.require_privacy) {
+        return Err(Error::NotSupported(
+            "rclone cannot promise signed or encrypted traffic for every backend; \
+             connect without CONNECT_REQUIRE_INTEGRITY/CONNECT_REQUIRE_PRIVACY, or with SSHFS or SMB"
+                .into(),
+        ));
+    }
+    if req.update_profile {
+        refuse_remembered_elsewhere(&local, &req.remote_name)?;
+    }
     let remote = req.remote_name.as_bytes();
     let mut cmd;
     let mut stdin = None;
@@ -91,8 +123,14 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
                 None => format!("{host}:{path}"),
             };
             cmd = Command::new("sshfs");
-            if let Some(p) = port {
-                cmd.args(["-p", &p]);
+            if let Some(p) = &port {
+                cmd.args(["-p", p]);
+                // The mount table names the source; with a port it says so, so the drive's
+                // remote name is the one it was connected with (`\\host@port\path`).
+                cmd.args(["-o", &format!("fsname={}", sftp_url(req.user.as_deref(), &host, p, &path))]);
+            }
+            if req.global {
+                cmd.args(["-o", "allow_other"]);
             }
             cmd.args(["-o", "StrictHostKeyChecking=accept-new"]);
             match &req.password {
@@ -109,6 +147,9 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         Provider::Rclone => {
             cmd = Command::new("rclone");
             cmd.arg("mount").arg(&req.remote_name).arg(&local).args(["--daemon", "--daemon-timeout", "20s"]);
+            if req.global {
+                cmd.arg("--allow-other");
+            }
         }
         Provider::Smb | Provider::Nfs => {
             let (host, port, path) = split_unc(remote)?;
@@ -128,9 +169,29 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
                 if opts.is_empty() && req.password.is_none() {
                     opts.push("guest".into());
                 }
+                opts.extend(
+                    [
+                        (req.require_integrity, "sign"),
+                        (req.require_privacy, "seal"),
+                        (req.write_through, "cache=none"),
+                    ]
+                    .into_iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, o)| o.to_owned()),
+                );
                 cmd.args(["-t", "cifs", &format!("//{host}/{path}"), "-o", &opts.join(",")]).arg(&local);
             } else {
-                cmd.args(["-t", "nfs", &format!("{host}:/{path}")]).arg(&local);
+                cmd.args(["-t", "nfs", &format!("{host}:/{path}")]);
+                let sec = if req.require_privacy {
+                    Some("sec=krb5p")
+                } else {
+                    req.require_integrity.then_some("sec=krb5i")
+                };
+                let opts: Vec<&str> = sec.into_iter().chain(req.write_through.then_some("sync")).collect();
+                if !opts.is_empty() {
+                    cmd.args(["-o", &opts.join(",")]);
+                }
+                cmd.arg(&local);
             }
         }
         other => return Err(Error::NotSupported(format!("cannot connect with {other}"))),
@@ -159,6 +220,80 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         }
     }
     Ok(conn)
+}
+
+/// What stays as it is in a URI's user, host and path: the rest is percent-encoded.
+const KEEP: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
+/// The source an SSHFS drive with a port gets (its `fsname`):
+/// `sftp://[user@]host:port/path`, path `/~/...` when relative to the home folder, percent-
+/// encoded (so no `,` reaches the option list); [`crate::provider::remote_name`] reads it.
+fn sftp_url(user: Option<&str>, host: &str, port: &str, path: &str) -> String {
+    let path = if path.starts_with('/') { path.to_owned() } else { format!("/~/{path}") };
+    let user = user.map(|u| format!("{}@", utf8_percent_encode(u, KEEP))).unwrap_or_default();
+    format!("sftp://{user}{}:{port}{}", utf8_percent_encode(host, KEEP), utf8_percent_encode(&path, KEEP))
+}
+
+/// Win32 `ERROR_DEVICE_ALREADY_REMEMBERED`: with `CONNECT_UPDATE_PROFILE`, a local name the
+/// profile remembers for another remote is refused before anything is mounted (the same
+/// remote again is fine: it is remembered anew).
+fn refuse_remembered_elsewhere(local: &OsStr, remote: &OsStr) -> Result<()> {
+    let key = |s: &[u8]| connection::unc_key(s);
+    match profile::load()?.into_iter().find(|e| OsStr::new(&e.local_name) == local) {
+        Some(e) if key(e.remote_name.as_bytes()) != key(remote.as_bytes()) => {
+            Err(Error::DeviceAlreadyRemembered { local: local.into(), remote: e.remote_name.into() })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// A connection without a local name (Win32 `WNetAddConnection2` with `lpLocalName` NULL
+/// or "": a deviceless connection): a GVfs mount, which the session's gvfsd keeps with no
+/// folder of its own, made with `gio mount` (`sftp://` for SSHFS, `smb://`, `nfs://`) and
+/// listed by its URI; a password given is the answer to gio's prompt, on its standard input.
+/// Without a session bus there is no GVfs: `ERROR_NO_NETWORK`. It is not remembered (a
+/// remembered connection is one with a local name).
+fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
+    let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        None => Provider::Smb,
+        Some(p) => Provider::from_name(p).ok_or_else(|| {
+            Error::BadProvider(format!(
+                "{p:?} is not a network provider netdrive knows; use SSHFS, SMB or NFS"
+            ))
+        })?,
+    };
+    let scheme = match provider {
+        Provider::Sshfs => "sftp",
+        Provider::Smb => "smb",
+        Provider::Nfs => "nfs",
+        other => {
+            return Err(Error::NotSupported(format!(
+                "a connection without a local name is a GVfs mount, which {other} has not; give a folder"
+            )))
+        }
+    };
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|a| a.is_empty()) {
+        return Err(Error::NoNetwork(
+            "a connection without a local name is a GVfs mount, and this session has no D-Bus session bus \
+             for GVfs; give a local name (a folder to mount on)"
+                .into(),
+        ));
+    }
+    let (host, port, path) = split_unc(req.remote_name.as_bytes())?;
+    let user = req.user.as_deref().map(|u| format!("{}@", utf8_percent_encode(u, KEEP))).unwrap_or_default();
+    let port_part = port.as_deref().map(|p| format!(":{p}")).unwrap_or_default();
+    let uri = format!("{scheme}://{user}{host}{port_part}/{}", utf8_percent_encode(&path, KEEP));
+    let mut cmd = Command::new("gio");
+    cmd.arg("mount").arg(&uri);
+    let stdin = req.password.as_ref().map(|pw| format!("{pw}\n"));
+    mount_bounded(cmd, stdin, req.timeout, provider, OsStr::new(&uri))?;
+    list::list(Scope::Connected)?
+        .into_iter()
+        .find(|c| c.provider == Provider::Gvfs && c.is_deviceless_to(req.remote_name.as_bytes()))
+        .ok_or_else(|| Error::Extended {
+            provider: "GVfs".into(),
+            message: format!("{uri}: gio mount succeeded, but GVfs does not list the mount"),
+        })
 }
 
 /// `\\host[@port]\path\...` into host, port and `path/...`.
@@ -253,5 +388,18 @@ mod tests {
         assert_eq!(split_unc(b"//h/s").unwrap(), ("h".into(), None, "s".into()));
         assert_eq!(split_unc(b"h:/x").unwrap_err().code().0, 67);
         assert_eq!(split_unc(br"\\-oProxyCommand=x\s").unwrap_err().code().0, 67);
+    }
+
+    /// WNetAddConnection2 with `\\host@port\path`: the drive's remote name, read back from
+    /// the mount table's source, is the name it was connected with.
+    #[test]
+    fn a_port_stays_in_the_remote_name() {
+        let name = |src: String| crate::provider::remote_name(Provider::Sshfs, OsStr::new(&src), None);
+        assert_eq!(
+            name(sftp_url(Some("me"), "127.0.0.1", "2299", "/srv/a b,c")),
+            r"\\127.0.0.1@2299\srv\a b,c"
+        );
+        assert_eq!(name(sftp_url(None, "h", "22", "docs")), r"\\h@22\~\docs");
+        assert!(!sftp_url(None, "h", "22", "/a,b").contains(','), "no comma in an -o value");
     }
 }

@@ -123,6 +123,33 @@ impl Connection {
         })
     }
 
+    /// A connection without a local device, in Windows' terms: a GVfs drive, whose local
+    /// name is its URI, not a folder. A mounted drive's mount point is its local device.
+    pub fn is_deviceless(&self) -> bool {
+        !self.local_name.as_bytes().starts_with(b"/")
+    }
+
+    /// Whether this connection without a local device is one to the remote name `name`:
+    /// the same name, or a name inside it (a GVfs mount serves a whole server: `\\host`
+    /// serves `\\host\share\dir`). A port in the name's server (`host@2222`), which
+    /// GVfs's names do not carry, is set aside. Always false for a mounted drive.
+    pub fn is_deviceless_to(&self, name: &[u8]) -> bool {
+        if !self.is_deviceless() {
+            return false;
+        }
+        let mine = unc_key(self.remote_name.as_bytes());
+        let mut want = unc_key(name);
+        // `\\host@port\...`: drop `@port`.
+        let host_end =
+            want[2.min(want.len())..].iter().position(|&b| b == b'\\').map_or(want.len(), |i| i + 2);
+        if let Some(at) = want[..host_end].iter().rposition(|&b| b == b'@') {
+            if at + 1 < host_end && want[at + 1..host_end].iter().all(u8::is_ascii_digit) {
+                want.drain(at..host_end);
+            }
+        }
+        want.starts_with(&mine) && (want.len() == mine.len() || want[mine.len()] == b'\\')
+    }
+
     /// Status word for people: `connected`, `remembered`, ...
     pub fn status(&self) -> &'static str {
         match (self.connected, self.remembered) {
@@ -222,7 +249,8 @@ pub fn normalize(name: &OsStr) -> OsString {
     out.into_os_string()
 }
 
-fn unc_key(name: &[u8]) -> Vec<u8> {
+/// A UNC name made comparable: lower case, `\\`, no trailing separator.
+pub(crate) fn unc_key(name: &[u8]) -> Vec<u8> {
     let mut k: Vec<u8> =
         name.iter().map(|&b| if b == b'/' { b'\\' } else { b.to_ascii_lowercase() }).collect();
     while k.len() > 2 && k.ends_with(b"\\") {
@@ -233,6 +261,11 @@ fn unc_key(name: &[u8]) -> Vec<u8> {
 
 /// Find the connection a person means: by local name (mount point), by UNC remote
 /// name (case-insensitive, `/` or `\`), or by the source as the filesystem has it.
+///
+/// The remote name and the source are netdrive's convenience for people (the CLI, the
+/// Rust API): they find a mounted drive when exactly one has that name. Windows' rule,
+/// which the C API follows, is narrower: by a remote name only connections without a
+/// local device are found ([`crate::cancel_device_or_deviceless`]).
 pub fn resolve<'a>(conns: &'a [Connection], target: &OsStr) -> Result<&'a Connection> {
     let t = target.as_bytes();
     if t.is_empty() {
@@ -312,6 +345,20 @@ mod tests {
             fuse_mount_point: None,
             spec: gvfs::Spec { prefix: b"/".to_vec(), keys },
         }
+    }
+
+    #[test]
+    fn a_deviceless_connection_serves_the_names_inside_it() {
+        let c =
+            Connection::from_gvfs(&gvfs_mount("sftp", &[("host", "127.0.0.1"), ("port", "2222")])).unwrap();
+        assert!(c.is_deviceless());
+        assert!(c.is_deviceless_to(br"\\127.0.0.1"));
+        assert!(c.is_deviceless_to(br"\\127.0.0.1@2222\tmp\export"));
+        assert!(c.is_deviceless_to(b"//127.0.0.1/tmp/"));
+        assert!(!c.is_deviceless_to(br"\\127.0.0.10"));
+        assert!(!c.is_deviceless_to(br"\\other\tmp"));
+        let mounted = connected_in(&mountinfo::parse_table(TABLE));
+        assert!(!mounted[0].is_deviceless() && !mounted[0].is_deviceless_to(br"\\127.0.0.1\srv"));
     }
 
     #[test]

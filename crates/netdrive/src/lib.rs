@@ -51,7 +51,10 @@ mod users;
 mod wait;
 mod who;
 
-pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, Upload, DEFAULT_TIMEOUT};
+pub use cancel::{
+    cancel, cancel_device_or_deviceless, cancel_listed, CancelOptions, Disconnected, How, Upload,
+    DEFAULT_TIMEOUT,
+};
 pub use connect::{connect, ConnectRequest};
 pub use connection::{connected_in, normalize, resolve, Connection, Remembered};
 pub use error::{
@@ -59,7 +62,7 @@ pub use error::{
 };
 pub use escape::escape;
 pub use link::{link_to, Link};
-pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
+pub use list::{connected_drive, find_connected, list, list_with_warnings, Listing, Scope};
 pub use names::{free_local_name, universal_name, UniversalName};
 pub use procfs::{Holder, Use};
 pub use provider::Provider;

@@ -2,6 +2,7 @@
 //! GVfs, remembered ones from the user's profile and the fstab, merged.
 
 use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
 
 use crate::connection::{connected_in, network_table, normalize, resolve, Connection, Remembered};
 use crate::error::{Error, Result};
@@ -80,6 +81,32 @@ pub fn find_connected(target: &OsStr) -> Result<Connection> {
             listing(Scope::Connected, &mine, loading).connections
         };
         resolve(&conns, target).cloned()
+    };
+    find().map_err(Error::record)
+}
+
+/// The drive connected at the local name `local` (a mount point; for GVfs, the drive's
+/// URI), from the mount table (and GVfs) alone: the profile and fstab are not read, so a
+/// damaged profile, or one on a server that stopped, cannot fail or delay it (Win32
+/// `WNetGetConnection` on a connected drive). `None` when nothing is connected there. On
+/// failure the error is also the thread's last error.
+pub fn connected_drive(local: &OsStr) -> Result<Option<Connection>> {
+    let find = || {
+        let want = normalize(local);
+        let table = network_table()?;
+        let mine: Vec<MountEntry> = table.into_iter().filter(|e| e.mount_point == want).collect();
+        if !mine.is_empty() {
+            // The last one in the table is the one on top, the one a path there reaches.
+            return Ok(connected_in(&mine).pop());
+        }
+        // GVfs drives are named by their URI, never by a path.
+        if !local.as_bytes().windows(3).any(|w| w == b"://") {
+            return Ok(None);
+        }
+        Ok(gvfs::mounts(gvfs::LIST_BOUND)
+            .iter()
+            .filter_map(Connection::from_gvfs)
+            .find(|c| c.local_name == local))
     };
     find().map_err(Error::record)
 }

@@ -276,6 +276,9 @@ pub fn remote_name(provider: Provider, source: &OsStr, rclone_remote: Option<&Os
         }
         Provider::Sshfs => {
             let t = s.strip_prefix(b"sshfs#").unwrap_or(s);
+            if let Some(url) = t.strip_prefix(b"sftp://") {
+                return sftp_unc(url);
+            }
             match split_host_path(t) {
                 Some((host, path)) => {
                     let host = strip_user(host);
@@ -295,6 +298,24 @@ pub fn remote_name(provider: Provider, source: &OsStr, rclone_remote: Option<&Os
         Provider::CurlFtpFs => url_unc(s.strip_prefix(b"curlftpfs#").unwrap_or(s), false),
         Provider::SmbNetFs | Provider::S3fs => unc(s, b""),
     }
+}
+
+/// The source netdrive gives an SSHFS drive connected with a port,
+/// `sftp://[user@]host:port/path` (`/~/...`: home-relative), to `\\host@port\path`: the
+/// name it was connected with.
+fn sftp_unc(url: &[u8]) -> OsString {
+    let (authority, path) = match url.iter().position(|&b| b == b'/') {
+        Some(i) => (&url[..i], &url[i..]),
+        None => (url, &b""[..]),
+    };
+    let mut host = match split_host_path(strip_user(authority)) {
+        Some((h, port)) if !port.is_empty() => [h, b"@", port].concat(),
+        Some((h, _)) => h.to_vec(),
+        None => strip_user(authority).to_vec(),
+    };
+    host = percent_encoding::percent_decode(&host).collect();
+    let path: Vec<u8> = percent_encoding::percent_decode(path).collect();
+    unc(&host, &path)
 }
 
 /// `//server/share/sub` (also `\\server\share`) to `\\server\share\sub`.

@@ -1,0 +1,97 @@
+//! libmpr against Microsoft's documented contract: `tests/c/contract.c`, written from the
+//! learn.microsoft.com pages of each function (Wine's mpr where they are silent), against
+//! real sshfs drives, plain and under AddressSanitizer and UndefinedBehaviorSanitizer. Its
+//! last part stops the server to check what a C caller is told when it does not answer, and
+//! that a connected drive is found while the profile is on that stopped server.
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod common;
+
+use std::ffi::OsStr;
+use std::os::unix::ffi::OsStrExt;
+use std::process::{Command, Output};
+
+use testbed::{Sshd, TEST_PASSWORD, TEST_USER};
+
+fn check(name: &str, phase: &str, out: &Output) {
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{name} {phase}: {}\n{stdout}\n{stderr}", out.status);
+    // The program says it ran its checks, and that none failed.
+    assert!(
+        stdout.contains(&format!("contract {phase}: ")) && stdout.contains(" 0 failed"),
+        "{name} {phase}: {stdout}\n{stderr}"
+    );
+    for report in ["AddressSanitizer", "LeakSanitizer", "runtime error:"] {
+        assert!(!stderr.contains(report), "{name} {phase}: sanitizer report:\n{stderr}");
+    }
+    println!("{name}: {}", stdout.trim());
+}
+
+#[test]
+fn c_program_written_from_the_docs_gets_what_they_say() {
+    let base = testbed::open_tempdir();
+    testbed::ensure_test_user();
+    let sshd = Sshd::start();
+    let export = sshd.export.display().to_string().replace('/', "\\");
+    let unc = format!(r"\\127.0.0.1{export}");
+    let add_remote = format!(r"\\127.0.0.1@{}{export}", sshd.server.port);
+    let known = format!("[127.0.0.1]:{}", sshd.server.port);
+    let forget_host = || {
+        let _ = Command::new("ssh-keygen").args(["-R", &known]).output();
+    };
+    forget_host();
+
+    for (name, sanitize) in [("plain", false), ("sanitized", true)] {
+        let dir = base.path().join(name);
+        let add = dir.join("add");
+        let fstab_mp = dir.join("fstab-mp");
+        std::fs::create_dir_all(&add).unwrap();
+        std::fs::create_dir_all(&fstab_mp).unwrap();
+        let fstab = dir.join("system-table");
+        std::fs::write(&fstab, format!("//nas/media {} cifs defaults 0 0\n", fstab_mp.display())).unwrap();
+        let config = tempfile::tempdir().unwrap();
+        let program = dir.join("contract");
+        common::compile("contract.c", base.path(), &program, sanitize);
+
+        let drive = sshd.mount(&dir.join("drive"));
+        let drive2 = sshd.mount(&dir.join("drive2"));
+        // A mount point that is not UTF-8 (Latin-1 "café").
+        let mut raw_path = dir.as_os_str().as_bytes().to_vec();
+        raw_path.extend_from_slice(b"/caf\xe9");
+        let raw = sshd.mount(std::path::Path::new(OsStr::from_bytes(&raw_path)));
+
+        let run = |phase: &str| {
+            Command::new(&program)
+                .arg(phase)
+                .env("CT_DRIVE", &drive.path)
+                .env("CT_DRIVE2", &drive2.path)
+                .env("CT_UNC", &unc)
+                .env("CT_RAW", &raw.path)
+                .env("CT_ADD_LOCAL", &add)
+                .env("CT_ADD_REMOTE", &add_remote)
+                .env("CT_USER", TEST_USER)
+                .env("CT_PASSWORD", TEST_PASSWORD)
+                .env("CT_FSTAB", &fstab)
+                .env("CT_FSTAB_MP", &fstab_mp)
+                .env("NETDRIVE_FSTAB", &fstab)
+                .env(
+                    "XDG_CONFIG_HOME",
+                    if phase == "frozen" { drive2.path.join(name) } else { config.path().into() },
+                )
+                // No session bus: a deviceless connection (GVfs) is not available.
+                .env_remove("DBUS_SESSION_BUS_ADDRESS")
+                .envs(common::SANITIZER_ENV)
+                .output()
+                .unwrap()
+        };
+        check(name, "main", &run("main"));
+        // The profile's folder on a drive of the server about to stop.
+        std::fs::create_dir_all(drive2.path.join(name)).unwrap();
+        let frozen = sshd.server.freeze();
+        let out = run("frozen");
+        drop(frozen);
+        check(name, "frozen", &out);
+    }
+    forget_host();
+}
