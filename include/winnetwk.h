@@ -58,6 +58,17 @@ typedef const WCHAR *LPCWSTR;
 /* dwDisplayType, dwUsage */
 #define RESOURCEDISPLAYTYPE_SHARE 0x00000003
 #define RESOURCEUSAGE_CONNECTABLE 0x00000001
+/* RESOURCE_GLOBALNET: providers (NETWORK), servers (SERVER), shares; containers to enumerate */
+#define RESOURCEDISPLAYTYPE_SERVER 0x00000002
+#define RESOURCEDISPLAYTYPE_NETWORK 0x00000006
+#define RESOURCEUSAGE_CONTAINER 0x00000002
+#define RESOURCEUSAGE_ALL 0x00000013
+#ifndef ERROR_NOT_CONTAINER
+#define ERROR_NOT_CONTAINER 1207L /* enumeration asked of a resource that holds nothing */
+#endif
+#ifndef ERROR_BAD_NETPATH
+#define ERROR_BAD_NETPATH 53L
+#endif
 
 /* WNetAddConnection2 / WNetCancelConnection2 flags */
 #define CONNECT_UPDATE_PROFILE 0x00000001

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::os::raw::c_void;
 
-use netdrive::{Error, Scope, Win32Error};
+use netdrive::{Scope, Win32Error};
 
 use crate::guard::{bad_handle, guard, invalid};
 use crate::registry::{register, registry, Entry};
@@ -42,11 +42,8 @@ unsafe fn open_enum<E: Enc>(
         let list_scope = match scope {
             RESOURCE_CONNECTED => Scope::Connected,
             RESOURCE_REMEMBERED => Scope::Remembered,
-            RESOURCE_GLOBALNET => {
-                return Err(Error::NotSupported(
-                    "browsing the network (RESOURCE_GLOBALNET) is not supported".into(),
-                ))
-            }
+            // SAFETY: passed on under this function's contract.
+            RESOURCE_GLOBALNET => return unsafe { crate::globalnet::open::<E>(ty, _usage, start, out) },
             _ => return Err(invalid("unknown dwScope")),
         };
         if !start.is_null() {
@@ -107,6 +104,10 @@ pub unsafe extern "C" fn WNetOpenEnumW(
 
 unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, size: *mut DWORD) -> DWORD {
     guard(|| {
+        // SAFETY: passed on under this function's contract.
+        if let Some(browsed) = unsafe { crate::globalnet::enum_resource::<E>(h, count, buf, size) } {
+            return browsed;
+        }
         if count.is_null() || size.is_null() {
             return Err(invalid("lpcCount or lpBufferSize is NULL"));
         }
@@ -223,7 +224,7 @@ pub unsafe extern "C" fn WNetCloseEnum(hEnum: HANDLE) -> DWORD {
         let mut reg = registry();
         let map = reg.get_or_insert_with(HashMap::new);
         match map.get(&(hEnum as usize)) {
-            Some(Entry::Enum(_)) => {
+            Some(e) if matches!(e, Entry::Enum(_)) || crate::globalnet::is_browse(e) => {
                 map.remove(&(hEnum as usize));
                 Ok(0)
             }

@@ -29,6 +29,7 @@ mod cancel;
 mod connection;
 mod dialog;
 mod enumerate;
+mod globalnet;
 mod guard;
 mod last_error;
 mod registry;
@@ -44,5 +45,8 @@ pub use dialog::{
     WNetDisconnectDialogEx,
 };
 pub use enumerate::{WNetCloseEnum, WNetEnumResourceA, WNetEnumResourceW, WNetOpenEnumA, WNetOpenEnumW};
+pub use globalnet::{
+    RESOURCEDISPLAYTYPE_NETWORK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEUSAGE_ALL, RESOURCEUSAGE_CONTAINER,
+};
 pub use last_error::{WNetGetLastErrorA, WNetGetLastErrorW};
 pub use types::*;

@@ -13,7 +13,7 @@ pub type BOOL = i32;
 
 /// `dwScope`: the drives connected now.
 pub const RESOURCE_CONNECTED: DWORD = 1;
-/// `dwScope`: browsing the network (not supported: `ERROR_NOT_SUPPORTED`).
+/// `dwScope`: browsing the network: providers, servers, shares (`globalnet`).
 pub const RESOURCE_GLOBALNET: DWORD = 2;
 /// `dwScope`: the drives remembered in the profile.
 pub const RESOURCE_REMEMBERED: DWORD = 3;

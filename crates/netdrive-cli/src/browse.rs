@@ -20,6 +20,40 @@ struct Node {
 }
 
 pub fn run(out: &mut impl Write, a: &BrowseArgs) -> Res {
+    match run_or_fail(out, a) {
+        Err(Failure::Net(e)) => {
+            say!("netdrive: {}", netdrive::escape::escape_text(&format!("{e}: {}", e.code())));
+            Ok(false)
+        }
+        Err(Failure::Io(e)) => Err(e.into()),
+        Ok(ok) => Ok(ok),
+    }
+}
+
+enum Failure {
+    Net(Error),
+    Io(std::io::Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Net(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Io(e)
+    }
+}
+
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Self {
+        Failure::Io(e.into())
+    }
+}
+
+fn run_or_fail(out: &mut impl Write, a: &BrowseArgs) -> Result<bool, Failure> {
     let discovery = Discovery::from_name(&a.discovery).ok_or_else(|| {
         Error::InvalidParameter(format!(
             "--discovery {}: use auto, avahi, mdns or none",

@@ -632,6 +632,18 @@ fn list_shares(ctx: &Ctx, server: &Resource) {
             server.endpoint = Some(e);
         }
     }
+    // A `.local` name the system resolver may not know: ask DNS-SD for that server.
+    let unresolved =
+        server.endpoint.as_ref().is_some_and(|e| e.addresses.is_empty() && e.host.ends_with(".local"));
+    if unresolved && server.provider != Provider::Sshfs && server.provider != Provider::WebDav {
+        let (tx, rx) = mpsc::channel();
+        dnssd::discover(ctx, &[server.provider], &tx);
+        drop(tx);
+        if let Some(found) = rx.into_iter().find(|r| r.key() == server.key()) {
+            remember_server(&found);
+            server.endpoint = found.endpoint;
+        }
+    }
     match shares::list(ctx, &server) {
         Ok(list) => {
             for r in &list {
