@@ -690,6 +690,77 @@ mod tests {
         assert_eq!(parse(None, None).unwrap_err().code().0, 87);
     }
 
+    /// A server that accepts connections and never answers, on 127.0.0.1.
+    fn silent_server() -> Resource {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for c in l.incoming().flatten() {
+                held.push(c);
+            }
+        });
+        parse(Some("SMB"), Some(&format!(r"\\127.0.0.1@{port}"))).unwrap()
+    }
+
+    fn smbclients_of_this_process() -> usize {
+        let mut n = 0;
+        for task in std::fs::read_dir("/proc/self/task").unwrap() {
+            let kids = std::fs::read_to_string(task.unwrap().path().join("children")).unwrap_or_default();
+            for pid in kids.split_whitespace() {
+                let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).unwrap_or_default();
+                let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+                // A killed child not reaped yet is a zombie: gone for this purpose.
+                if comm.trim() == "smbclient" && !state.contains(") Z ") {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
+    #[test]
+    fn a_silent_server_costs_its_bound_and_a_cancel_ends_at_once() {
+        let server = silent_server();
+        let opts = Options { timeout: Duration::from_secs(1), use_cache: false, ..Options::default() };
+        let start = Instant::now();
+        let got: Vec<Event> = children(Some(&server), &opts).unwrap().collect();
+        assert!(start.elapsed() < Duration::from_millis(2500), "{:?}", start.elapsed());
+        match got.as_slice() {
+            [Event::Failed { resource, error }] => {
+                assert_eq!(
+                    (resource.remote_name.as_str(), error.code().0),
+                    (server.remote_name.as_str(), 121)
+                );
+            }
+            other => panic!("{other:?}"),
+        }
+        // Cancelled long before its bound: the listing program is killed, the events end.
+        let opts = Options { timeout: Duration::from_secs(30), ..opts };
+        let b = children(Some(&server), &opts).unwrap();
+        std::thread::sleep(Duration::from_millis(500));
+        assert_eq!(smbclients_of_this_process(), 1, "smbclient is asking the server");
+        let start = Instant::now();
+        b.cancel();
+        assert_eq!(b.count(), 0, "nothing is reported after a cancel");
+        assert!(start.elapsed() < Duration::from_secs(1), "{:?}", start.elapsed());
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(smbclients_of_this_process(), 0, "smbclient was stopped");
+    }
+
+    #[test]
+    fn a_complete_level_is_reused_from_the_cache() {
+        // SFTP servers list themselves: no network, so the cache is seen alone.
+        let server = parse(Some("SSHFS"), Some(r"\\cache-test.invalid")).unwrap();
+        let first: Vec<Event> = children(Some(&server), &Options::default()).unwrap().collect();
+        assert!(
+            matches!(&first[..], [Event::Found(r), Event::Complete(_)] if r.remote_name == r"\\cache-test.invalid\~")
+        );
+        assert!(cached(&server.key()).is_some());
+        clear_cache();
+        assert!(cached(&server.key()).is_none());
+    }
+
     #[test]
     fn a_share_is_not_a_container_and_the_root_lists_the_providers_at_once() {
         let share = parse(None, Some(r"\\nas\media")).unwrap();
