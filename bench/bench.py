@@ -555,7 +555,8 @@ def browse_world(d):
         f.write(f"<busconfig><type>system</type><listen>unix:path={d}/bus</listen><auth>EXTERNAL</auth>"
                 "<policy context='default'><allow user='*'/><allow own='*'/><allow send_destination='*'/>"
                 "<allow receive_sender='*'/></policy></busconfig>\n")
-    procs.append(subprocess.Popen(["dbus-daemon", f"--config-file={d}/bus.conf", "--nofork"], stderr=DEVNULL))
+    procs.append(subprocess.Popen(["dbus-daemon", f"--config-file={d}/bus.conf", "--nofork"], stdout=DEVNULL,
+                                  stderr=DEVNULL))
     while not os.path.exists(f"{d}/bus"):
         time.sleep(0.02)
     with open(f"{d}/avahi.conf", "w") as f:
@@ -575,10 +576,10 @@ def browse_world(d):
                 f"[media]\npath = {s}/media\ncomment = Films and music\nguest ok = yes\n")
     procs.append(subprocess.Popen(["smbd", "--foreground", "--no-process-group", "-s", f"{d}/smb.conf"],
                                   stdout=DEVNULL, stderr=DEVNULL))
-    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{d}/host_key"], check=True)
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{d}/host_key"], check=True, stdout=DEVNULL)
     with open(f"{d}/sshd_config", "w") as f:
         f.write(f"Port 22\nListenAddress 10.231.0.1\nHostKey {d}/host_key\nUsePAM no\nPidFile none\n")
-    procs.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-f", f"{d}/sshd_config"], stderr=DEVNULL))
+    procs.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-f", f"{d}/sshd_config"], stdout=DEVNULL, stderr=DEVNULL))
     time.sleep(1.5)
     for args in (["Files", "_smb._tcp", "445"], ["Shell", "_sftp-ssh._tcp", "22"]):
         procs.append(subprocess.Popen(["avahi-publish", "-s", *args], env=env, stdout=DEVNULL, stderr=DEVNULL))
@@ -624,8 +625,27 @@ def browse_main():
         for r in out:
             print(json.dumps(r), flush=True)
     finally:
-        for p in reversed(procs):
-            p.terminate()
+        # Everything in this network namespace is ours: the servers and what they started on
+        # their own (smbd's samba-dcerpcd and workers, detached; smbd waits for them on
+        # SIGTERM).
+        # Again until none is left: smbd may start one while the others are being killed.
+        ours = os.readlink("/proc/self/ns/net")
+        for _ in range(50):
+            left = 0
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    if int(pid) != os.getpid() and os.readlink(f"/proc/{pid}/ns/net") == ours:
+                        with open(f"/proc/{pid}/stat") as f:
+                            if ") Z " in f.read():
+                                continue
+                        os.kill(int(pid), signal.SIGKILL)
+                        left += 1
+                except OSError:
+                    pass
+            if not left:
+                break
+            time.sleep(0.05)
+        for p in procs:
             p.wait()
         subprocess.run(["rm", "-rf", d])
 
