@@ -87,7 +87,7 @@ impl State {
 }
 
 fn usage_of(r: &Resource) -> DWORD {
-    (if r.connectable { 1 } else { 0 }) | (if r.container { RESOURCEUSAGE_CONTAINER } else { 0 })
+    r.usage()
 }
 
 /// `WNetOpenEnum` for `RESOURCE_GLOBALNET`: start listing `start`'s children.

@@ -17,7 +17,8 @@
 //! the caller's to avoid. The last error is per thread.
 //!
 //! Layout: Win32's types, constants and structures (`types`); one module for each group of
-//! exports (`dialog`, `cancel`, `last_error`, `enumerate`, `connection`); the boundary
+//! exports (`dialog`, `cancel`, `last_error`, `enumerate` with `globalnet` for browsing the
+//! network, `connection`); the boundary
 //! (`guard`), the handle registry (`registry`) and the two string kinds (`strings`). All
 //! are private; what C sees is re-exported here.
 

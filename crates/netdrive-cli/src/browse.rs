@@ -178,7 +178,7 @@ fn error_json(e: &Error) -> Value {
 
 /// A resource as JSON: the fields of a Win32 `NETRESOURCE` and where it answers.
 pub fn resource_json(r: &Resource) -> Value {
-    let usage = u32::from(r.connectable) | (u32::from(r.container) << 1);
+    let usage = r.usage();
     let mut v = json!({
         "remote_name": r.remote_name,
         "provider": r.provider.name(),

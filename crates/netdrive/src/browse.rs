@@ -147,6 +147,11 @@ impl Resource {
         (self.provider, self.remote_name.to_lowercase())
     }
 
+    /// The Win32 `dwUsage` bits: `RESOURCEUSAGE_CONNECTABLE` (1), `RESOURCEUSAGE_CONTAINER` (2).
+    pub fn usage(&self) -> u32 {
+        u32::from(self.connectable) | (u32::from(self.container) << 1)
+    }
+
     /// The server's name without the leading `\\` (`nas.local`, `nas.local@8080`).
     pub fn server_name(&self) -> Option<&str> {
         let rest = self.remote_name.strip_prefix("\\\\")?;
