@@ -20,6 +20,7 @@ use serde_json::Value;
 use testbed::require;
 
 const INNER: &str = "NETDRIVE_BROWSE_NETNS";
+const SMB_PASSWORD: &str = "browse-secret-4711";
 
 /// In the parent: run `test` again alone in a new network and mount namespace, and check
 /// that it ran there and passed. In the child: `true`, go on.
@@ -175,6 +176,21 @@ impl World {
         w.spawn(
             Command::new("smbd").args(["--foreground", "--no-process-group", "-s"]).arg(d.join("smb.conf")),
         );
+        // root has a Samba password, for listing as a user.
+        let mut pw = Command::new("smbpasswd")
+            .args(["-c"])
+            .arg(d.join("smb.conf"))
+            .args(["-a", "-s", "root"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::io::Write::write_all(
+            &mut pw.stdin.take().unwrap(),
+            format!("{SMB_PASSWORD}\n{SMB_PASSWORD}\n").as_bytes(),
+        )
+        .unwrap();
+        assert!(pw.wait().unwrap().success(), "smbpasswd");
         // sshd on the usual port: the namespace is ours.
         sh(&format!("ssh-keygen -q -t ed25519 -N '' -f {}/host_key", d.display()));
         std::fs::write(
@@ -358,6 +374,45 @@ fn browse_finds_announced_servers_their_shares_and_bounds_a_silent_host() {
     assert!(start.elapsed() < Duration::from_secs(4), "{:?}", start.elapsed());
     assert_eq!(out.status.code(), Some(3));
     assert!(String::from_utf8_lossy(&out.stderr).contains("ERROR_SEM_TIMEOUT (121)"));
+
+    // Listing as a user: a wrong password is ERROR_LOGON_FAILURE, the right one lists.
+    let as_root = |pw: &str| {
+        w.netdrive().args(["browse", r"\\10.231.0.1", "--user", "root"]).env("PASSWD", pw).output().unwrap()
+    };
+    let out = as_root("wrong");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("ERROR_LOGON_FAILURE (1326)"), "{out:?}");
+    let out = as_root(SMB_PASSWORD);
+    assert!(out.status.success(), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(r"\\10.231.0.1\media"), "{out:?}");
+    // While smbclient waits for the silent host, the password is in its environment and on
+    // no command line.
+    let mut slow = w
+        .netdrive()
+        .args(["browse", r"\\silent.local", "--user", "root", "--timeout", "2"])
+        .env("PASSWD", SMB_PASSWORD)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut seen_in_environment = false;
+    let deadline = Instant::now() + Duration::from_millis(2500);
+    while Instant::now() < deadline {
+        for e in std::fs::read_dir("/proc").unwrap().flatten() {
+            let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            assert!(
+                !String::from_utf8_lossy(&cmdline).contains(SMB_PASSWORD),
+                "a password on a command line"
+            );
+            if cmdline.starts_with(b"smbclient\0") {
+                let environ = std::fs::read(e.path().join("environ")).unwrap_or_default();
+                seen_in_environment |= String::from_utf8_lossy(&environ).contains(SMB_PASSWORD);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    slow.wait().unwrap();
+    assert!(seen_in_environment, "smbclient was not seen with the password in its environment");
 }
 
 #[test]
