@@ -14,6 +14,11 @@ Cases (see the README's performance section):
  5. peak memory of netdrive list, findmnt, the dialog and zenity;
  6. listing in a session with a D-Bus session bus but no gvfsd (KDE, Xfce, an SSH login)
     against listing without a bus: GVfs drives are asked of gvfsd over the bus.
+ 8. browsing (BENCH_CASES=browse), in a network namespace of its own (a veth pair, no
+    traffic outside) with avahi-daemon on a private system bus announcing an smbd with two
+    shares and an sshd: netdrive browse's time to the first server and to the whole tree
+    against avahi-browse -art (first resolved line, end) and avahi-browse -art followed by
+    smbclient -L; one server's shares against smbclient -L.
  7. kernel drives, in the virtual machine of scripts/vm (this file runs there too, with
     --guest): who on a cifs and an nfs4 drive (2,000 processes with 10 files on each)
     against fuser -m and lsof, and a dead NFS server (nfsd threads 0, a process stuck on
@@ -21,7 +26,7 @@ Cases (see the README's performance section):
     (TCG) every time is several times the native one: compare within rows, not with the
     cases above. It takes at most 3 rounds there.
 Each case runs netdrive and its peers interleaved, ROUNDS times (BENCH_ROUNDS, default 7),
-and reports medians. BENCH_CASES=list,who,dead,dialog,gvfs,kernel picks cases (default: all).
+and reports medians. BENCH_CASES=list,who,dead,dialog,gvfs,kernel,browse picks cases (default: all).
 """
 
 import ctypes
@@ -41,7 +46,7 @@ NETDRIVE = os.path.join(RELEASE, "netdrive")
 LIST_TIMING = os.path.join(RELEASE, "examples", "list_timing")
 WHO_TIMING = os.path.join(RELEASE, "examples", "who_timing")
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
-CASES = set(os.environ.get("BENCH_CASES", "list,who,dead,dialog,gvfs,kernel").split(","))
+CASES = set(os.environ.get("BENCH_CASES", "list,who,dead,dialog,gvfs,kernel,browse").split(","))
 NETWORK_TYPES = "fuse.sshfs,fuse.rclone,fuse,cifs,smb3,nfs,nfs4,ceph,9p,afs,davfs"
 HANG_LIMIT = 3.0
 
@@ -521,6 +526,140 @@ def guest_main():
         stuck.wait()
 
 
+def stream_times(argv, env, first):
+    """Seconds to the first stdout line for which `first` holds, and to the end."""
+    start = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=DEVNULL, stdin=DEVNULL, env=env, text=True)
+    t_first = None
+    for line in p.stdout:
+        if t_first is None and first(line):
+            t_first = time.perf_counter() - start
+    p.wait()
+    end = time.perf_counter() - start
+    return (t_first if t_first is not None else float("inf")), end
+
+
+def browse_world(d):
+    """In the namespace: veth pair, system bus, avahi-daemon, smbd (two shares), sshd, and
+    their announcements. Returns (environment, processes)."""
+    for cmd in ("ip link set lo up", "ip link add nd0 type veth peer name nd1",
+                "ip addr add 10.231.0.1/24 dev nd0", "ip addr add 10.231.0.2/24 dev nd1",
+                "ip link set nd0 up", "ip link set nd1 up", "mkdir -p /run/avahi-daemon /run/sshd",
+                "mount -t tmpfs tmpfs /run/avahi-daemon"):
+        subprocess.run(cmd, shell=True, check=True)
+    procs = []
+    env = dict(os.environ, DBUS_SYSTEM_BUS_ADDRESS=f"unix:path={d}/bus", NETDRIVE_MOUNTINFO=f"{d}/mountinfo",
+               NETDRIVE_FSTAB="/dev/null", XDG_CONFIG_HOME=d)
+    open(f"{d}/mountinfo", "w").close()
+    with open(f"{d}/bus.conf", "w") as f:
+        f.write(f"<busconfig><type>system</type><listen>unix:path={d}/bus</listen><auth>EXTERNAL</auth>"
+                "<policy context='default'><allow user='*'/><allow own='*'/><allow send_destination='*'/>"
+                "<allow receive_sender='*'/></policy></busconfig>\n")
+    procs.append(subprocess.Popen(["dbus-daemon", f"--config-file={d}/bus.conf", "--nofork"], stdout=DEVNULL,
+                                  stderr=DEVNULL))
+    while not os.path.exists(f"{d}/bus"):
+        time.sleep(0.02)
+    with open(f"{d}/avahi.conf", "w") as f:
+        f.write("[server]\nhost-name=ndsrv\nuse-ipv6=no\nallow-interfaces=nd0\nratelimit-burst=1000\n"
+                "[wide-area]\nenable-wide-area=no\n[publish]\npublish-hinfo=no\npublish-workstation=no\n")
+    procs.append(subprocess.Popen(["avahi-daemon", "-f", f"{d}/avahi.conf", "--no-drop-root", "--no-chroot",
+                                   "--no-rlimits"], env=env, stdout=DEVNULL, stderr=DEVNULL))
+    s = f"{d}/smb"
+    for sub in ("priv", "lock", "state", "cache", "pid", "public", "media"):
+        os.makedirs(f"{s}/{sub}")
+    with open(f"{d}/smb.conf", "w") as f:
+        f.write(f"[global]\ninterfaces = 10.231.0.1/24\nbind interfaces only = yes\nprivate dir = {s}/priv\n"
+                f"lock directory = {s}/lock\nstate directory = {s}/state\ncache directory = {s}/cache\n"
+                f"pid directory = {s}/pid\nncalrpc dir = {s}/lock/ncalrpc\nlog file = {s}/log\n"
+                "map to guest = Bad User\ndisable netbios = yes\nmulticast dns register = no\n"
+                f"[public]\npath = {s}/public\ncomment = Files for everyone\nguest ok = yes\n"
+                f"[media]\npath = {s}/media\ncomment = Films and music\nguest ok = yes\n")
+    procs.append(subprocess.Popen(["smbd", "--foreground", "--no-process-group", "-s", f"{d}/smb.conf"],
+                                  stdout=DEVNULL, stderr=DEVNULL))
+    subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", f"{d}/host_key"], check=True, stdout=DEVNULL)
+    with open(f"{d}/sshd_config", "w") as f:
+        f.write(f"Port 22\nListenAddress 10.231.0.1\nHostKey {d}/host_key\nUsePAM no\nPidFile none\n")
+    procs.append(subprocess.Popen(["/usr/sbin/sshd", "-D", "-f", f"{d}/sshd_config"], stdout=DEVNULL, stderr=DEVNULL))
+    time.sleep(1.5)
+    for args in (["Files", "_smb._tcp", "445"], ["Shell", "_sftp-ssh._tcp", "22"]):
+        procs.append(subprocess.Popen(["avahi-publish", "-s", *args], env=env, stdout=DEVNULL, stderr=DEVNULL))
+    time.sleep(1.5)
+    # The first listing of a fresh smbd is slow (it sets up its databases): not measured.
+    subprocess.run(["smbclient", "-g", "-N", "-U", "%", "-L", "//10.231.0.1"], stdout=DEVNULL, stderr=DEVNULL)
+    return env, procs
+
+
+def browse_main():
+    """In a network namespace: the browsing case; rows as JSON lines on stdout."""
+    d = tempfile.mkdtemp(prefix="netdrive-bench-browse.")
+    env, procs = browse_world(d)
+    try:
+        is_server = lambda l: l.startswith("  \\\\")
+        tree = {"avahi": [], "mdns": [], "peer": [], "peer_first": [], "one": [], "smbclient": []}
+        first = {"avahi": [], "mdns": []}
+        for _ in range(ROUNDS):
+            for how in ("avahi", "mdns"):
+                f, e = stream_times([NETDRIVE, "browse", "--discovery", how], env, is_server)
+                first[how].append(f)
+                tree[how].append(e)
+            f, e = stream_times(["avahi-browse", "-arpt"], env, lambda l: l.startswith("="))
+            tree["peer_first"].append(f)
+            t, _ = run_timed(["smbclient", "-g", "-N", "-U", "%", "-L", "//10.231.0.1"], env=env)
+            tree["peer"].append(e + t)
+            tree["smbclient"].append(t)
+            t, _ = run_timed([NETDRIVE, "browse", "\\\\10.231.0.1"], env=env)
+            tree["one"].append(t)
+        m = {k: statistics.median(v) for k, v in tree.items()}
+        f = {k: statistics.median(v) for k, v in first.items()}
+        out = [
+            ("browse: first server (Avahi)", ms(f["avahi"]), "avahi-browse -arpt, first resolved",
+             ms(m["peer_first"]), f"{m['peer_first'] / f['avahi']:.1f}x", "≤ avahi-browse", f["avahi"] <= m["peer_first"] * 1.1),
+            ("browse: whole tree (Avahi)", ms(m["avahi"]), "avahi-browse -arpt + smbclient -L", ms(m["peer"]),
+             f"{m['peer'] / m['avahi']:.1f}x", "≤ the two in turn", m["avahi"] <= m["peer"] * 1.1),
+            ("browse: first server (mdns-sd)", ms(f["mdns"]), "", "", "", "(info)", None),
+            ("browse: whole tree (mdns-sd)", ms(m["mdns"]), "avahi-browse -arpt + smbclient -L", ms(m["peer"]),
+             f"{m['peer'] / m['mdns']:.1f}x", "(info)", None),
+            ("browse: one server's shares", ms(m["one"]), "smbclient -L", ms(m["smbclient"]),
+             f"{m['smbclient'] / m['one']:.1f}x", "(info)", None),
+        ]
+        for r in out:
+            print(json.dumps(r), flush=True)
+    finally:
+        # Everything in this network namespace is ours: the servers and what they started on
+        # their own (smbd's samba-dcerpcd and workers, detached; smbd waits for them on
+        # SIGTERM).
+        # Again until none is left: smbd may start one while the others are being killed.
+        ours = os.readlink("/proc/self/ns/net")
+        for _ in range(50):
+            left = 0
+            for pid in filter(str.isdigit, os.listdir("/proc")):
+                try:
+                    if int(pid) != os.getpid() and os.readlink(f"/proc/{pid}/ns/net") == ours:
+                        with open(f"/proc/{pid}/stat") as f:
+                            if ") Z " in f.read():
+                                continue
+                        os.kill(int(pid), signal.SIGKILL)
+                        left += 1
+                except OSError:
+                    pass
+            if not left:
+                break
+            time.sleep(0.05)
+        for p in procs:
+            p.wait()
+        subprocess.run(["rm", "-rf", d])
+
+
+def case_browse():
+    say("case 8: browsing, in a network namespace of its own…")
+    p = subprocess.run(["unshare", "--net", "--mount", "--propagation", "private", "/usr/bin/python3",
+                        os.path.abspath(__file__), "--browse"], stdout=subprocess.PIPE, text=True)
+    for line in p.stdout.splitlines():
+        rows.append(tuple(json.loads(line)))
+    if p.returncode != 0:
+        say(f"browse case failed ({p.returncode})")
+
+
 def print_table():
     head = ("case", "netdrive", "peer", "peer value", "ratio", "goal", "met")
     table = [head] + [(c, a, b, d, e, f, {True: "yes", False: "NO", None: ""}[g]) for c, a, b, d, e, f, g in rows]
@@ -537,12 +676,17 @@ def main():
     if sys.argv[1:] == ["--guest"]:
         guest_main()
         return
+    if sys.argv[1:] == ["--browse"]:
+        browse_main()
+        return
     with open("/proc/cpuinfo") as f:
         model = next((l.split(":", 1)[1].strip() for l in f if l.startswith("model name")), "?")
     say(f"machine: {os.cpu_count()} cores, {model}, kernel {os.uname().release}")
     if "kernel" in CASES:  # first: alone on the machine, as emulation is CPU-bound
         case_kernel()
-    if not CASES - {"kernel"}:
+    if "browse" in CASES:  # its own network namespace: no other case's load
+        case_browse()
+    if not CASES - {"kernel", "browse"}:
         print(f"machine: {os.cpu_count()} cores, {model}, kernel {os.uname().release}")
         print_table()
         return

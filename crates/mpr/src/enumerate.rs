@@ -5,7 +5,7 @@ use std::ffi::{OsStr, OsString};
 use std::os::raw::c_void;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use netdrive::{Error, Scope, Win32Error};
+use netdrive::{Scope, Win32Error};
 
 use crate::guard::{bad_handle, guard, invalid};
 use crate::registry::{register, registry, Entry};
@@ -95,8 +95,8 @@ fn context(conns: &[netdrive::Connection]) -> Vec<Item> {
 unsafe fn open_enum<E: Enc>(
     scope: DWORD,
     ty: DWORD,
-    _usage: DWORD,
-    _start: *const NetResource<E::Unit>,
+    usage: DWORD,
+    start: *const NetResource<E::Unit>,
     out: *mut HANDLE,
 ) -> DWORD {
     guard(|| {
@@ -112,14 +112,11 @@ unsafe fn open_enum<E: Enc>(
         let list_scope = match scope {
             RESOURCE_CONNECTED | RESOURCE_CONTEXT => Scope::Connected,
             RESOURCE_REMEMBERED => Scope::Remembered,
-            RESOURCE_GLOBALNET => {
-                return Err(Error::NotSupported(
-                    "browsing the network (RESOURCE_GLOBALNET) is not supported".into(),
-                ))
-            }
+            // SAFETY: passed on under this function's contract.
+            RESOURCE_GLOBALNET => return unsafe { crate::globalnet::open::<E>(ty, usage, start, out) },
             _ => return Err(invalid("unknown dwScope")),
         };
-        // `_start`: the docs say lpNetResource "must be NULL" unless RESOURCE_GLOBALNET;
+        // `start`: the docs say lpNetResource "must be NULL" unless RESOURCE_GLOBALNET;
         // Windows does not fail when it is not (Wine's WNetOpenEnumW notes it, and ignores
         // it): ignored, as there.
         let conns = if disks || scope == RESOURCE_CONTEXT { netdrive::list(list_scope)? } else { Vec::new() };
@@ -174,6 +171,10 @@ pub unsafe extern "C" fn WNetOpenEnumW(
 
 unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, size: *mut DWORD) -> DWORD {
     guard(|| {
+        // SAFETY: passed on under this function's contract.
+        if let Some(browsed) = unsafe { crate::globalnet::enum_resource::<E>(h, count, buf, size) } {
+            return browsed;
+        }
         if count.is_null() || size.is_null() {
             return Err(invalid("lpcCount or lpBufferSize is NULL"));
         }
@@ -292,7 +293,7 @@ pub unsafe extern "C" fn WNetCloseEnum(hEnum: HANDLE) -> DWORD {
         let mut reg = registry();
         let map = reg.get_or_insert_with(HashMap::new);
         match map.get(&(hEnum as usize)) {
-            Some(Entry::Enum(_)) => {
+            Some(e) if matches!(e, Entry::Enum(_)) || crate::globalnet::is_browse(e) => {
                 map.remove(&(hEnum as usize));
                 Ok(0)
             }

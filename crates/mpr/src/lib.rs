@@ -23,7 +23,7 @@
 //! the caller's to avoid. The last error is per thread.
 //!
 //! Layout: Win32's types, constants and structures (`types`, `structs`); one module for
-//! each group of exports (`dialog`, `cancel`, `last_error`, `enumerate`, `connection`,
+//! each group of exports (`dialog`, `cancel`, `last_error`, `enumerate` with `globalnet` for browsing the network, `connection`,
 //! `use_connection`, `universal`, `user`, `info`); the boundary
 //! (`guard`), the handle registry (`registry`) and the two string kinds (`strings`). All
 //! are private; what C sees is re-exported here.
@@ -36,6 +36,7 @@ mod cancel;
 mod connection;
 mod dialog;
 mod enumerate;
+mod globalnet;
 mod guard;
 mod info;
 mod last_error;

@@ -14,6 +14,7 @@ use crate::types::HANDLE;
 pub(crate) enum Entry {
     Enum(EnumState),
     Dialog(DialogHandle),
+    Browse(crate::globalnet::BrowseEnum),
 }
 
 static REGISTRY: Mutex<Option<HashMap<usize, Entry>>> = Mutex::new(None);

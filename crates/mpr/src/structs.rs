@@ -15,12 +15,10 @@ use crate::types::DWORD;
 pub(crate) const UNIVERSAL_NAME_INFO_LEVEL: DWORD = 1;
 /// `dwInfoLevel`: a `REMOTE_NAME_INFO`.
 pub(crate) const REMOTE_NAME_INFO_LEVEL: DWORD = 2;
-/// `dwUsage`: a container (a server, a network).
-pub(crate) const RESOURCEUSAGE_CONTAINER: DWORD = 2;
-/// `dwDisplayType` values.
-pub(crate) const RESOURCEDISPLAYTYPE_SERVER: DWORD = 2;
-pub(crate) const RESOURCEDISPLAYTYPE_SHARE: DWORD = 3;
-pub(crate) const RESOURCEDISPLAYTYPE_NETWORK: DWORD = 6;
+pub(crate) use crate::types::{
+    RESOURCEDISPLAYTYPE_NETWORK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEDISPLAYTYPE_SHARE,
+    RESOURCEUSAGE_CONTAINER,
+};
 /// `WNetUseConnection` flag: choose a local name.
 pub(crate) const CONNECT_REDIRECT: DWORD = 0x80;
 /// `WNetUseConnection` result: a local name was used.

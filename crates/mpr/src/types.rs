@@ -13,7 +13,7 @@ pub type BOOL = i32;
 
 /// `dwScope`: the drives connected now.
 pub const RESOURCE_CONNECTED: DWORD = 1;
-/// `dwScope`: browsing the network (not supported: `ERROR_NOT_SUPPORTED`).
+/// `dwScope`: browsing the network: providers, servers, shares (`globalnet`).
 pub const RESOURCE_GLOBALNET: DWORD = 2;
 /// `dwScope`: the drives remembered in the profile.
 pub const RESOURCE_REMEMBERED: DWORD = 3;
@@ -30,12 +30,16 @@ pub const RESOURCETYPE_PRINT: DWORD = 2;
 pub const RESOURCEDISPLAYTYPE_SHARE: DWORD = 3;
 /// `dwDisplayType` of a server (`RESOURCE_CONTEXT`).
 pub const RESOURCEDISPLAYTYPE_SERVER: DWORD = 2;
+/// `dwDisplayType` of a provider's network (`RESOURCE_GLOBALNET`).
+pub const RESOURCEDISPLAYTYPE_NETWORK: DWORD = 6;
 /// `dwDisplayType` of "Entire Network" (`RESOURCE_CONTEXT`).
 pub const RESOURCEDISPLAYTYPE_ROOT: DWORD = 7;
 /// `dwUsage` of every enumerated drive: it can be connected.
 pub const RESOURCEUSAGE_CONNECTABLE: DWORD = 1;
 /// `dwUsage`: a container (a server, "Entire Network").
 pub const RESOURCEUSAGE_CONTAINER: DWORD = 2;
+/// `dwUsage` as `WNetOpenEnum` takes it: connectable, containers and attached.
+pub const RESOURCEUSAGE_ALL: DWORD = 0x13;
 /// `dwUsage`: reserved (set on "Entire Network", as Windows does).
 pub const RESOURCEUSAGE_RESERVED: DWORD = 0x8000_0000;
 /// Connect/cancel flag: also remember (or forget) the drive in the profile.

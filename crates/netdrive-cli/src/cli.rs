@@ -68,6 +68,14 @@ Examples:\n  sudo netdrive demo\n  sudo netdrive demo --tui\n  sudo netdrive dem
     Demo(DemoArgs),
     /// Remember a connected drive in your profile (listed by `list --remembered`)
     Remember(RememberArgs),
+    /// Browse the network: providers, servers (DNS-SD, known drives) and their shares
+    #[command(after_help = "Servers come from DNS-SD announcements (Avahi over D-Bus when it runs, else \
+netdrive's own mDNS queries) and from connected and remembered drives; shares from the server \
+(smbclient -L, showmount -e). Each level waits at most --timeout seconds: a server that does not \
+answer is reported and the rest of the tree still comes. Nothing is mounted.\n\n\
+Examples:\n  netdrive browse\n  netdrive browse '\\\\nas.local'\n  netdrive browse SMB --json\n  \
+netdrive browse '\\\\files.local' --provider NFS")]
+    Browse(BrowseArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Example:\n  netdrive completions bash > ~/.local/share/bash-completion/completions/netdrive"
@@ -158,6 +166,27 @@ pub struct DemoArgs {
     /// Do not open the dialog: keep the drives until Ctrl-C or SIGTERM
     #[arg(long, conflicts_with_all = ["tui", "json"])]
     pub no_dialog: bool,
+}
+
+#[derive(Args)]
+pub struct BrowseArgs {
+    /// What to browse: a provider (SMB, NFS, SSHFS, WebDAV) or \\server; none for the whole network
+    pub target: Option<String>,
+    /// The provider of a \\server name (default SMB, as on Windows)
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// Print JSON: the tree, once complete
+    #[arg(long)]
+    pub json: bool,
+    /// How long each level (discovery, each server's shares) may take, in seconds
+    #[arg(long, default_value = "3", value_parser = parse_seconds)]
+    pub timeout: Duration,
+    /// How to find servers: auto (Avahi if it runs, else mDNS), avahi, mdns, none
+    #[arg(long, default_value = "auto")]
+    pub discovery: String,
+    /// List SMB shares as this user (the password is read from the PASSWD environment variable)
+    #[arg(long)]
+    pub user: Option<String>,
 }
 
 #[derive(Args)]

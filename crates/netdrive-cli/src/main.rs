@@ -5,6 +5,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod browse;
 mod cli;
 mod demo;
 mod json;
@@ -70,6 +71,7 @@ fn run(command: Command, out: &mut impl Write) -> ExitCode {
         Command::Who(a) => status(output::who(out, &a)),
         Command::Disconnect(a) => status(output::disconnect(out, &a)),
         Command::Remember(a) => status(output::remember(out, &a)),
+        Command::Browse(a) => status(browse::run(out, &a)),
         // The dialog and the demo have exit statuses of their own.
         Command::Dialog(a) => output::dialog(out, &a),
         Command::Demo(a) => demo::run(out, &a),

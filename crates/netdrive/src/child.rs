@@ -67,6 +67,16 @@ pub(crate) fn run_bounded(
     stdin: Option<Vec<u8>>,
     bound: Duration,
 ) -> std::io::Result<Option<Finished>> {
+    run_bounded_unless(cmd, stdin, bound, &|| false)
+}
+
+/// [`run_bounded`], also ending the program (`Ok(None)`) as soon as `stop` says so.
+pub(crate) fn run_bounded_unless(
+    cmd: &mut Command,
+    stdin: Option<Vec<u8>>,
+    bound: Duration,
+    stop: &dyn Fn() -> bool,
+) -> std::io::Result<Option<Finished>> {
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -83,7 +93,7 @@ pub(crate) fn run_bounded(
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
+            Ok(None) if Instant::now() < deadline && !stop() => std::thread::sleep(Duration::from_millis(2)),
             _ => {
                 let _ = child.kill();
                 std::thread::spawn(move || child.wait());

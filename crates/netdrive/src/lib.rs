@@ -9,6 +9,7 @@
 //! - [`cancel`] a connection: `WNetCancelConnection2`, with force, detach and
 //!   "update profile"; [`connect`] one: `WNetAddConnection2`;
 //! - [`profile`]: remembered connections;
+//! - [`browse`] the network: providers, servers and shares (`RESOURCE_GLOBALNET`);
 //! - [`Error`]: failures with their Win32 codes, and [`last_error`] per thread
 //!   (`WNetGetLastError`).
 //!
@@ -26,7 +27,8 @@
 #![deny(missing_docs)]
 
 // Namespaces of their own: escaping names for people, names in JSON, the mount table
-// parser, and the remembered connections.
+// parser, the remembered connections, and browsing the network.
+pub mod browse;
 pub mod escape;
 pub mod json;
 pub mod mountinfo;
