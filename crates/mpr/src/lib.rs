@@ -1,7 +1,7 @@
 //! libmpr: the Windows WNet API (`winnetwk.h`) for C programs on Linux.
 //!
 //! What it is for: code written for, or ported from, Windows that calls
-//! `WNetDisconnectDialog`, `WNetCancelConnection2`, `WNetOpenEnum`/`WNetEnumResource`,
+//! `WNetDisconnectDialog`, `WNetConnectionDialog`, `WNetCancelConnection2`, `WNetOpenEnum`/`WNetEnumResource`,
 //! `WNetGetConnection`, `WNetAddConnection2` or `WNetGetLastError`. Each export has an "A"
 //! (UTF-8 `char`) and a "W" (UTF-16 `WCHAR` = `unsigned short`) form, Win32's values,
 //! structures and buffer rules; `include/winnetwk.h` declares them.
@@ -17,7 +17,7 @@
 //! the caller's to avoid. The last error is per thread.
 //!
 //! Layout: Win32's types, constants and structures (`types`); one module for each group of
-//! exports (`dialog`, `cancel`, `last_error`, `enumerate`, `connection`); the boundary
+//! exports (`dialog`, `connect_dialog`, `cancel`, `last_error`, `enumerate`, `connection`); the boundary
 //! (`guard`), the handle registry (`registry`) and the two string kinds (`strings`). All
 //! are private; what C sees is re-exported here.
 
@@ -26,6 +26,7 @@
 #![allow(non_snake_case)]
 
 mod cancel;
+mod connect_dialog;
 mod connection;
 mod dialog;
 mod enumerate;
@@ -37,6 +38,10 @@ mod types;
 
 pub use cancel::{
     WNetCancelConnection2A, WNetCancelConnection2W, WNetCancelConnectionA, WNetCancelConnectionW,
+};
+pub use connect_dialog::{
+    WNetConnectionDialog, WNetConnectionDialog1A, WNetConnectionDialog1ExA, WNetConnectionDialog1ExW,
+    WNetConnectionDialog1W,
 };
 pub use connection::{WNetAddConnection2A, WNetAddConnection2W, WNetGetConnectionA, WNetGetConnectionW};
 pub use dialog::{

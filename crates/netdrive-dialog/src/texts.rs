@@ -358,7 +358,7 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
                 "The server or the shared folder was not found. Check the name and that the server is on."
             }
             Win32Error::ERROR_ACCESS_DENIED => {
-                "Permission denied: the server, or this system, does not let you connect this folder."
+                "Permission denied: check the user name and password, or ask for access to this folder."
             }
             Win32Error::ERROR_SEM_TIMEOUT => "The server did not answer in time.",
             Win32Error::ERROR_ALREADY_ASSIGNED => "Something is already connected on that local folder.",
@@ -369,9 +369,16 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
         format!("{plain}\n{e} ({})", e.code())
     }
 
-    /// Whether `e` means "ask for the password again" (Windows asks again for these).
+    /// Whether `e` means "ask for the user and password again", as Windows does: a logon
+    /// failure or a wrong password, and access denied (what ssh says of a refused key or
+    /// password).
     pub fn wants_password(e: &Error) -> bool {
-        matches!(e.code(), Win32Error::ERROR_LOGON_FAILURE | Win32Error::ERROR_INVALID_PASSWORD)
+        matches!(
+            e.code(),
+            Win32Error::ERROR_LOGON_FAILURE
+                | Win32Error::ERROR_INVALID_PASSWORD
+                | Win32Error::ERROR_ACCESS_DENIED
+        )
     }
 
     /// The terminal dialog's key line.

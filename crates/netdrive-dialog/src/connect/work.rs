@@ -3,7 +3,7 @@
 //! each off its drawing thread and feeds back the [`ConnectEvent`] it gives.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
 use netdrive::{ConnectRequest, Error, Waiting};
@@ -106,8 +106,24 @@ impl ConnectWork {
     }
 }
 
+/// The folder the connect under way mounts on, and whether it made it: what
+/// [`abandon_children`] cleans up when the person cancels.
+static UNDER_WAY: Mutex<Option<(PathBuf, bool)>> = Mutex::new(None);
+
+fn under_way() -> std::sync::MutexGuard<'static, Option<(PathBuf, bool)>> {
+    UNDER_WAY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn connect(a: &Attempt) -> Result<Connected, Error> {
     let (local, made) = prepare_local(&a.local, a.find_free)?;
+    *under_way() = Some((local.clone(), made));
+    let r = connect_on(a, &local, made);
+    *under_way() = None;
+    r
+}
+
+fn connect_on(a: &Attempt, local: &Path, made: bool) -> Result<Connected, Error> {
+    let local = local.to_owned();
     let req = ConnectRequest {
         local_name: local.clone().into_os_string(),
         remote_name: a.remote.remote_name.clone().into(),
@@ -174,10 +190,37 @@ fn prepare_local(local: &Path, find_free: bool) -> Result<(PathBuf, bool), Error
     Err(Error::BadDevice(format!("{}: no free folder beside it", netdrive::escape(local.as_os_str()))))
 }
 
-/// Kill this process's own children (the mount tool of a connect the person cancelled),
-/// so that a cancelled connect never completes after the dialog said "cancelled". Reads
-/// `/proc/self/task/*/children`; never touches another process's.
+/// Undo a connect the person cancelled, so that it never completes after the dialog said
+/// "cancelled": kill this process's own children (the mount tool; read from
+/// `/proc/self/task/*/children`, never another process's), then detach what the tool had
+/// already mounted on the connect's folder (nothing else was there: the core refuses a
+/// folder with a mount on it) and remove the folder if the connect made it.
 pub fn abandon_children() {
+    // Taken first: once its tool is killed, the connect's thread may clear it.
+    let taken = under_way().take();
+    kill_children();
+    let Some((local, made)) = taken else { return };
+    let mounted = || {
+        netdrive::mountinfo::read_table().is_ok_and(|t| t.iter().any(|m| m.mount_point == local.as_os_str()))
+    };
+    if mounted() {
+        // A lazy detach never waits for the server; FUSE mounts of a user need fusermount.
+        if rustix::mount::unmount(&local, rustix::mount::UnmountFlags::DETACH).is_err() {
+            let _ = std::process::Command::new("fusermount3")
+                .args(["-u", "-z", "--"])
+                .arg(&local)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+    }
+    if made && !mounted() {
+        let _ = std::fs::remove_dir(&local);
+    }
+}
+
+fn kill_children() {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return };
     for t in tasks.flatten() {
         let Ok(text) = std::fs::read_to_string(t.path().join("children")) else { continue };
