@@ -383,5 +383,5 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
 
     /// The terminal dialog's key line.
     pub const KEYS: [(&str, &str); 5] =
-        [("Tab", "next field"), ("Space", "tick"), ("↑↓", "recent"), ("Enter", "connect"), ("Esc", "cancel")];
+        [("Tab ↑↓", "move"), ("Space", "tick"), ("←→", "recent"), ("Enter", "connect"), ("Esc", "cancel")];
 }

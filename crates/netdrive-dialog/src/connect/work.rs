@@ -142,10 +142,9 @@ fn connect_on(a: &Attempt, local: &Path, made: bool) -> Result<Connected, Error>
             Ok(Connected { local_name: c.local_name, remote_name: c.remote_name })
         }
         Err(e) => {
-            if made {
-                // Ours, and empty: nothing of the person's is lost.
-                let _ = std::fs::remove_dir(&local);
-            }
+            // A tool stopped at its bound may have mounted already (sshfs mounts before the
+            // server answers): the folder had no mount before, so what is there is its.
+            undo(&local, made);
             Err(e)
         }
     }
@@ -199,16 +198,23 @@ pub fn abandon_children() {
     // Taken first: once its tool is killed, the connect's thread may clear it.
     let taken = under_way().take();
     kill_children();
-    let Some((local, made)) = taken else { return };
+    if let Some((local, made)) = taken {
+        undo(&local, made);
+    }
+}
+
+/// Detach what a failed or cancelled connect left mounted on `local`, and remove the
+/// folder if the connect `made` it (it is empty then: nothing of the person's is lost).
+fn undo(local: &Path, made: bool) {
     let mounted = || {
         netdrive::mountinfo::read_table().is_ok_and(|t| t.iter().any(|m| m.mount_point == local.as_os_str()))
     };
     if mounted() {
         // A lazy detach never waits for the server; FUSE mounts of a user need fusermount.
-        if rustix::mount::unmount(&local, rustix::mount::UnmountFlags::DETACH).is_err() {
+        if rustix::mount::unmount(local, rustix::mount::UnmountFlags::DETACH).is_err() {
             let _ = std::process::Command::new("fusermount3")
                 .args(["-u", "-z", "--"])
-                .arg(&local)
+                .arg(local)
                 .stdin(std::process::Stdio::null())
                 .stdout(std::process::Stdio::null())
                 .stderr(std::process::Stdio::null())
@@ -216,7 +222,7 @@ pub fn abandon_children() {
         }
     }
     if made && !mounted() {
-        let _ = std::fs::remove_dir(&local);
+        let _ = std::fs::remove_dir(local);
     }
 }
 
