@@ -171,3 +171,28 @@ fn cancel_during_a_connect_to_a_silent_server_returns_at_once() {
     assert!(left.is_empty(), "the cancelled connect's tool is still running: {left:?}");
     assert!(!mounted_at(&local));
 }
+
+#[test]
+fn the_window_belongs_to_its_owner_and_closes_with_it() {
+    if !private_mount_namespace("the_window_belongs_to_its_owner_and_closes_with_it") {
+        return;
+    }
+    use netdrive_dialog::{connect_dialog, CancelledBy, Outcome, Owner, RESOURCETYPE_DISK};
+    let x = Xvfb::start();
+    // Single-threaded here: the test runs alone in its namespace child.
+    std::env::set_var("DISPLAY", &x.display);
+    std::env::set_var("NETDRIVE_DIALOG_HELPER", env!("CARGO_BIN_EXE_netdrive-dialog-gtk"));
+    std::env::set_var("GTK_A11Y", "none");
+    let owner = x.owner_window();
+    let start = Instant::now();
+    let h = connect_dialog(Owner::X11(owner.id), RESOURCETYPE_DISK).unwrap();
+    assert!(start.elapsed() < Duration::from_millis(100), "the call returns at once");
+    let w = x.wait_window(TITLE, Duration::from_secs(20)).expect("the window maps");
+    assert_eq!(x.transient_for(w), Some(owner.id), "WM_TRANSIENT_FOR names the owner");
+    assert!(h.try_outcome().is_none());
+    owner.destroy();
+    let o = h.wait_timeout(Duration::from_secs(10)).expect("an outcome");
+    assert_eq!(o, Outcome::Cancelled(CancelledBy::OwnerGone));
+    assert_eq!(o.code(), 0xFFFF_FFFF, "-1, as Win32 returns for cancel");
+    assert!(x.find_window(TITLE).is_none(), "the window is gone");
+}
