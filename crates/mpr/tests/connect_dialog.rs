@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -30,6 +30,7 @@ fn a_c_program_maps_a_folder_with_wnetconnectiondialog1w() {
         .env("MPR_REMOTE", &remote)
         .env("MPR_LOCAL", &local)
         .env("NETDRIVE_DIALOG_HELPER", common::build_dir().join("netdrive-dialog-gtk"))
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -38,10 +39,19 @@ fn a_c_program_maps_a_folder_with_wnetconnectiondialog1w() {
     let mut line = String::new();
     out.read_line(&mut line).unwrap();
     assert_eq!(line.trim(), "ready");
+    // The Ex form's window, closed by the program, must be gone before the real one opens,
+    // or the keys could go to it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while x.find_window("Map Network Drive").is_some() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(x.find_window("Map Network Drive").is_none(), "WNetDialogClose took the window away");
+    c.stdin.take().unwrap().write_all(b"go\n").unwrap();
     let w = x.wait_window("Map Network Drive", Duration::from_secs(20)).expect("the window maps");
-    // The folder is read-only and "Reconnect at sign-in" hidden: Tab to the local folder,
-    // to "Connect using different credentials" (tick it), to the user, to the password.
-    x.keys(w, &["Tab", "Tab", "space", "Tab", "Tab"]);
+    // The folder is read-only, so the local folder has the keyboard; "Reconnect at
+    // sign-in" is hidden: Tab to "Connect using different credentials" (tick it), to the
+    // user, to the password.
+    x.keys(w, &["Tab", "space", "Tab", "Tab"]);
     let typed = x.command("xdotool").args(["type", "--delay", "20", TEST_PASSWORD]).status().unwrap();
     assert!(typed.success());
     x.keys(w, &["Return"]);

@@ -82,6 +82,23 @@ fn map_an_sshfs_folder_in_a_terminal_after_a_wrong_password() {
     let _m = testbed::Mount::adopt(&local);
     assert!(is_mounted(&local));
     assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from sshd\n");
+    // "Reconnect at sign-in" was ticked: the drive is remembered.
+    let config = std::env::var("XDG_CONFIG_HOME").expect("the private namespace's profile folder");
+    let remembered = common::nd(Path::new(&config), ["list", "--remembered", "--json"]).json();
+    assert!(remembered.to_string().contains(local.to_str().unwrap()), "{remembered}");
+    drop(t);
+    // The next dialog offers the folder among the recent ones (CONNDLG_USE_MRU).
+    let again = base.path().join("again");
+    std::fs::create_dir_all(&again).unwrap();
+    let t = run_in_terminal("connect-dialog --tui", &again, &home);
+    let screen = t.wait_for("Recent servers", LONG).unwrap_or_else(|s| panic!("no recent list:\n{s}"));
+    assert!(screen.contains("> Folder"), "the folder has the keyboard:\n{screen}");
+    // Up to the recent folders, then Right to the newest.
+    t.keys(&["Up", "Right"]);
+    let screen = t.wait_for("/Network/127.0.0.1 export", LONG).unwrap_or_else(|s| panic!("chosen:\n{s}"));
+    assert!(screen.contains(&format!("127.0.0.1:{}", sshd.server.port)), "{screen}");
+    t.keys(&["Escape"]);
+    assert_eq!(answer(&again).1, 1);
 }
 
 #[test]

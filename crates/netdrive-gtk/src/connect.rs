@@ -185,7 +185,13 @@ pub fn open(owner: OwnerRef, setup: ConnectSetup) {
         let ui = ui.clone();
         move || feed(&ui, ConnectEvent::OwnerGone)
     });
-    ui.folder.grab_focus();
+    // The keyboard starts where there is something to type: the folder, or with a
+    // read-only one (CONNDLG_RO_PATH) the local folder.
+    if ui.conversation.borrow().folder_editable() {
+        ui.folder.grab_focus();
+    } else {
+        ui.local.grab_focus();
+    }
 }
 
 /// What the person does, as events.

@@ -93,9 +93,12 @@ int main(void) {
     CHECK(WNetDialogWait(h, 200, &r) == WAIT_TIMEOUT, "Ex still open");
     CHECK(WNetDialogClose(h) == NO_ERROR, "Ex closed");
 
-    /* The real thing: the person types the password and connects. */
+    /* The real thing: the person types the password and connects. The test says when
+     * (a line on standard input), once the Ex form's window has gone from the screen. */
     printf("ready\n");
     fflush(stdout);
+    char go[8];
+    if (!fgets(go, sizeof go, stdin)) return 2;
     d.dwDevNum = 7;
     r = WNetConnectionDialog1W(&d);
     char chosen[MAX_PATH];
