@@ -167,7 +167,13 @@ fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome 
             message: format!("cannot read the mount table: {e}"),
         };
     }
-    let Some(surface) = surface.resolve() else { return Outcome::extended(texts::NO_DISPLAY) };
+    let Some(surface) = surface.resolve() else {
+        return Outcome::extended(if request.connect {
+            texts::connect::NO_DISPLAY
+        } else {
+            texts::NO_DISPLAY
+        });
+    };
     let Some(program) = helper_path(surface) else {
         return Outcome::extended(match surface {
             Surface::Terminal => texts::NO_TERMINAL_HELPER,

@@ -339,6 +339,10 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
         format!("Connected {local} to {remote}.")
     }
 
+    /// Neither a display nor a terminal to show the dialog on.
+    pub const NO_DISPLAY: &str =
+        "no display: neither DISPLAY nor WAYLAND_DISPLAY is set, and there is no terminal to show Map Network Drive on";
+
     /// The connect did not end within its bound.
     pub fn no_answer(seconds: u64) -> String {
         format!("The server did not answer within {seconds} seconds. Check that it is on and reachable, then try again.")
