@@ -181,6 +181,15 @@ pub fn open(owner: OwnerRef, setup: ConnectSetup) {
             glib::ControlFlow::Continue
         }
     });
+    // Asked to go (the host's close(), or the host gone): as Cancel, which undoes a connect
+    // under way before the program ends.
+    for signal in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {
+        let ui = ui.clone();
+        glib_unix::unix_signal_add_local(signal, move || {
+            feed(&ui, ConnectEvent::Cancel);
+            glib::ControlFlow::Break
+        });
+    }
     owner::present(&ui.window, &owner, {
         let ui = ui.clone();
         move || feed(&ui, ConnectEvent::OwnerGone)

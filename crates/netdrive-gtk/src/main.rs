@@ -35,7 +35,12 @@ fn main() {
         }
     }
     let request = Request::from_env().unwrap_or_else(|o| exit_with(o));
-    watch_host(|| {
+    let connecting = request.connect;
+    watch_host(move || {
+        if connecting {
+            // A connect under way is undone first: the host is gone, nobody wants it.
+            netdrive_dialog::connect::abandon_children();
+        }
         // SAFETY: _exit ends the process at once, without running GTK's handlers from
         // this thread.
         unsafe { libc::_exit(1) }

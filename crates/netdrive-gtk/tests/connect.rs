@@ -196,3 +196,54 @@ fn the_window_belongs_to_its_owner_and_closes_with_it() {
     assert_eq!(o.code(), 0xFFFF_FFFF, "-1, as Win32 returns for cancel");
     assert!(x.find_window(TITLE).is_none(), "the window is gone");
 }
+
+/// `sshfs` processes aimed at `port`, now.
+fn sshfs_for(port: u16) -> Vec<String> {
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .filter(|c| c.starts_with("sshfs ") && c.contains(&format!("-p {port} ")))
+        .collect()
+}
+
+#[test]
+fn close_during_a_connect_leaves_nothing_behind() {
+    if !private_mount_namespace("close_during_a_connect_leaves_nothing_behind") {
+        return;
+    }
+    use netdrive_dialog::connect::NetResource;
+    use netdrive_dialog::{connect_dialog1_with, CancelledBy, ConnectDlg, DialogOptions, Outcome, Surface};
+    let x = Xvfb::start();
+    // Single-threaded here: the test runs alone in its namespace child.
+    std::env::set_var("DISPLAY", &x.display);
+    std::env::set_var("NETDRIVE_DIALOG_HELPER", env!("CARGO_BIN_EXE_netdrive-dialog-gtk"));
+    std::env::set_var("GTK_A11Y", "none");
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let base = testbed::open_tempdir();
+    let local = base.path().join("closed");
+    let d = ConnectDlg {
+        net_resource: NetResource {
+            remote_name: Some(format!("sftp://127.0.0.1:{port}/srv").into()),
+            local_name: Some(local.clone().into()),
+            ..NetResource::default()
+        },
+        ..ConnectDlg::default()
+    };
+    let options = DialogOptions { timeout: Duration::from_secs(30), surface: Surface::Window };
+    let h = connect_dialog1_with(&d, &options).unwrap();
+    let w = x.wait_window(TITLE, Duration::from_secs(20)).expect("the window maps");
+    x.keys(w, &["Return"]);
+    let (_conn, _) = silent.accept().unwrap();
+    std::thread::sleep(Duration::from_secs(1));
+    assert_eq!(sshfs_for(port).len(), 1, "connecting");
+    // The host takes the dialog away while it connects.
+    h.close();
+    let o = h.wait_timeout(Duration::from_secs(5)).expect("an outcome");
+    assert_eq!(o, Outcome::Cancelled(CancelledBy::Closed));
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(sshfs_for(port).is_empty(), "the closed dialog's connect goes on: {:?}", sshfs_for(port));
+    assert!(!mounted_at(&local), "the closed dialog's connect left a drive");
+}
