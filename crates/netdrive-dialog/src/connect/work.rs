@@ -173,9 +173,12 @@ fn prepare_local(local: &Path, find_free: bool) -> Result<(PathBuf, bool), Error
         }
         match std::fs::create_dir(&p) {
             Ok(()) => return Ok((p, true)),
+            // A folder the person typed is theirs to choose (the core refuses a mounted one);
+            // a suggested one is looked into, and must be empty.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !find_free => return Ok((p, false)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let empty = std::fs::read_dir(&p).map(|mut d| d.next().is_none()).unwrap_or(false);
-                if !find_free || empty && p.is_dir() {
+                if empty {
                     return Ok((p, false));
                 }
             }
