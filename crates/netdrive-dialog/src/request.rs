@@ -18,7 +18,9 @@ use crate::question::{Answer, Question};
 /// What a dialog program is asked to show: the disconnect dialog, or (for
 /// `WNetDisconnectDialog1`) one question or message.
 #[derive(Clone, Debug, PartialEq, Eq, Parser)]
-#[command(about = "Shows netdrive's Disconnect Network Drives dialog (started by netdrive)")]
+#[command(
+    about = "Shows netdrive's Disconnect Network Drives dialog, or Map Network Drive with --connect (started by netdrive)"
+)]
 pub struct Request {
     /// Owner window: x11:0xHEX, wayland:HANDLE, or empty
     #[arg(long, default_value = "", value_parser = owner)]
