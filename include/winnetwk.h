@@ -749,6 +749,65 @@ typedef LPREMOTE_NAME_INFOA LPREMOTE_NAME_INFO;
 #define WNetSetLastError WNetSetLastErrorA
 #endif
 
+/* ---- Map Network Drive: WNetConnectionDialog (netdrive, connect dialog) ---------------
+ * WNetConnectionDialog and WNetConnectionDialog1A/W wait for the dialog, as on Windows:
+ * NO_ERROR when a drive was connected, 0xFFFFFFFF when cancelled, or an error code.
+ * Folders, not drive letters: on success dwDevNum is 0xFFFFFFFF (-1), as Windows gives
+ * for a deviceless connection. With CONNDLG_CONN_POINT, lpConnRes->lpLocalName is a
+ * buffer of MAX_PATH characters: on entry the folder to offer (empty: a free one under
+ * ~/Network is suggested), on return the folder chosen (ERROR_MORE_DATA if it does not
+ * fit; the drive stays connected). Extension: WNetConnectionDialog1ExA/W return at once
+ * with a handle for WNetDialogWait / WNetDialogClose (nothing is written back then). */
+#ifndef CONNDLG_RO_PATH
+#define CONNDLG_RO_PATH 0x00000001     /* show lpRemoteName read-only */
+#define CONNDLG_CONN_POINT 0x00000002  /* lpLocalName: MAX_PATH buffer, in and out */
+#define CONNDLG_USE_MRU 0x00000004     /* offer the recently used folders */
+#define CONNDLG_HIDE_BOX 0x00000008    /* no "Reconnect at sign-in" box */
+#define CONNDLG_PERSIST 0x00000010     /* reconnect at sign-in */
+#define CONNDLG_NOT_PERSIST 0x00000020 /* do not reconnect at sign-in */
+
+typedef struct _CONNECTDLGSTRUCTA {
+    DWORD cbStructure; /* sizeof(CONNECTDLGSTRUCTA) */
+    HWND hwndOwner;
+    LPNETRESOURCEA lpConnRes;
+    DWORD dwFlags;
+    DWORD dwDevNum;
+} CONNECTDLGSTRUCTA, *LPCONNECTDLGSTRUCTA;
+
+typedef struct _CONNECTDLGSTRUCTW {
+    DWORD cbStructure; /* sizeof(CONNECTDLGSTRUCTW) */
+    HWND hwndOwner;
+    LPNETRESOURCEW lpConnRes;
+    DWORD dwFlags;
+    DWORD dwDevNum;
+} CONNECTDLGSTRUCTW, *LPCONNECTDLGSTRUCTW;
+#endif
+#ifndef MAX_PATH
+#define MAX_PATH 260
+#endif
+#ifndef ERROR_MORE_DATA
+#define ERROR_MORE_DATA 234L
+#endif
+
+DWORD WNetConnectionDialog(HWND hwnd, DWORD dwType);
+DWORD WNetConnectionDialog1A(LPCONNECTDLGSTRUCTA lpConnDlgStruct);
+DWORD WNetConnectionDialog1W(LPCONNECTDLGSTRUCTW lpConnDlgStruct);
+DWORD WNetConnectionDialog1ExA(const CONNECTDLGSTRUCTA *lpConnDlgStruct, LPHANDLE lphDialog);
+DWORD WNetConnectionDialog1ExW(const CONNECTDLGSTRUCTW *lpConnDlgStruct, LPHANDLE lphDialog);
+
+#ifdef UNICODE
+typedef CONNECTDLGSTRUCTW CONNECTDLGSTRUCT;
+typedef LPCONNECTDLGSTRUCTW LPCONNECTDLGSTRUCT;
+#define WNetConnectionDialog1 WNetConnectionDialog1W
+#define WNetConnectionDialog1Ex WNetConnectionDialog1ExW
+#else
+typedef CONNECTDLGSTRUCTA CONNECTDLGSTRUCT;
+typedef LPCONNECTDLGSTRUCTA LPCONNECTDLGSTRUCT;
+#define WNetConnectionDialog1 WNetConnectionDialog1A
+#define WNetConnectionDialog1Ex WNetConnectionDialog1ExA
+#endif
+/* ---- end of Map Network Drive ------------------------------------------------------- */
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,7 +3,7 @@
 //! What it is for: code written for, or ported from, Windows that calls the WNet API:
 //! connecting (`WNetAddConnection`/`2`/`3`/`4`, `WNetUseConnection`/`4`,
 //! `WNetRestoreSingleConnectionW`), disconnecting (`WNetCancelConnection`/`2`, the
-//! disconnect dialog), enumerating, and asking about names, users and providers
+//! disconnect dialog), the connect dialog (`WNetConnectionDialog`/`1`), enumerating, and asking about names, users and providers
 //! (`WNetGetConnection`, `WNetGetUniversalName`, `WNetGetUser`, `WNetGetProviderName`,
 //! `WNetGetNetworkInformation`, `WNetGetResourceInformation`/`Parent`,
 //! `MultinetGetConnectionPerformance`, `WNetGetLastError`/`WNetSetLastError`). Each export
@@ -23,7 +23,7 @@
 //! the caller's to avoid. The last error is per thread.
 //!
 //! Layout: Win32's types, constants and structures (`types`, `structs`); one module for
-//! each group of exports (`dialog`, `cancel`, `last_error`, `enumerate` with `globalnet` for browsing the network, `connection`,
+//! each group of exports (`dialog`, `connect_dialog`, `cancel`, `last_error`, `enumerate` with `globalnet` for browsing the network, `connection`,
 //! `use_connection`, `universal`, `user`, `info`); the boundary
 //! (`guard`), the handle registry (`registry`) and the two string kinds (`strings`). All
 //! are private; what C sees is re-exported here.
@@ -33,6 +33,7 @@
 #![allow(non_snake_case)]
 
 mod cancel;
+mod connect_dialog;
 mod connection;
 mod dialog;
 mod enumerate;
@@ -50,6 +51,10 @@ mod user;
 
 pub use cancel::{
     WNetCancelConnection2A, WNetCancelConnection2W, WNetCancelConnectionA, WNetCancelConnectionW,
+};
+pub use connect_dialog::{
+    WNetConnectionDialog, WNetConnectionDialog1A, WNetConnectionDialog1ExA, WNetConnectionDialog1ExW,
+    WNetConnectionDialog1W,
 };
 pub use connection::{WNetAddConnection2A, WNetAddConnection2W, WNetGetConnectionA, WNetGetConnectionW};
 pub use dialog::{

@@ -123,6 +123,41 @@ pub struct DiscDlgStruct<U> {
     pub dwFlags: DWORD,
 }
 
+/// Win32 `CONNECTDLGSTRUCTA`/`CONNECTDLGSTRUCTW`, laid out as on Windows.
+#[repr(C)]
+pub struct ConnectDlgStruct<U> {
+    /// `sizeof` the structure.
+    pub cbStructure: DWORD,
+    /// The owner window, or NULL.
+    pub hwndOwner: HWND,
+    /// What to offer: `dwType` `RESOURCETYPE_DISK`, `lpRemoteName`, `lpLocalName`.
+    pub lpConnRes: *mut NetResource<U>,
+    /// `CONNDLG_*`.
+    pub dwFlags: DWORD,
+    /// On success: -1 (`0xFFFFFFFF`), as for a deviceless connection (folders have no number).
+    pub dwDevNum: DWORD,
+}
+
+/// `CONNECTDLGSTRUCT` flag: the remote given is shown read-only.
+pub const CONNDLG_RO_PATH: DWORD = 0x1;
+/// `CONNECTDLGSTRUCT` flag: `lpLocalName` is a `MAX_PATH` buffer that receives the folder.
+pub const CONNDLG_CONN_POINT: DWORD = 0x2;
+/// `CONNECTDLGSTRUCT` flag: offer the recently used folders.
+pub const CONNDLG_USE_MRU: DWORD = 0x4;
+/// `CONNECTDLGSTRUCT` flag: no "Reconnect at sign-in" box.
+pub const CONNDLG_HIDE_BOX: DWORD = 0x8;
+/// `CONNECTDLGSTRUCT` flag: reconnect at sign-in (remember the drive).
+pub const CONNDLG_PERSIST: DWORD = 0x10;
+/// `CONNECTDLGSTRUCT` flag: do not reconnect at sign-in.
+pub const CONNDLG_NOT_PERSIST: DWORD = 0x20;
+/// Win32 `MAX_PATH`.
+pub const MAX_PATH: usize = 260;
+
+/// `CONNECTDLGSTRUCTA`: UTF-8 strings.
+pub type CONNECTDLGSTRUCTA = ConnectDlgStruct<c_char>;
+/// `CONNECTDLGSTRUCTW`: UTF-16 strings.
+pub type CONNECTDLGSTRUCTW = ConnectDlgStruct<u16>;
+
 /// `NETRESOURCEA`: UTF-8 strings.
 pub type NETRESOURCEA = NetResource<c_char>;
 /// `NETRESOURCEW`: UTF-16 strings.
@@ -144,5 +179,9 @@ mod tests {
         assert_eq!(std::mem::size_of::<DISCDLGSTRUCTW>(), 40);
         assert_eq!(std::mem::offset_of!(DISCDLGSTRUCTW, hwndOwner), 8);
         assert_eq!(std::mem::offset_of!(DISCDLGSTRUCTW, dwFlags), 32);
+        assert_eq!(std::mem::size_of::<CONNECTDLGSTRUCTW>(), 32);
+        assert_eq!(std::mem::offset_of!(CONNECTDLGSTRUCTW, lpConnRes), 16);
+        assert_eq!(std::mem::offset_of!(CONNECTDLGSTRUCTW, dwFlags), 24);
+        assert_eq!(std::mem::offset_of!(CONNECTDLGSTRUCTW, dwDevNum), 28);
     }
 }

@@ -59,6 +59,17 @@ netdrive disconnect /mnt/share --detach")]
 Examples:\n  netdrive dialog\n  netdrive dialog --owner x11:0x3a00007 --json"
     )]
     Dialog(DialogArgs),
+    /// Open the Map Network Drive dialog (WNetConnectionDialog)
+    #[command(
+        name = "connect-dialog",
+        after_help = "Folder takes \\\\server\\share, smb://server/share, sftp://user@host/path, \
+user@host:/path, https://host/dav (WebDAV) or nfs://server/export; the local folder defaults to a \
+free one under ~/Network. \"Reconnect at sign-in\" remembers the drive.\n\n\
+Exit status: 0 a drive was connected (its folder is printed), 1 cancelled, 3 an error.\n\n\
+Examples:\n  netdrive connect-dialog\n  netdrive connect-dialog --remote sftp://me@nas/srv --json\n  \
+netdrive dialog --connect --tui"
+    )]
+    ConnectDialog(DialogArgs),
     /// Start throwaway servers on 127.0.0.1, mount three network drives from them, and open the dialog
     #[command(after_help = "Needs root. Starts OpenSSH, Samba and a WebDAV server on 127.0.0.1 under a \
 temporary folder, mounts an sshfs, an rclone (SMB) and a davfs2 drive, keeps one busy, and opens \
@@ -147,9 +158,18 @@ pub struct DialogArgs {
     /// Use the terminal dialog even when a display is available (it is used anyway without one)
     #[arg(long)]
     pub tui: bool,
-    /// How long a server may take to answer, in seconds
-    #[arg(long, default_value = "3", value_parser = parse_seconds)]
-    pub timeout: Duration,
+    /// How long a server may take to answer, in seconds (default 3 to disconnect, 20 to connect)
+    #[arg(long, value_parser = parse_seconds)]
+    pub timeout: Option<Duration>,
+    /// Open the Map Network Drive dialog instead (as `netdrive connect-dialog`)
+    #[arg(long)]
+    pub connect: bool,
+    /// Map Network Drive: the network folder to offer (\\server\share, smb://, sftp://, user@host:/path, https://, nfs://)
+    #[arg(long, value_name = "FOLDER")]
+    pub remote: Option<String>,
+    /// Map Network Drive: the local folder to mount on (default: a free one under ~/Network)
+    #[arg(long, value_name = "FOLDER")]
+    pub local: Option<String>,
 }
 
 #[derive(Args)]

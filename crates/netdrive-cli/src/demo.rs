@@ -120,7 +120,10 @@ pub fn run(out: &mut impl Write, a: &DemoArgs) -> ExitCode {
             owner: String::new(),
             json: a.json,
             tui: a.tui,
-            timeout: Duration::from_secs(3),
+            timeout: None,
+            connect: false,
+            remote: None,
+            local: None,
         };
         crate::output::dialog_until(out, &args, &stop)
     };

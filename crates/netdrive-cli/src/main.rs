@@ -74,6 +74,7 @@ fn run(command: Command, out: &mut impl Write) -> ExitCode {
         Command::Browse(a) => status(browse::run(out, &a)),
         // The dialog and the demo have exit statuses of their own.
         Command::Dialog(a) => output::dialog(out, &a),
+        Command::ConnectDialog(a) => output::dialog(out, &cli::DialogArgs { connect: true, ..a }),
         Command::Demo(a) => demo::run(out, &a),
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "netdrive", out);

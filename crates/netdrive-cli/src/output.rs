@@ -5,8 +5,10 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use netdrive::{escape, CancelOptions, Error, Scope};
+use netdrive_dialog::connect::{CONNDLG_USE_MRU, CONNECT_TIMEOUT};
 use netdrive_dialog::{
-    disconnect_dialog_with, texts, DialogOptions, Outcome, Owner, Surface, RESOURCETYPE_DISK,
+    connect_dialog1_with, disconnect_dialog_with, texts, ConnectDlg, DialogOptions, NetResource, Outcome,
+    Owner, Surface, RESOURCETYPE_DISK,
 };
 use unicode_width::UnicodeWidthStr;
 
@@ -239,10 +241,29 @@ pub fn dialog(out: &mut impl Write, a: &DialogArgs) -> std::process::ExitCode {
 
 /// [`dialog`], closing it when `stop` is raised.
 pub fn dialog_until(out: &mut impl Write, a: &DialogArgs, stop: &AtomicBool) -> std::process::ExitCode {
-    let options =
-        DialogOptions { timeout: a.timeout, surface: if a.tui { Surface::Terminal } else { Surface::Auto } };
+    let surface = if a.tui { Surface::Terminal } else { Surface::Auto };
     let outcome = Owner::parse(&a.owner)
-        .and_then(|owner| disconnect_dialog_with(owner, RESOURCETYPE_DISK, &options))
+        .and_then(|owner| {
+            if a.connect {
+                let d = ConnectDlg {
+                    owner,
+                    net_resource: NetResource {
+                        remote_name: a.remote.clone().map(Into::into),
+                        local_name: a.local.clone().map(Into::into),
+                        ..NetResource::default()
+                    },
+                    flags: CONNDLG_USE_MRU,
+                };
+                connect_dialog1_with(
+                    &d,
+                    &DialogOptions { timeout: a.timeout.unwrap_or(CONNECT_TIMEOUT), surface },
+                )
+            } else {
+                let options =
+                    DialogOptions { timeout: a.timeout.unwrap_or(netdrive::DEFAULT_TIMEOUT), surface };
+                disconnect_dialog_with(owner, RESOURCETYPE_DISK, &options)
+            }
+        })
         .map(|h| loop {
             if let Some(o) = h.wait_timeout(std::time::Duration::from_millis(100)) {
                 break o;
@@ -259,6 +280,11 @@ pub fn dialog_until(out: &mut impl Write, a: &DialogArgs, stop: &AtomicBool) -> 
             Outcome::Disconnected(list) => list.iter().try_for_each(|d| {
                 writeln!(out, "{}", texts::disconnected(&escape(&d.local_name), &escape(&d.remote_name)))
             }),
+            Outcome::Connected(c) => writeln!(
+                out,
+                "{}",
+                texts::connect::connected(&escape(&c.local_name), &escape(&c.remote_name))
+            ),
             Outcome::Cancelled(by) => writeln!(out, "{}", by.message()),
             Outcome::Failed { code, message } => {
                 // The message holds names already escaped: only hidden characters go.

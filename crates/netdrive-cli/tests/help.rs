@@ -32,12 +32,23 @@ fn help_man_page_and_completions() {
 
 #[test]
 fn dialog_without_a_display_says_so() {
+    let m = without_a_display(&["dialog", "--json"]);
+    assert!(m.contains("netdrive disconnect"), "{m}");
+}
+
+#[test]
+fn connect_dialog_without_a_display_says_so() {
+    for args in [&["connect-dialog", "--json"][..], &["dialog", "--connect", "--json"]] {
+        let m = without_a_display(args);
+        assert!(!m.contains("disconnect"), "{args:?}: not the disconnect dialog's advice: {m}");
+    }
+}
+
+/// `netdrive ARGS` with neither a display nor a terminal: its message.
+fn without_a_display(args: &[&str]) -> String {
     let config = tempfile::tempdir().unwrap();
     let mut c = std::process::Command::new(common::BIN);
-    c.args(["dialog", "--json"])
-        .env("XDG_CONFIG_HOME", config.path())
-        .env_remove("DISPLAY")
-        .env_remove("WAYLAND_DISPLAY");
+    c.args(args).env("XDG_CONFIG_HOME", config.path()).env_remove("DISPLAY").env_remove("WAYLAND_DISPLAY");
     // No controlling terminal either (a session of its own), wherever the tests run.
     // SAFETY: setsid is async-signal-safe and only changes the child being started.
     unsafe {
@@ -57,4 +68,5 @@ fn dialog_without_a_display_says_so() {
     let m = v["message"].as_str().unwrap();
     // Without a display the terminal dialog is used; without a terminal either, it says so.
     assert!(m.contains("no display") && m.contains("no terminal"), "{m}");
+    m.to_owned()
 }

@@ -78,7 +78,7 @@ fn tell(owner: &Owner, text: &str, ask: bool) -> Result<bool, Error> {
     *if ask { &mut request.ask } else { &mut request.message } = Some(text.to_owned());
     let h = start(request, Surface::Auto)?;
     match h.wait() {
-        Outcome::Disconnected(_) => Ok(true),
+        Outcome::Disconnected(_) | Outcome::Connected(_) => Ok(true),
         Outcome::Cancelled(_) => Ok(false),
         Outcome::Failed { message, .. } => {
             Err(Error::Extended { provider: "netdrive".into(), message: format!("cannot ask: {message}") })

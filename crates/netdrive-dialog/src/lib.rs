@@ -17,7 +17,11 @@
 //!   [`Work`] is what it needs done off the drawing thread, [`TableWatch`] tells it the
 //!   mount table changed;
 //! - [`texts`]: every text a person reads, in one place;
-//! - [`Outcome`], its JSON form and exit status; [`Request`], a helper's command line.
+//! - [`Outcome`], its JSON form and exit status; [`Request`], a helper's command line;
+//! - [`connect`]: the other half, `WNetConnectionDialog` and `WNetConnectionDialog1`
+//!   ("Map Network Drive"): [`connect_dialog`], [`connect_dialog1`] and the
+//!   [`ConnectConversation`] the same front ends draw, sharing the outcome, owner, helper
+//!   protocol and runner.
 //!
 //! What it is not: a toolkit front end (see `netdrive-gtk`, `netdrive-tui`), or the core
 //! (see `netdrive`).
@@ -25,6 +29,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
 
+pub mod connect;
 mod conversation;
 mod disc1;
 mod frontend;
@@ -39,11 +44,15 @@ pub mod texts;
 mod watch;
 mod work;
 
+pub use connect::{
+    connect_dialog, connect_dialog1, connect_dialog1_with, drive_connect, ConnectConversation, ConnectDlg,
+    ConnectEffect, ConnectEvent, ConnectFrontEnd, ConnectWork, NetResource,
+};
 pub use conversation::{Conversation, Effect, Event};
 pub use disc1::{disconnect_dialog1, DiscDlg, DISC_NO_FORCE, DISC_UPDATE_PROFILE};
 pub use frontend::{drive, FrontEnd};
 pub use handle::DialogHandle;
-pub use outcome::{CancelledBy, Disconnected, Outcome, CANCELLED};
+pub use outcome::{CancelledBy, Connected, Disconnected, Outcome, CANCELLED};
 pub use owner::Owner;
 pub use question::{Answer, Choice, Question, Tone, Topic};
 pub use request::{exit_with, outcome_of_answer, parse_seconds, watch_host, Request, Show};

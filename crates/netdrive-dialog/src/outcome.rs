@@ -21,6 +21,15 @@ pub struct Disconnected {
     pub remote_name: OsString,
 }
 
+/// The drive the person connected in the Map Network Drive dialog.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connected {
+    /// The folder it is mounted on (the dialog's chosen local name).
+    pub local_name: OsString,
+    /// Its network name, as the mount table gives it (UNC).
+    pub remote_name: OsString,
+}
+
 /// Why a dialog ended without disconnecting anything.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +47,8 @@ pub enum CancelledBy {
 pub enum Outcome {
     /// `NO_ERROR`: at least one drive was disconnected.
     Disconnected(Vec<Disconnected>),
+    /// `NO_ERROR` from the Map Network Drive dialog: this drive was connected.
+    Connected(Connected),
     /// `-1` (`0xFFFFFFFF`), as Win32 returns when the person cancels.
     Cancelled(CancelledBy),
     /// A Win32 error code with its message (also the thread's last error after `wait`).
@@ -56,6 +67,8 @@ pub const CANCELLED: u32 = u32::MAX;
 #[derive(Serialize, Deserialize)]
 struct Json {
     code: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    connected: Option<DriveJson>,
     disconnected: Vec<DriveJson>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -68,6 +81,7 @@ struct Json {
 #[derive(Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 enum Word {
+    Connected,
     Disconnected,
     Cancelled,
     Error,
@@ -97,6 +111,15 @@ impl From<&Disconnected> for DriveJson {
     }
 }
 
+impl From<&Connected> for DriveJson {
+    fn from(c: &Connected) -> DriveJson {
+        DriveJson::from(&Disconnected {
+            local_name: c.local_name.clone(),
+            remote_name: c.remote_name.clone(),
+        })
+    }
+}
+
 impl From<DriveJson> for Disconnected {
     fn from(d: DriveJson) -> Disconnected {
         let name =
@@ -108,15 +131,34 @@ impl From<DriveJson> for Disconnected {
     }
 }
 
+impl From<DriveJson> for Connected {
+    fn from(d: DriveJson) -> Connected {
+        let d = Disconnected::from(d);
+        Connected { local_name: d.local_name, remote_name: d.remote_name }
+    }
+}
+
 impl From<&Outcome> for Json {
     fn from(o: &Outcome) -> Json {
         let (outcome, code, message) = match o {
             Outcome::Disconnected(d) => (Word::Disconnected, 0, texts::disconnected_count(d.len())),
+            Outcome::Connected(c) => (
+                Word::Connected,
+                0,
+                texts::connect::connected(
+                    &netdrive::escape(&c.local_name),
+                    &netdrive::escape(&c.remote_name),
+                ),
+            ),
             Outcome::Cancelled(by) => (Word::Cancelled, -1, by.message().to_owned()),
             Outcome::Failed { code, message } => (Word::Error, i64::from(code.0), message.clone()),
         };
         Json {
             code,
+            connected: match o {
+                Outcome::Connected(c) => Some(DriveJson::from(c)),
+                _ => None,
+            },
             disconnected: match o {
                 Outcome::Disconnected(d) => d.iter().map(DriveJson::from).collect(),
                 _ => Vec::new(),
@@ -141,6 +183,7 @@ impl TryFrom<Json> for Outcome {
     fn try_from(j: Json) -> Result<Outcome, ()> {
         Ok(match j.outcome {
             Word::Disconnected => Outcome::Disconnected(j.disconnected.into_iter().map(Into::into).collect()),
+            Word::Connected => Outcome::Connected(j.connected.ok_or(())?.into()),
             Word::Cancelled => Outcome::Cancelled(j.reason.unwrap_or(CancelledBy::Person)),
             Word::Error => {
                 Outcome::Failed { code: Win32Error(u32::try_from(j.code).map_err(drop)?), message: j.message }
@@ -174,19 +217,21 @@ impl CancelledBy {
 }
 
 impl Outcome {
-    /// The value `WNetDisconnectDialog` would return: 0, `0xFFFFFFFF` (-1), or an error.
+    /// The value `WNetDisconnectDialog` (or `WNetConnectionDialog`) would return: 0,
+    /// `0xFFFFFFFF` (-1), or an error.
     pub fn code(&self) -> u32 {
         match self {
-            Outcome::Disconnected(_) => 0,
+            Outcome::Disconnected(_) | Outcome::Connected(_) => 0,
             Outcome::Cancelled(_) => CANCELLED,
             Outcome::Failed { code, .. } => code.0,
         }
     }
 
-    /// The exit status of a dialog program: 0 disconnected, 1 cancelled (as zenity), 3 error.
+    /// The exit status of a dialog program: 0 disconnected (or connected), 1 cancelled (as
+    /// zenity), 3 error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Outcome::Disconnected(_) => 0,
+            Outcome::Disconnected(_) | Outcome::Connected(_) => 0,
             Outcome::Cancelled(_) => 1,
             Outcome::Failed { .. } => 3,
         }
@@ -228,6 +273,10 @@ mod tests {
             Outcome::Cancelled(CancelledBy::Person),
             Outcome::Cancelled(CancelledBy::OwnerGone),
             Outcome::Failed { code: Win32Error::ERROR_NO_NETWORK, message: "no".into() },
+            Outcome::Connected(Connected {
+                local_name: std::ffi::OsStr::from_bytes(b"/home/me/Network/h \xff").into(),
+                remote_name: r"\\h\s".into(),
+            }),
         ];
         for o in all {
             assert_eq!(Outcome::from_json(&o.to_json()), Some(o.clone()));
@@ -261,6 +310,13 @@ mod golden {
             (
                 Outcome::Failed { code: Win32Error::ERROR_NO_NETWORK, message: "no".into() },
                 r#"{"code":1222,"disconnected":[],"error":"ERROR_NO_NETWORK","message":"no","outcome":"error"}"#,
+            ),
+            (
+                Outcome::Connected(Connected {
+                    local_name: "/home/me/Network/h s".into(),
+                    remote_name: r"\\h\s".into(),
+                }),
+                r#"{"code":0,"connected":{"local_name":"/home/me/Network/h s","remote_name":"\\\\h\\s"},"disconnected":[],"message":"Connected /home/me/Network/h s to \\\\h\\s.","outcome":"connected"}"#,
             ),
             (
                 Outcome::Failed { code: Win32Error(4242), message: "odd".into() },

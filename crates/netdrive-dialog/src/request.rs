@@ -10,6 +10,7 @@ use std::time::Duration;
 use clap::Parser;
 use netdrive::{Error, Win32Error};
 
+use crate::connect::ConnectSetup;
 use crate::outcome::{CancelledBy, Outcome};
 use crate::owner::Owner;
 use crate::question::{Answer, Question};
@@ -17,7 +18,9 @@ use crate::question::{Answer, Question};
 /// What a dialog program is asked to show: the disconnect dialog, or (for
 /// `WNetDisconnectDialog1`) one question or message.
 #[derive(Clone, Debug, PartialEq, Eq, Parser)]
-#[command(about = "Shows netdrive's Disconnect Network Drives dialog (started by netdrive)")]
+#[command(
+    about = "Shows netdrive's Disconnect Network Drives dialog, or Map Network Drive with --connect (started by netdrive)"
+)]
 pub struct Request {
     /// Owner window: x11:0xHEX, wayland:HANDLE, or empty
     #[arg(long, default_value = "", value_parser = owner)]
@@ -31,6 +34,18 @@ pub struct Request {
     /// Show this message instead
     #[arg(long)]
     pub message: Option<String>,
+    /// Show the Map Network Drive dialog instead (--timeout bounds each connect)
+    #[arg(long, conflicts_with_all = ["ask", "message"])]
+    pub connect: bool,
+    /// Map Network Drive: the network folder to offer
+    #[arg(long, requires = "connect")]
+    pub remote: Option<String>,
+    /// Map Network Drive: the local folder to offer
+    #[arg(long, requires = "connect")]
+    pub local: Option<String>,
+    /// Map Network Drive: CONNDLG_* flags
+    #[arg(long, default_value = "0", requires = "connect")]
+    pub flags: u32,
 }
 
 /// What a [`Request`] shows.
@@ -42,6 +57,8 @@ pub enum Show {
     Ask(Question),
     /// One message.
     Tell(Question),
+    /// The Map Network Drive dialog.
+    Connect(ConnectSetup),
 }
 
 fn owner(s: &str) -> Result<Owner, Error> {
@@ -61,7 +78,27 @@ pub fn parse_seconds(s: &str) -> Result<Duration, String> {
 impl Request {
     /// The disconnect dialog for `owner`, giving each server `timeout`.
     pub fn dialog(owner: Owner, timeout: Duration) -> Request {
-        Request { owner, timeout, ask: None, message: None }
+        Request {
+            owner,
+            timeout,
+            ask: None,
+            message: None,
+            connect: false,
+            remote: None,
+            local: None,
+            flags: 0,
+        }
+    }
+
+    /// The Map Network Drive dialog for `owner`, bounding each connect by `timeout`.
+    pub fn connect(
+        owner: Owner,
+        timeout: Duration,
+        remote: Option<String>,
+        local: Option<String>,
+        flags: u32,
+    ) -> Request {
+        Request { connect: true, remote, local, flags, ..Request::dialog(owner, timeout) }
     }
 
     /// The command line that asks a helper for this.
@@ -73,6 +110,12 @@ impl Request {
         ];
         args.extend(self.ask.iter().map(|q| format!("--ask={q}").into()));
         args.extend(self.message.iter().map(|m| format!("--message={m}").into()));
+        if self.connect {
+            args.push("--connect".into());
+            args.extend(self.remote.iter().map(|r| format!("--remote={r}").into()));
+            args.extend(self.local.iter().map(|l| format!("--local={l}").into()));
+            args.push(format!("--flags={}", self.flags).into());
+        }
         args
     }
 
@@ -99,6 +142,14 @@ impl Request {
 
     /// What to show.
     pub fn show(&self) -> Show {
+        if self.connect {
+            return Show::Connect(ConnectSetup::new(
+                self.remote.clone(),
+                self.local.clone(),
+                self.flags,
+                self.timeout,
+            ));
+        }
         match (&self.ask, &self.message) {
             (Some(q), _) => Show::Ask(Question::ask(q)),
             (None, Some(m)) => Show::Tell(Question::tell(m)),
@@ -163,12 +214,28 @@ mod tests {
             message in proptest::option::of("\\PC*"),
         ) {
             let message = if ask.is_some() { None } else { message };
-            let r = Request { owner, timeout: Duration::from_millis(ms), ask, message };
+            let r = Request { owner, timeout: Duration::from_millis(ms), ask, message, ..Request::dialog(Owner::None, Duration::from_secs(3)) };
             let back = Request::from_args(r.to_args()).unwrap();
             prop_assert_eq!(back.owner, r.owner);
             prop_assert!(back.timeout.abs_diff(r.timeout) < Duration::from_micros(1));
             prop_assert_eq!(back.ask, r.ask);
             prop_assert_eq!(back.message, r.message);
+        }
+    }
+
+    proptest! {
+        /// The Map Network Drive dialog's request round-trips too: any folder names
+        /// (dashes, spaces, backslashes, non-ASCII) and flags.
+        #[test]
+        fn the_connect_command_line_round_trips(
+            owner in owners(),
+            remote in proptest::option::of("\\PC*"),
+            local in proptest::option::of("\\PC*"),
+            flags in 0u32..64,
+        ) {
+            let r = Request::connect(owner, Duration::from_secs(20), remote, local, flags);
+            let back = Request::from_args(r.to_args()).unwrap();
+            prop_assert_eq!(back, r);
         }
     }
 

@@ -167,7 +167,13 @@ fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome 
             message: format!("cannot read the mount table: {e}"),
         };
     }
-    let Some(surface) = surface.resolve() else { return Outcome::extended(texts::NO_DISPLAY) };
+    let Some(surface) = surface.resolve() else {
+        return Outcome::extended(if request.connect {
+            texts::connect::NO_DISPLAY
+        } else {
+            texts::NO_DISPLAY
+        });
+    };
     let Some(program) = helper_path(surface) else {
         return Outcome::extended(match surface {
             Surface::Terminal => texts::NO_TERMINAL_HELPER,
@@ -176,12 +182,14 @@ fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome 
     };
     let mut cmd = Command::new(&program);
     cmd.args(request.to_args()).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
-    let death = surface.death_signal();
+    // The Map Network Drive dialog is always asked to go with SIGTERM first (then killed):
+    // a connect under way must be undone ("cancelled" must not mount later).
+    let death = if request.connect { Signal::TERM } else { surface.death_signal() };
     // SAFETY: prctl is async-signal-safe and touches only the child being started.
     unsafe {
         cmd.pre_exec(move || Ok(rustix::process::set_parent_process_death_signal(Some(death))?));
     }
-    let mut child = match h.spawn(&mut cmd, surface == Surface::Terminal) {
+    let mut child = match h.spawn(&mut cmd, surface == Surface::Terminal || request.connect) {
         Some(Ok(c)) => c,
         Some(Err(e)) => return Outcome::extended(format!("cannot start {}: {e}", program.display())),
         None => return Outcome::Cancelled(CancelledBy::Closed),
@@ -204,8 +212,9 @@ fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome 
     drop(child.stdin.take());
     let status = child.wait();
     let errors = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
-    // Closed: cancelled (closed), unless drives were disconnected before it went.
-    if h.closed() && !matches!(answer, Some(Outcome::Disconnected(_))) {
+    // Closed: cancelled (closed), unless drives were disconnected (or one connected)
+    // before it went.
+    if h.closed() && !matches!(answer, Some(Outcome::Disconnected(_) | Outcome::Connected(_))) {
         return Outcome::Cancelled(CancelledBy::Closed);
     }
     answer.unwrap_or_else(|| {

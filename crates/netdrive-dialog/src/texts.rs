@@ -272,3 +272,120 @@ pub const HELP_CLOSES: &str = "any key closes this help";
 
 /// How a message with nothing to choose is closed in the terminal dialog.
 pub const ANY_KEY: &str = "any key to go on";
+
+/// Every text of the Map Network Drive dialog (`WNetConnectionDialog`), in one place as
+/// the disconnect dialog's are. [`CANCEL`] is shared.
+pub mod connect {
+    use netdrive::{Error, Win32Error};
+
+    /// The dialog's title.
+    pub const TITLE: &str = "Map Network Drive";
+
+    /// The line over the fields.
+    pub const HEADING: &str = "Choose the network folder to connect to, and the folder to see it in.";
+
+    /// The remote's field (its accessible name, as Windows and GNOME call it).
+    pub const FOLDER: &str = "Folder";
+
+    /// The forms the Folder field takes, shown under it.
+    pub const FOLDER_EXAMPLES: &str = "For example \\\\server\\share, smb://server/share, \
+sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
+
+    /// The recent folders' list (`CONNDLG_USE_MRU`).
+    pub const RECENT: &str = "Recent servers";
+
+    /// The local folder's field.
+    pub const LOCAL: &str = "Local folder";
+
+    /// The check box for a remembered connection (`CONNDLG_PERSIST`).
+    pub const RECONNECT: &str = "Reconnect at sign-in";
+
+    /// The check box that shows the user and password fields.
+    pub const OTHER_CREDENTIALS: &str = "Connect using different credentials";
+
+    /// The user's field.
+    pub const USER: &str = "User name";
+
+    /// The password's field.
+    pub const PASSWORD: &str = "Password";
+
+    /// The check box that stores the password in the desktop keyring.
+    pub const REMEMBER: &str = "Remember my credentials";
+
+    /// The button that connects.
+    pub const CONNECT: &str = "Connect";
+
+    /// Said when Connect is pressed with no folder typed.
+    pub const TYPE_FOLDER_FIRST: &str = "Type the network folder to connect to first.";
+
+    /// Said when Connect is pressed with no local folder.
+    pub const CHOOSE_LOCAL_FIRST: &str = "Choose the local folder to connect it to.";
+
+    /// Said when a name does not look like a network folder.
+    pub fn not_a_folder(typed: &str) -> String {
+        format!("{typed:?} is not a network folder. {FOLDER_EXAMPLES}.")
+    }
+
+    /// The status line while connecting (with the seconds so far, once there are some).
+    pub fn connecting(remote: &str, seconds: u64) -> String {
+        match seconds {
+            0 => format!("Connecting to {remote}…"),
+            s => format!("Connecting to {remote}… ({s} s)"),
+        }
+    }
+
+    /// The outcome's message when a drive was connected.
+    pub fn connected(local: &str, remote: &str) -> String {
+        format!("Connected {local} to {remote}.")
+    }
+
+    /// Neither a display nor a terminal to show the dialog on.
+    pub const NO_DISPLAY: &str =
+        "no display: neither DISPLAY nor WAYLAND_DISPLAY is set, and there is no terminal to show Map Network Drive on";
+
+    /// The connect did not end within its bound.
+    pub fn no_answer(seconds: u64) -> String {
+        format!("The server did not answer within {seconds} seconds. Check that it is on and reachable, then try again.")
+    }
+
+    /// What a failed connect says to a person: the failure in plain words, then the detail
+    /// and its Win32 code.
+    pub fn failure(e: &Error) -> String {
+        if let Error::NotResponding { after, .. } = e {
+            return format!("{}\n({})", no_answer(after.as_secs()), e.code());
+        }
+        let plain = match e.code() {
+            Win32Error::ERROR_LOGON_FAILURE | Win32Error::ERROR_INVALID_PASSWORD => {
+                "The user name or password is not right. Type them again."
+            }
+            Win32Error::ERROR_BAD_NET_NAME | Win32Error::ERROR_BAD_NETPATH => {
+                "The server or the shared folder was not found. Check the name and that the server is on."
+            }
+            Win32Error::ERROR_ACCESS_DENIED => {
+                "Permission denied: check the user name and password, or ask for access to this folder."
+            }
+            Win32Error::ERROR_SEM_TIMEOUT => "The server did not answer in time.",
+            Win32Error::ERROR_ALREADY_ASSIGNED => "Something is already connected on that local folder.",
+            Win32Error::ERROR_NOT_SUPPORTED => "This kind of network folder cannot be connected here.",
+            Win32Error::ERROR_BAD_DEVICE => "The local folder cannot be used.",
+            _ => "Could not connect the network folder.",
+        };
+        format!("{plain}\n{e} ({})", e.code())
+    }
+
+    /// Whether `e` means "ask for the user and password again", as Windows does: a logon
+    /// failure or a wrong password, and access denied (what ssh says of a refused key or
+    /// password).
+    pub fn wants_password(e: &Error) -> bool {
+        matches!(
+            e.code(),
+            Win32Error::ERROR_LOGON_FAILURE
+                | Win32Error::ERROR_INVALID_PASSWORD
+                | Win32Error::ERROR_ACCESS_DENIED
+        )
+    }
+
+    /// The terminal dialog's key line.
+    pub const KEYS: [(&str, &str); 5] =
+        [("Tab ↑↓", "move"), ("Space", "tick"), ("←→", "recent"), ("Enter", "connect"), ("Esc", "cancel")];
+}

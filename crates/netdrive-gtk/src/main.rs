@@ -1,4 +1,5 @@
-//! `netdrive-dialog-gtk`: the "Disconnect Network Drives" window (GTK4).
+//! `netdrive-dialog-gtk`: the "Disconnect Network Drives" window (GTK4), and the "Map
+//! Network Drive" one (`connect`) for `--connect`.
 //!
 //! What it is for: the helper process that `netdrive_dialog` starts when there is a
 //! display. It reads a [`netdrive_dialog::Request`] from its command line, shows the
@@ -13,6 +14,7 @@
 
 #![deny(unsafe_op_in_unsafe_fn)]
 
+mod connect;
 mod list;
 mod messages;
 mod owner;
@@ -33,7 +35,12 @@ fn main() {
         }
     }
     let request = Request::from_env().unwrap_or_else(|o| exit_with(o));
-    watch_host(|| {
+    let connecting = request.connect;
+    watch_host(move || {
+        if connecting {
+            // A connect under way is undone first: the host is gone, nobody wants it.
+            netdrive_dialog::connect::abandon_children();
+        }
         // SAFETY: _exit ends the process at once, without running GTK's handlers from
         // this thread.
         unsafe { libc::_exit(1) }
@@ -42,7 +49,10 @@ fn main() {
     // Cancel"), so buttons here have plain labels: Enter, Escape and Tab reach them all.
     // GTK names the application (for screen readers, and WM_CLASS) after the program name.
     glib::set_prgname(Some("netdrive"));
-    glib::set_application_name(texts::TITLE);
+    glib::set_application_name(match request.show() {
+        Show::Connect(_) => texts::connect::TITLE,
+        _ => texts::TITLE,
+    });
     if let Err(e) = gtk::init() {
         let display =
             std::env::var("DISPLAY").or_else(|_| std::env::var("WAYLAND_DISPLAY")).unwrap_or_default();
@@ -57,6 +67,7 @@ fn main() {
     match request.show() {
         Show::Dialog => window::open(owner, request.timeout),
         Show::Ask(q) | Show::Tell(q) => messages::alone(owner, &q),
+        Show::Connect(setup) => connect::open(owner, setup),
     }
     main_loop.run();
 }

@@ -66,7 +66,8 @@ impl App {
             front: Front { results: tx, outcome: None },
             results: rx,
             mode: match request.show() {
-                Show::Dialog => Mode::Dialog,
+                // The Map Network Drive dialog has its own loop (`connect`).
+                Show::Dialog | Show::Connect(_) => Mode::Dialog,
                 Show::Ask(q) | Show::Tell(q) => Mode::Alone(q),
             },
             look: draw::Look::default(),

@@ -10,6 +10,9 @@
 //! back on every way out (see `terminal`). Every name it draws comes escaped from the
 //! conversation, so no control character or escape sequence reaches the terminal.
 //!
+//! With `--connect` it shows the Map Network Drive dialog instead (`connect`: the
+//! connect conversation's fields, Tab between them, Enter connects, Esc cancels).
+//!
 //! Keys: arrows or j/k move, Space marks, `a` marks all, Enter disconnects, Esc or q
 //! cancels, `?` shows help. A mouse click moves to a row. `NO_COLOR` turns colour off.
 
@@ -17,6 +20,7 @@
 #![deny(missing_docs)]
 
 mod app;
+mod connect;
 mod draw;
 mod terminal;
 
@@ -37,7 +41,10 @@ pub fn run(request: &Request) -> Outcome {
         Err(e) => return Outcome::extended(texts::cannot_use_terminal(&e.to_string())),
     };
     let outcome = match Terminal::new(CrosstermBackend::new(screen)) {
-        Ok(mut t) => app::App::new(request).run(&mut t, &stop),
+        Ok(mut t) => match request.show() {
+            netdrive_dialog::Show::Connect(setup) => connect::ConnectApp::new(setup).run(&mut t, &stop),
+            _ => app::App::new(request).run(&mut t, &stop),
+        },
         Err(e) => Outcome::extended(texts::cannot_use_terminal(&e.to_string())),
     };
     drop(guard);

@@ -327,6 +327,7 @@ fn mount_bounded(
     local: &std::ffi::OsStr,
 ) -> Result<()> {
     let program = cmd.get_program().to_string_lossy().into_owned();
+    let had_password = stdin.is_some();
     let ran = crate::child::run_bounded(&mut cmd, stdin.map(String::into_bytes), timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(provider)))
@@ -336,6 +337,10 @@ fn mount_bounded(
     })?;
     match ran {
         Some(done) if done.status.success() => Ok(()),
+        // ssh refusing the password given makes sshfs say only that the server hung up.
+        Some(done) if had_password && provider == Provider::Sshfs && refused(&done.stderr_text()) => Err(
+            Error::LogonFailure(format!("{}: the server refused the user name or password", escape(local))),
+        ),
         Some(done) => Err(classify_failure(provider, local, &done.stderr_text())),
         None => Err(Error::NotResponding { target: local.into(), after: timeout, waiting: Waiting::Nothing }),
     }
@@ -348,6 +353,12 @@ fn package(p: Provider) -> &'static str {
         Provider::Nfs => "nfs-common",
         _ => "cifs-utils",
     }
+}
+
+/// What sshfs says when ssh gave up after the server refused the password.
+fn refused(err: &str) -> bool {
+    let lower = err.to_ascii_lowercase();
+    lower.contains("connection reset by peer") || lower.contains("permission denied")
 }
 
 fn classify_failure(provider: Provider, local: &std::ffi::OsStr, err: &str) -> Error {

@@ -1,6 +1,6 @@
 /*
  * The W functions with every caller pointer at an odd address: WCHAR strings in and out,
- * DWORD in/out parameters, NETRESOURCEW and DISCDLGSTRUCTW. Windows code hands these over
+ * DWORD in/out parameters, NETRESOURCEW, DISCDLGSTRUCTW and CONNECTDLGSTRUCTW. Windows code hands these over
  * from packed structures and byte buffers; libmpr must read and write them byte-wise.
  * This program touches misaligned memory only through memcpy, so it is itself clean under
  * UBSan's alignment check.
@@ -179,6 +179,30 @@ static void test_disconnect(const char *drive, const char *drive2) {
     CHECK(WNetGetConnectionA(drive2, remote, &len) == ERROR_NOT_CONNECTED, "%s gone", drive2);
 }
 
+/* CONNECTDLGSTRUCTW and its NETRESOURCEW at odd addresses, read whole (strings included)
+ * and refused for what they say, before any window. */
+static void test_connect_dialog(void) {
+    Odd ds, nrs, local, remote;
+    NETRESOURCEW nr = {0};
+    nr.dwType = RESOURCETYPE_DISK;
+    nr.lpLocalName = odd_wide(&local, "/no/such/folder");
+    nr.lpRemoteName = odd_wide(&remote, "\\\\127.0.0.1\\srv");
+    memcpy(odd(&nrs), &nr, sizeof nr);
+    CONNECTDLGSTRUCTW d = {0};
+    d.cbStructure = sizeof d;
+    d.lpConnRes = odd(&nrs);
+    d.dwFlags = CONNDLG_PERSIST | CONNDLG_NOT_PERSIST;
+    memcpy(odd(&ds), &d, sizeof d);
+    DWORD r = WNetConnectionDialog1W(odd(&ds));
+    CHECK(r == ERROR_INVALID_PARAMETER, "PERSIST and NOT_PERSIST -> %u", r);
+    nr.dwType = RESOURCETYPE_PRINT;
+    memcpy(odd(&nrs), &nr, sizeof nr);
+    d.dwFlags = CONNDLG_RO_PATH;
+    memcpy(odd(&ds), &d, sizeof d);
+    r = WNetConnectionDialog1W(odd(&ds));
+    CHECK(r == ERROR_INVALID_PARAMETER, "a printer -> %u", r);
+}
+
 int main(int argc, char **argv) {
     if (argc != 5) {
         fprintf(stderr, "usage: misaligned DRIVE UNC DRIVE2 FOLDER\n");
@@ -189,6 +213,7 @@ int main(int argc, char **argv) {
     test_last_error();
     test_add(argv[1], argv[4]);
     test_disconnect(argv[1], argv[3]);
+    test_connect_dialog();
     printf("misaligned: %d passed, %d failed\n", passes, failures);
     return failures ? 1 : 0;
 }

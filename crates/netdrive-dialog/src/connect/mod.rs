@@ -1,0 +1,390 @@
+//! The Map Network Drive conversation (`WNetConnectionDialog`), whole and toolkit-free, as
+//! [`crate::Conversation`] is for disconnecting: the fields (Folder, recent folders, the
+//! local folder, "Reconnect at sign-in", other credentials), the connect under way, a
+//! wrong password asked again, and how it ends. It shares the outcome, the owner, the
+//! helper protocol and the runner with the disconnect dialog.
+//!
+//! It does no I/O and reads no clock: a front end feeds it [`ConnectEvent`]s and gets back
+//! [`ConnectEffect`]s, then draws what the accessors say.
+
+mod dialog;
+pub mod recent;
+pub mod remote;
+mod work;
+
+#[cfg(test)]
+mod tests;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use netdrive::Error;
+
+pub use dialog::{
+    connect_dialog, connect_dialog1, connect_dialog1_with, ConnectDlg, ConnectSetup, NetResource,
+    CONNDLG_CONN_POINT, CONNDLG_HIDE_BOX, CONNDLG_NOT_PERSIST, CONNDLG_PERSIST, CONNDLG_RO_PATH,
+    CONNDLG_USE_MRU, CONNECT_TIMEOUT,
+};
+pub use work::{abandon_children, Attempt, ConnectWork};
+
+use crate::outcome::{CancelledBy, Connected, Outcome};
+use crate::texts::connect as texts;
+
+/// Something that happened, for the connect conversation to act on.
+#[derive(Debug)]
+pub enum ConnectEvent {
+    /// The dialog is up: load the recent folders (with `CONNDLG_USE_MRU`).
+    Opened,
+    /// A [`ConnectWork::Recent`] is done.
+    Recent(Vec<String>),
+    /// The person typed in the Folder field (or chose a recent folder).
+    Folder(String),
+    /// The person typed in the local folder's field.
+    Local(String),
+    /// "Reconnect at sign-in" was ticked or not.
+    Reconnect(bool),
+    /// "Connect using different credentials" was ticked or not.
+    OtherCredentials(bool),
+    /// The person typed a user name.
+    User(String),
+    /// The person typed a password.
+    Password(String),
+    /// "Remember my credentials" was ticked or not.
+    Remember(bool),
+    /// Connect.
+    Connect,
+    /// A [`ConnectWork::Connect`] is done: attempt `id` came to this.
+    Done {
+        /// Which attempt ([`Attempt::id`]): a late answer to an older one is dropped.
+        id: u64,
+        /// The drive, or why not.
+        result: Result<Connected, Error>,
+    },
+    /// Time passed (the spinner turns, the seconds count).
+    Tick,
+    /// The person ended the dialog (Cancel, Escape, closing the window, a signal).
+    Cancel,
+    /// The owner window is gone.
+    OwnerGone,
+}
+
+/// What the connect conversation needs a front end to do.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectEffect {
+    /// Run this off the drawing thread ([`ConnectWork::run`]) and feed back its event.
+    Run(ConnectWork),
+    /// The conversation is over: answer the host with this and take the dialog away. If a
+    /// connect was under way, call [`abandon_children`] first so that it never completes.
+    End(Outcome),
+}
+
+/// A front end of the connect conversation, as [`crate::FrontEnd`] is of the disconnect
+/// one: it draws, runs work off its drawing thread, and ends when told.
+pub trait ConnectFrontEnd {
+    /// Draw the conversation as it now is.
+    fn show(&mut self, conversation: &ConnectConversation);
+    /// Run `work` off the drawing thread ([`ConnectWork::run`]), then [`drive_connect`]
+    /// the event it gives.
+    fn spawn(&mut self, work: ConnectWork);
+    /// The conversation is over: answer the host with `outcome` and take the dialog away.
+    fn end(&mut self, outcome: Outcome);
+}
+
+/// Feed `event` to `conversation`, have `front` do what it asks, and show the result. A
+/// connect under way when it ends is abandoned first ([`abandon_children`]), so a
+/// cancelled dialog never leaves a drive behind it.
+pub fn drive_connect(
+    conversation: &mut ConnectConversation,
+    front: &mut impl ConnectFrontEnd,
+    event: ConnectEvent,
+) {
+    let was_connecting = conversation.connecting();
+    for effect in conversation.handle(event) {
+        match effect {
+            ConnectEffect::Run(work) => front.spawn(work),
+            ConnectEffect::End(outcome) => {
+                if was_connecting && !matches!(outcome, Outcome::Connected(_)) {
+                    abandon_children();
+                }
+                front.end(outcome);
+                return;
+            }
+        }
+    }
+    front.show(conversation);
+}
+
+/// Which field a front end should put the keyboard in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    /// Folder.
+    Folder,
+    /// The local folder.
+    Local,
+    /// The password (after a wrong one).
+    Password,
+}
+
+/// The connect conversation's state. See the module documentation.
+#[derive(Debug)]
+pub struct ConnectConversation {
+    setup: ConnectSetup,
+    folder: String,
+    local: String,
+    local_typed: bool,
+    reconnect: bool,
+    other: bool,
+    user: String,
+    password: String,
+    remember: bool,
+    recent: Vec<String>,
+    attempt: u64,
+    connecting: Option<String>,
+    since: u64,
+    message: Option<String>,
+    focus: (u64, Field),
+    ticks: u64,
+    outcome: Option<Outcome>,
+}
+
+/// How many ticks a second holds (front ends tick every 100 ms or so; the count is only
+/// shown, never used to decide).
+const TICKS_PER_SECOND: u64 = 10;
+
+impl ConnectConversation {
+    /// A conversation for `setup` (flags, the folder and local folder to offer, the bound).
+    pub fn new(setup: ConnectSetup) -> ConnectConversation {
+        let folder = setup.remote.clone().unwrap_or_default();
+        let local = setup.local.clone().unwrap_or_default();
+        let mut c = ConnectConversation {
+            reconnect: setup.reconnect_default(),
+            local_typed: !local.is_empty(),
+            folder,
+            local,
+            setup,
+            other: false,
+            user: String::new(),
+            password: String::new(),
+            remember: false,
+            recent: Vec::new(),
+            attempt: 0,
+            connecting: None,
+            since: 0,
+            message: None,
+            focus: (0, Field::Folder),
+            ticks: 0,
+            outcome: None,
+        };
+        c.suggest();
+        c
+    }
+
+    /// Act on `event`; what a front end must do now. Nothing once it has ended.
+    pub fn handle(&mut self, event: ConnectEvent) -> Vec<ConnectEffect> {
+        if self.outcome.is_some() {
+            return Vec::new();
+        }
+        let editing = self.connecting.is_none();
+        match event {
+            ConnectEvent::Opened if self.setup.use_mru() => {
+                return recent::path()
+                    .map(|path| ConnectEffect::Run(ConnectWork::Recent { path }))
+                    .into_iter()
+                    .collect()
+            }
+            ConnectEvent::Opened => {}
+            ConnectEvent::Recent(r) => self.recent = r,
+            ConnectEvent::Folder(f) if editing && !self.setup.read_only_path() => {
+                self.folder = f;
+                self.message = None;
+                self.suggest();
+            }
+            ConnectEvent::Local(l) if editing => {
+                self.local_typed = !l.trim().is_empty();
+                self.local = l;
+                if !self.local_typed {
+                    self.suggest();
+                }
+            }
+            ConnectEvent::Reconnect(on) if editing && !self.setup.hide_box() => self.reconnect = on,
+            ConnectEvent::OtherCredentials(on) if editing => self.other = on,
+            ConnectEvent::User(u) if editing => self.user = u,
+            ConnectEvent::Password(p) if editing => self.password = p,
+            ConnectEvent::Remember(on) if editing => self.remember = on,
+            ConnectEvent::Connect if editing => return self.connect(),
+            ConnectEvent::Done { id, result } if id == self.attempt && !editing => return self.done(result),
+            ConnectEvent::Tick => {
+                self.ticks = self.ticks.wrapping_add(1);
+                self.since = self.since.saturating_add(1);
+            }
+            ConnectEvent::Cancel => return self.finish(Outcome::Cancelled(CancelledBy::Person)),
+            ConnectEvent::OwnerGone => return self.finish(Outcome::Cancelled(CancelledBy::OwnerGone)),
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// The local folder offered when the person has typed none: `~/Network/<server> <share>`.
+    fn suggest(&mut self) {
+        if self.local_typed {
+            return;
+        }
+        self.local = match (remote::parse(&self.folder), &self.setup.network_base) {
+            (Ok(r), Some(base)) => remote::suggested_local(base, &r).to_string_lossy().into_owned(),
+            _ => String::new(),
+        };
+    }
+
+    fn connect(&mut self) -> Vec<ConnectEffect> {
+        let remote = match remote::parse(&self.folder) {
+            Ok(r) => r,
+            Err(e) => {
+                self.message = Some(e.to_string());
+                self.focus = (self.focus.0 + 1, Field::Folder);
+                return Vec::new();
+            }
+        };
+        if self.local.trim().is_empty() {
+            self.message = Some(texts::CHOOSE_LOCAL_FIRST.into());
+            self.focus = (self.focus.0 + 1, Field::Local);
+            return Vec::new();
+        }
+        self.attempt += 1;
+        self.since = 0;
+        self.message = None;
+        self.connecting = Some(remote.remote_name.clone());
+        let typed_user = self.other.then(|| self.user.trim().to_owned()).filter(|u| !u.is_empty());
+        let attempt = Attempt {
+            id: self.attempt,
+            user: typed_user.or_else(|| remote.user.clone()),
+            password: self.other.then(|| self.password.clone()).filter(|p| !p.is_empty()),
+            remote,
+            folder: self.folder.trim().to_owned(),
+            local: PathBuf::from(self.local.trim()),
+            // A folder we suggested may be taken by then: the work picks a free one beside it.
+            find_free: !self.local_typed,
+            reconnect: self.reconnect,
+            remember: self.other && self.remember,
+            timeout: self.setup.timeout,
+            recent: self.setup.use_mru().then(recent::path).flatten(),
+        };
+        vec![ConnectEffect::Run(ConnectWork::Connect(Box::new(attempt)))]
+    }
+
+    fn done(&mut self, result: Result<Connected, Error>) -> Vec<ConnectEffect> {
+        self.connecting = None;
+        match result {
+            Ok(c) => self.finish(Outcome::Connected(c)),
+            Err(e) => {
+                self.message = Some(texts::failure(&e));
+                if texts::wants_password(&e) {
+                    // Ask again, as Windows does: the credentials open, the old password gone.
+                    self.other = true;
+                    self.password.clear();
+                    self.focus = (self.focus.0 + 1, Field::Password);
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    fn finish(&mut self, o: Outcome) -> Vec<ConnectEffect> {
+        self.outcome = Some(o.clone());
+        self.connecting = None;
+        vec![ConnectEffect::End(o)]
+    }
+
+    /// The Folder field's text.
+    pub fn folder(&self) -> &str {
+        &self.folder
+    }
+
+    /// Whether the Folder can be changed (not with `CONNDLG_RO_PATH`, nor while connecting).
+    pub fn folder_editable(&self) -> bool {
+        !self.setup.read_only_path() && self.connecting.is_none()
+    }
+
+    /// The recent folders to offer (`CONNDLG_USE_MRU`), newest first.
+    pub fn recent(&self) -> &[String] {
+        &self.recent
+    }
+
+    /// The local folder: typed, or suggested.
+    pub fn local(&self) -> &str {
+        &self.local
+    }
+
+    /// Whether "Reconnect at sign-in" is shown (not with `CONNDLG_HIDE_BOX`).
+    pub fn reconnect_shown(&self) -> bool {
+        !self.setup.hide_box()
+    }
+
+    /// "Reconnect at sign-in".
+    pub fn reconnect(&self) -> bool {
+        self.reconnect
+    }
+
+    /// "Connect using different credentials": whether the user and password show.
+    pub fn other_credentials(&self) -> bool {
+        self.other
+    }
+
+    /// The user name typed.
+    pub fn user(&self) -> &str {
+        &self.user
+    }
+
+    /// The password typed (a front end shows it hidden).
+    pub fn password(&self) -> &str {
+        &self.password
+    }
+
+    /// "Remember my credentials".
+    pub fn remember(&self) -> bool {
+        self.remember
+    }
+
+    /// Whether a connect is under way (fields locked, a spinner, Cancel still works).
+    pub fn connecting(&self) -> bool {
+        self.connecting.is_some()
+    }
+
+    /// Whether Connect would start anything now.
+    pub fn can_connect(&self) -> bool {
+        self.connecting.is_none() && !self.folder.trim().is_empty()
+    }
+
+    /// The status line: what is under way, or nothing.
+    pub fn status_line(&self) -> String {
+        self.connecting
+            .as_deref()
+            .map(|r| texts::connecting(r, self.since / TICKS_PER_SECOND))
+            .unwrap_or_default()
+    }
+
+    /// What went wrong last, in plain words with its code; `None` when all is well.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// Where the keyboard should go: it changes (its count) exactly when a front end
+    /// should move the focus there (after a wrong password: the password).
+    pub fn focus(&self) -> (u64, Field) {
+        self.focus
+    }
+
+    /// How many ticks have passed (a spinner's frame).
+    pub fn ticks(&self) -> u64 {
+        self.ticks
+    }
+
+    /// How it ended, once it has.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// How long a connect may take.
+    pub fn timeout(&self) -> Duration {
+        self.setup.timeout
+    }
+}

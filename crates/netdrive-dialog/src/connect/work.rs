@@ -1,0 +1,282 @@
+//! The blocking steps of the connect conversation: reading the recent folders, and one
+//! connect (the local folder made, the mount, the recent list updated). A front end runs
+//! each off its drawing thread and feeds back the [`ConnectEvent`] it gives.
+
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Mutex};
+use std::time::Duration;
+
+use netdrive::{ConnectRequest, Error, Waiting};
+
+use super::recent;
+use super::remote::Remote;
+use super::ConnectEvent;
+use crate::outcome::Connected;
+
+/// One connect, as the person asked for it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Attempt {
+    /// Which attempt of the dialog this is.
+    pub id: u64,
+    /// The folder, read.
+    pub remote: Remote,
+    /// The Folder field as typed (for the recent list).
+    pub folder: String,
+    /// The local folder to mount on.
+    pub local: PathBuf,
+    /// `local` was suggested: if it is taken, use a free one beside it (`… 2`, `… 3`).
+    pub find_free: bool,
+    /// The user to log in as.
+    pub user: Option<String>,
+    /// The password typed (never shown, never logged).
+    pub password: Option<String>,
+    /// "Reconnect at sign-in": remember the connection.
+    pub reconnect: bool,
+    /// "Remember my credentials".
+    pub remember: bool,
+    /// How long the connect may take.
+    pub timeout: Duration,
+    /// The recent-folders file to add the folder to once connected.
+    pub recent: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Attempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attempt")
+            .field("id", &self.id)
+            .field("remote", &self.remote)
+            .field("local", &self.local)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("reconnect", &self.reconnect)
+            .field("remember", &self.remember)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A blocking step the connect conversation needs done.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectWork {
+    /// Read the recent folders ([`ConnectEvent::Recent`]).
+    Recent {
+        /// The state file.
+        path: PathBuf,
+    },
+    /// Connect ([`ConnectEvent::Done`]).
+    Connect(Box<Attempt>),
+}
+
+/// Time beyond the mount tool's own bound for making the folder and checking the mount.
+const SLACK: Duration = Duration::from_secs(2);
+
+impl ConnectWork {
+    /// Do it, within its bound, and say how it went.
+    pub fn run(self) -> ConnectEvent {
+        match self {
+            ConnectWork::Recent { path } => ConnectEvent::Recent(recent::load(&path, recent::BOUND)),
+            ConnectWork::Connect(a) => {
+                let id = a.id;
+                let after = a.timeout;
+                // The whole step is bounded, whatever hangs (a home folder on a dead
+                // server, a tool that ignores its signal): the person gets an answer.
+                let (tx, rx) = mpsc::channel();
+                let started = std::thread::Builder::new().name("netdrive-connect".into()).spawn(move || {
+                    let _ = tx.send(connect(&a));
+                });
+                let result = match started {
+                    Err(e) => Err(Error::NotEnoughMemory(format!("cannot start the connect: {e}"))),
+                    Ok(_) => rx.recv_timeout(after + SLACK).unwrap_or_else(|_| {
+                        Err(Error::NotResponding { target: "".into(), after, waiting: Waiting::Nothing })
+                    }),
+                };
+                ConnectEvent::Done { id, result }
+            }
+        }
+    }
+
+    /// The event for this work when it could not be run at all (its worker failed).
+    pub fn lost(&self, why: &str) -> ConnectEvent {
+        match self {
+            ConnectWork::Recent { .. } => ConnectEvent::Recent(Vec::new()),
+            ConnectWork::Connect(a) => ConnectEvent::Done {
+                id: a.id,
+                result: Err(Error::Extended { provider: "netdrive".into(), message: why.into() }),
+            },
+        }
+    }
+}
+
+/// The folder the connect under way mounts on, and whether it made it: what
+/// [`abandon_children`] cleans up when the person cancels.
+static UNDER_WAY: Mutex<Option<(PathBuf, bool)>> = Mutex::new(None);
+
+fn under_way() -> std::sync::MutexGuard<'static, Option<(PathBuf, bool)>> {
+    UNDER_WAY.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn connect(a: &Attempt) -> Result<Connected, Error> {
+    let (local, made) = prepare_local(&a.local, a.find_free)?;
+    *under_way() = Some((local.clone(), made));
+    let r = connect_on(a, &local, made);
+    *under_way() = None;
+    r
+}
+
+fn connect_on(a: &Attempt, local: &Path, made: bool) -> Result<Connected, Error> {
+    let local = local.to_owned();
+    let req = ConnectRequest {
+        local_name: local.clone().into_os_string(),
+        remote_name: a.remote.remote_name.clone().into(),
+        provider: Some(a.remote.provider.to_owned()),
+        user: a.user.clone(),
+        password: a.password.clone(),
+        update_profile: a.reconnect,
+        remember_credentials: a.remember,
+        timeout: a.timeout,
+        ..Default::default()
+    };
+    match netdrive::connect(&req) {
+        Ok(c) => {
+            if let Some(p) = &a.recent {
+                recent::add(p, &a.folder, recent::BOUND);
+            }
+            Ok(Connected { local_name: c.local_name, remote_name: c.remote_name })
+        }
+        Err(e) => {
+            // A tool stopped at its bound may have mounted already (sshfs mounts before the
+            // server answers): the folder had no mount before, so what is there is its.
+            undo(&local, made);
+            Err(e)
+        }
+    }
+}
+
+/// The folder to mount on, made if missing (and whether it was made here). A suggested
+/// folder that holds something or has a drive on it gives way to `… 2`, `… 3`.
+fn prepare_local(local: &Path, find_free: bool) -> Result<(PathBuf, bool), Error> {
+    let bad = |p: &Path, e: std::io::Error| {
+        Error::BadDevice(format!("{}: cannot make the folder: {e}", netdrive::escape(p.as_os_str())))
+    };
+    let table = netdrive::mountinfo::read_table().map_err(|e| Error::NoNetwork(e.to_string()))?;
+    let mounted = |p: &Path| table.iter().any(|m| m.mount_point == p.as_os_str());
+    let tries = if find_free { 1..=50 } else { 1..=1 };
+    for n in tries {
+        let p = match n {
+            1 => local.to_owned(),
+            n => {
+                let mut s = local.as_os_str().to_owned();
+                s.push(format!(" {n}"));
+                PathBuf::from(s)
+            }
+        };
+        if mounted(&p) && find_free {
+            continue;
+        }
+        match std::fs::create_dir(&p) {
+            Ok(()) => return Ok((p, true)),
+            // A folder the person typed is theirs to choose (the core refuses a mounted one);
+            // a suggested one is looked into, and must be empty.
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !find_free => return Ok((p, false)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let empty = std::fs::read_dir(&p).map(|mut d| d.next().is_none()).unwrap_or(false);
+                if empty {
+                    return Ok((p, false));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(&p).map_err(|e| bad(&p, e))?;
+                return Ok((p, true));
+            }
+            Err(e) => return Err(bad(&p, e)),
+        }
+    }
+    Err(Error::BadDevice(format!("{}: no free folder beside it", netdrive::escape(local.as_os_str()))))
+}
+
+/// Undo a connect the person cancelled, so that it never completes after the dialog said
+/// "cancelled": kill this process's own children (the mount tool; read from
+/// `/proc/self/task/*/children`, never another process's), then detach what the tool had
+/// already mounted on the connect's folder (nothing else was there: the core refuses a
+/// folder with a mount on it) and remove the folder if the connect made it.
+pub fn abandon_children() {
+    // Taken first: once its tool is killed, the connect's thread may clear it.
+    let taken = under_way().take();
+    kill_children();
+    if let Some((local, made)) = taken {
+        undo(&local, made);
+    }
+}
+
+/// Detach what a failed or cancelled connect left mounted on `local`, and remove the
+/// folder if the connect `made` it (it is empty then: nothing of the person's is lost).
+fn undo(local: &Path, made: bool) {
+    let mounted = || {
+        netdrive::mountinfo::read_table().is_ok_and(|t| t.iter().any(|m| m.mount_point == local.as_os_str()))
+    };
+    if mounted() {
+        // A lazy detach never waits for the server; FUSE mounts of a user need fusermount.
+        if rustix::mount::unmount(local, rustix::mount::UnmountFlags::DETACH).is_err() {
+            let _ = std::process::Command::new("fusermount3")
+                .args(["-u", "-z", "--"])
+                .arg(local)
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status();
+        }
+    }
+    if made && !mounted() {
+        let _ = std::fs::remove_dir(local);
+    }
+}
+
+fn kill_children() {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return };
+    for t in tasks.flatten() {
+        let Ok(text) = std::fs::read_to_string(t.path().join("children")) else { continue };
+        for pid in text.split_whitespace().filter_map(|p| p.parse::<i32>().ok()) {
+            if let Some(pid) = rustix::process::Pid::from_raw(pid) {
+                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn a_suggested_folder_that_is_taken_gives_way() {
+        let dir = tempfile::tempdir().unwrap();
+        let want = dir.path().join("Network").join("nas media");
+        assert_eq!(prepare_local(&want, true).unwrap(), (want.clone(), true));
+        // Empty: used as it is.
+        assert_eq!(prepare_local(&want, true).unwrap(), (want.clone(), false));
+        std::fs::write(want.join("file"), "x").unwrap();
+        let next = dir.path().join("Network").join("nas media 2");
+        assert_eq!(prepare_local(&want, true).unwrap(), (next, true));
+        // Typed by the person: theirs to choose, full or not (the core refuses a mounted one).
+        assert_eq!(prepare_local(&want, false).unwrap(), (want, false));
+    }
+
+    #[test]
+    fn the_password_never_shows_in_debug_output() {
+        let a = Attempt {
+            id: 1,
+            remote: super::super::remote::parse(r"\\h\s").unwrap(),
+            folder: r"\\h\s".into(),
+            local: "/tmp/x".into(),
+            find_free: true,
+            user: Some("me".into()),
+            password: Some("hunter2".into()),
+            reconnect: false,
+            remember: false,
+            timeout: Duration::from_secs(1),
+            recent: None,
+        };
+        let text = format!("{:?}", ConnectWork::Connect(Box::new(a)));
+        assert!(!text.contains("hunter2") && text.contains("(hidden)"), "{text}");
+    }
+}
