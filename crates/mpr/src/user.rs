@@ -15,8 +15,9 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
         if user.is_null() || len.is_null() {
             return fail(Win32Error(487), "lpUserName or lpnLength is NULL");
         }
+        // A name (a mount point, a remote name): bytes (A), surrogate-escaped (W).
         // SAFETY: the caller promises NULL or a NUL-terminated string.
-        let name = unsafe { E::read(name)? }.filter(|n| !n.is_empty());
+        let name = unsafe { E::read_os(name)? }.filter(|n| !n.is_empty());
         // "lpName: ... If this parameter is NULL or the empty string, the system returns the
         // name of the current user for the process."
         let who = match name {
@@ -28,7 +29,7 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
                 // point, or the remote name of a deviceless connection (GVfs), whose local
                 // name is not a path.
                 let drives = netdrive::list(netdrive::Scope::Connected)?;
-                let found = match netdrive::names::unc_parts(n.as_ref()) {
+                let found = match netdrive::names::unc_parts(&n) {
                     Some(want) => {
                         let key =
                             |p: Vec<&[u8]>| p.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
@@ -39,11 +40,11 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
                         })
                     }
                     None => {
-                        let local = netdrive::normalize(n.as_ref());
+                        let local = netdrive::normalize(&n);
                         drives.iter().find(|c| c.local_name == local)
                     }
                 };
-                let c = found.ok_or_else(|| Error::NotConnected { target: n.as_str().into() })?;
+                let c = found.ok_or_else(|| Error::NotConnected { target: n.as_os_str().into() })?;
                 netdrive::names::connection_user(c)
             }
         };
