@@ -1,6 +1,7 @@
 //! `WNetGetUser` and `WNetSetLastError`.
 
 use std::os::raw::c_char;
+use std::os::unix::ffi::OsStrExt;
 
 use netdrive::{Error, Win32Error};
 
@@ -29,20 +30,13 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
                 // point, or the remote name of a deviceless connection (GVfs), whose local
                 // name is not a path.
                 let drives = netdrive::list(netdrive::Scope::Connected)?;
-                let found = match netdrive::names::unc_parts(&n) {
-                    Some(want) => {
-                        let key =
-                            |p: Vec<&[u8]>| p.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
-                        let want = key(want);
-                        drives.iter().find(|c| {
-                            !std::path::Path::new(&c.local_name).is_absolute()
-                                && netdrive::names::unc_parts(&c.remote_name).is_some_and(|r| key(r) == want)
-                        })
-                    }
-                    None => {
-                        let local = netdrive::normalize(&n);
-                        drives.iter().find(|c| c.local_name == local)
-                    }
+                // A remote name is matched as WNetCancelConnection2 matches it (the same
+                // name or one inside it, a port set aside, as GVfs's names have none).
+                let found = if netdrive::names::unc_parts(&n).is_some() {
+                    drives.iter().find(|c| c.is_deviceless_to(n.as_bytes()))
+                } else {
+                    let local = netdrive::normalize(&n);
+                    drives.iter().find(|c| c.local_name == local)
                 };
                 let c = found.ok_or_else(|| Error::NotConnected { target: n.as_os_str().into() })?;
                 netdrive::names::connection_user(c)
