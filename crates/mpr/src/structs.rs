@@ -48,13 +48,13 @@ pub struct RemoteNameInfo<U> {
     pub lpRemainingPath: *mut U,
 }
 
-/// `UNIVERSAL_NAME_INFOA`: UTF-8.
+/// `UNIVERSAL_NAME_INFOA`: the name's bytes.
 pub type UNIVERSAL_NAME_INFOA = UniversalNameInfo<std::os::raw::c_char>;
-/// `UNIVERSAL_NAME_INFOW`: UTF-16.
+/// `UNIVERSAL_NAME_INFOW`: UTF-16, surrogate-escaped.
 pub type UNIVERSAL_NAME_INFOW = UniversalNameInfo<u16>;
-/// `REMOTE_NAME_INFOA`: UTF-8.
+/// `REMOTE_NAME_INFOA`: the names' bytes.
 pub type REMOTE_NAME_INFOA = RemoteNameInfo<std::os::raw::c_char>;
-/// `REMOTE_NAME_INFOW`: UTF-16.
+/// `REMOTE_NAME_INFOW`: UTF-16, surrogate-escaped.
 pub type REMOTE_NAME_INFOW = RemoteNameInfo<u16>;
 
 /// Win32 `NETINFOSTRUCT`.

@@ -119,11 +119,11 @@ pub struct DiscDlgStruct<U> {
     pub dwFlags: DWORD,
 }
 
-/// `NETRESOURCEA`: UTF-8 strings.
+/// `NETRESOURCEA`: names as bytes, the provider's name and comment UTF-8.
 pub type NETRESOURCEA = NetResource<c_char>;
 /// `NETRESOURCEW`: UTF-16 strings.
 pub type NETRESOURCEW = NetResource<u16>;
-/// `DISCDLGSTRUCTA`: UTF-8 strings.
+/// `DISCDLGSTRUCTA`: names as bytes.
 pub type DISCDLGSTRUCTA = DiscDlgStruct<c_char>;
 /// `DISCDLGSTRUCTW`: UTF-16 strings.
 pub type DISCDLGSTRUCTW = DiscDlgStruct<u16>;
