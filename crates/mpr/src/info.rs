@@ -415,9 +415,17 @@ unsafe fn connection_performance<E: Enc>(
             }
             (None, Some(r)) => {
                 let name = network_name(r)?;
-                let (_, _, d) = netdrive::names::split_resource(&name, &drives)
-                    .ok_or_else(|| Error::BadNetName(format!("{r:?} is not a network name")))?;
-                d.ok_or_else(|| Error::NotConnected { target: r.as_os_str().into() })?
+                // A connection without a local device, by the remote name it was made with
+                // (port included), as WNetCancelConnection2 finds it; else the drive whose
+                // remote name holds the name.
+                match drives.iter().find(|c| c.is_deviceless_to(name.as_bytes())) {
+                    Some(d) => d,
+                    None => {
+                        let (_, _, d) = netdrive::names::split_resource(&name, &drives)
+                            .ok_or_else(|| Error::BadNetName(format!("{r:?} is not a network name")))?;
+                        d.ok_or_else(|| Error::NotConnected { target: r.as_os_str().into() })?
+                    }
+                }
             }
             (None, None) => {
                 return Err(Error::BadNetName("lpLocalName and lpRemoteName are both NULL".into()))
@@ -473,7 +481,7 @@ fn performance(drive: &Connection) -> NETCONNECTINFOSTRUCT {
 
 /// `MultinetGetConnectionPerformanceA(lpNetResource, lpNetConnectInfoStruct)`: what is known
 /// of the link to a connected drive (`lpLocalName`, its mount point; or `lpRemoteName`, a
-/// name on a connected drive), from what the kernel shows without asking the server:
+/// name on a connected drive or the remote name of a connection without a local device), from what the kernel shows without asking the server:
 /// `WNCON_NOTROUTED` when no gateway is on the way, `WNCON_FORNETCARD` over a network
 /// card, `dwSpeed` the card's speed (units of 100 bit/s; 0 when not known),
 /// `dwOptDataSize` the mount's read size (`rsize=`, FUSE `max_read=`) or 0, `dwDelay` 0

@@ -686,6 +686,16 @@ static void deviceless(void) {
     len = sizeof user;
     r = WNetGetUserA(access, user, &len);
     CHECK(r == NO_ERROR && strcmp(user, "root") == 0, "WNetGetUserA(remote name): %u %s", r, r ? "" : user);
+    /* MultinetGetConnectionPerformance: "lpRemoteName: A pointer to a network resource to
+     * query. The resource must currently have an established connection." */
+    NETCONNECTINFOSTRUCT ci;
+    memset(&ci, 0, sizeof ci);
+    ci.cbStructure = sizeof ci;
+    NETRESOURCEA by_remote;
+    memset(&by_remote, 0, sizeof by_remote);
+    by_remote.lpRemoteName = access;
+    r = MultinetGetConnectionPerformanceA(&by_remote, &ci);
+    CHECK(r == NO_ERROR, "MultinetGetConnectionPerformanceA(remote name): %u", r);
     /* WNetCancelConnection2: "If the parameter specifies a remote network resource, all
      * connections without devices are canceled." */
     r = WNetCancelConnection2A(access, 0, FALSE);
