@@ -2,9 +2,12 @@
  * winnetwk.h - the Windows WNet API on Linux (libmpr, from netdrive).
  *
  * Every name of the Windows SDK's winnetwk.h (and the wnnc.h network types it includes)
- * with its value; structures laid out as on 64-bit Windows. "A" functions take UTF-8
- * `char` strings, "W" functions UTF-16 `WCHAR` (unsigned short) strings; define UNICODE
- * to make the plain names mean the W ones, as on Windows.
+ * with its value; structures laid out as on 64-bit Windows. "A" functions take `char`
+ * strings, "W" functions UTF-16 `WCHAR` (unsigned short) strings; define UNICODE to make
+ * the plain names mean the W ones, as on Windows. Names (local and remote names, paths)
+ * round-trip: in A functions they are the file system's bytes, UTF-8 or not; W functions
+ * give each byte that is not UTF-8 as a lone surrogate U+DC80..U+DCFF and take it back.
+ * Texts (provider, user, password, messages) are UTF-8 (A) or UTF-16 (W).
  *
  * On Linux:
  *   - a network drive is a mount of a network filesystem (cifs, nfs, sshfs, rclone,

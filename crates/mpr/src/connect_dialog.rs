@@ -9,7 +9,6 @@
 //! a free one under `~/Network` is suggested), on return the folder chosen. A folder
 //! that does not fit leaves the drive connected and returns `ERROR_MORE_DATA`.
 
-use std::ffi::OsString;
 
 use netdrive::Error;
 use netdrive_dialog::connect::{ConnectDlg, NetResource, CONNDLG_CONN_POINT, CONNECT_TIMEOUT};
@@ -17,7 +16,7 @@ use netdrive_dialog::{DialogHandle, DialogOptions, Outcome, Owner};
 
 use crate::guard::{guard, invalid};
 use crate::registry::{register, Entry};
-use crate::strings::{write_str, Enc, A, W};
+use crate::strings::{write_os_str, Enc, A, W};
 use crate::types::{ConnectDlgStruct, CONNECTDLGSTRUCTA, CONNECTDLGSTRUCTW, DWORD, HANDLE, HWND, MAX_PATH};
 
 /// `ERROR_MORE_DATA`: the folder chosen does not fit the caller's buffer.
@@ -64,13 +63,13 @@ unsafe fn read<E: Enc>(p: *const ConnectDlgStruct<E::Unit>) -> Result<ConnectDlg
     // SAFETY: non-NULL; the caller promises a readable NETRESOURCE, maybe unaligned: copied.
     let r = unsafe { d.lpConnRes.read_unaligned() };
     // SAFETY: the caller promises NULL or NUL-terminated strings.
-    let (local, remote) = unsafe { (E::read(r.lpLocalName)?, E::read(r.lpRemoteName)?) };
+    let (local, remote) = unsafe { (E::read_os(r.lpLocalName)?, E::read_os(r.lpRemoteName)?) };
     Ok(ConnectDlg {
         owner: owner(d.hwndOwner)?,
         net_resource: NetResource {
             resource_type: r.dwType,
-            local_name: local.map(OsString::from),
-            remote_name: remote.map(OsString::from),
+            local_name: local,
+            remote_name: remote,
         },
         flags: d.dwFlags,
     })
@@ -91,9 +90,8 @@ unsafe fn answer<E: Enc>(p: *mut ConnectDlgStruct<E::Unit>, o: &Outcome) -> DWOR
     if d.dwFlags & CONNDLG_CONN_POINT != 0 {
         // SAFETY: checked non-NULL by `read`.
         let r = unsafe { d.lpConnRes.read_unaligned() };
-        let folder = c.local_name.to_string_lossy();
         // SAFETY: the caller promises MAX_PATH writable units with CONNDLG_CONN_POINT.
-        if unsafe { write_str::<E>(&folder, r.lpLocalName, MAX_PATH) }.is_err() {
+        if unsafe { write_os_str::<E>(&c.local_name, r.lpLocalName, MAX_PATH) }.is_err() {
             return ERROR_MORE_DATA;
         }
     }

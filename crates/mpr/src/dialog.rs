@@ -2,7 +2,6 @@
 //! `WNetDialogClose`, and `WNetDisconnectDialog1`.
 
 use std::collections::HashMap;
-use std::ffi::OsString;
 use std::time::Duration;
 
 use netdrive::Error;
@@ -123,14 +122,11 @@ unsafe fn disconnect_dialog1<E: Enc>(p: *const DiscDlgStruct<E::Unit>) -> DWORD 
         if d.cbStructure as usize != std::mem::size_of::<DiscDlgStruct<E::Unit>>() {
             return Err(invalid("cbStructure is not sizeof(DISCDLGSTRUCT)"));
         }
+        // Names: the file system's bytes (A), surrogate-escaped (W), as enumerated.
         // SAFETY: the caller promises NULL or NUL-terminated strings.
-        let (local, remote) = unsafe { (E::read(d.lpLocalName)?, E::read(d.lpRemoteName)?) };
-        let req = DiscDlg {
-            owner: owner(d.hwndOwner)?,
-            local_name: local.map(OsString::from),
-            remote_name: remote.map(OsString::from),
-            flags: d.dwFlags,
-        };
+        let (local, remote) = unsafe { (E::read_os(d.lpLocalName)?, E::read_os(d.lpRemoteName)?) };
+        let req =
+            DiscDlg { owner: owner(d.hwndOwner)?, local_name: local, remote_name: remote, flags: d.dwFlags };
         netdrive_dialog::disconnect_dialog1(&req).map(|()| 0)
     })
 }

@@ -2,8 +2,9 @@
 //! `WNetGetResourceInformation`, `WNetGetResourceParent`, `MultinetGetConnectionPerformance`.
 //! Everything comes from netdrive's provider table and the mount table.
 
-use std::ffi::OsStr;
+use std::ffi::{OsStr, OsString};
 use std::os::raw::{c_char, c_void};
+use std::os::unix::ffi::OsStrExt;
 
 use netdrive::{Connection, Error, Provider, Win32Error};
 
@@ -140,11 +141,13 @@ pub unsafe extern "C" fn WNetGetNetworkInformationW(
     unsafe { get_network_information::<W>(lpProvider, lpNetInfoStruct) }
 }
 
-/// The parts of a caller's `NETRESOURCE` these calls read.
+/// The parts of a caller's `NETRESOURCE` these calls read. The names are the file system's
+/// bytes (A) or their surrogate-escaped UTF-16 (W), so a name an enumeration returned can be
+/// passed back; the provider's name is text.
 struct Asked {
     ty: DWORD,
-    local: Option<String>,
-    remote: Option<String>,
+    local: Option<OsString>,
+    remote: Option<OsString>,
     provider: Option<Provider>,
 }
 
@@ -154,7 +157,7 @@ unsafe fn read_resource<E: Enc>(nr: *const NetResource<E::Unit>) -> Result<Asked
     let nr = unsafe { nr.read_unaligned() };
     // SAFETY: the caller promises NULL or NUL-terminated strings.
     let (local, remote, provider) =
-        unsafe { (E::read(nr.lpLocalName)?, E::read(nr.lpRemoteName)?, E::read(nr.lpProvider)?) };
+        unsafe { (E::read_os(nr.lpLocalName)?, E::read_os(nr.lpRemoteName)?, E::read(nr.lpProvider)?) };
     Ok(Asked {
         ty: nr.dwType,
         local: local.filter(|s| !s.is_empty()),
@@ -170,11 +173,11 @@ fn drives() -> Result<Vec<Connection>, Error> {
 
 /// A network name as the caller gave it, or the UNC name of a local path (an extension:
 /// Windows takes only network names here).
-fn network_name(name: &str) -> Result<String, Error> {
-    if name.starts_with('/') {
-        return Ok(netdrive::universal_name(name.as_ref())?.universal.to_string_lossy().into_owned());
+fn network_name(name: &OsStr) -> Result<OsString, Error> {
+    if name.as_bytes().starts_with(b"/") {
+        return Ok(netdrive::universal_name(name)?.universal);
     }
-    if netdrive::names::unc_parts(name.as_ref()).is_none() {
+    if netdrive::names::unc_parts(name).is_none() {
         return Err(Error::BadNetName(format!("{name:?} is not a network name like \\\\server\\share")));
     }
     Ok(name.to_owned())
@@ -194,9 +197,9 @@ fn check_type(ty: DWORD) -> Result<(), Error> {
 #[allow(clippy::too_many_arguments)]
 unsafe fn put_resource<E: Enc>(
     dwords: [DWORD; 4],
-    remote: Option<&str>,
+    remote: Option<&OsStr>,
     provider: &str,
-    extra: &[&str],
+    extra: &[&OsStr],
     buf: *mut c_void,
     size: *mut DWORD,
 ) -> Result<Result<Vec<*mut E::Unit>, DWORD>, Error> {
@@ -204,7 +207,7 @@ unsafe fn put_resource<E: Enc>(
     // SAFETY: checked non-NULL by the callers.
     let cap = unsafe { size.read_unaligned() } as usize;
     // SAFETY: `buf` is NULL or writable for `cap` bytes per the caller.
-    match unsafe { pack::<E>(&head, &[None, remote, None, Some(provider)], extra, buf, cap) } {
+    match unsafe { pack::<E>(&head, &[None, remote, None, Some(OsStr::new(provider))], extra, buf, cap) } {
         Ok((_, extras)) => Ok(Ok(extras)),
         Err(needed) => {
             // SAFETY: checked non-NULL by the callers.
@@ -233,7 +236,7 @@ unsafe fn get_resource_information<E: Enc>(
         let name = asked.remote.ok_or_else(|| Error::BadNetName("lpRemoteName is NULL".into()))?;
         let name = network_name(&name)?;
         let drives = drives()?;
-        let (resource, rest, drive) = netdrive::names::split_resource(name.as_ref(), &drives)
+        let (resource, rest, drive) = netdrive::names::split_resource(&name, &drives)
             .ok_or_else(|| Error::BadNetName(format!("{name:?} is not a network name")))?;
         let provider = match (asked.provider, drive) {
             (Some(p), Some(d)) if p != d.provider => {
@@ -243,17 +246,17 @@ unsafe fn get_resource_information<E: Enc>(
             (None, Some(d)) => d.provider,
             (None, None) => Provider::Smb, // as for WNetAddConnection2: SMB, as on Windows
         };
-        let server_only = netdrive::names::unc_parts(resource.as_ref()).is_some_and(|p| p.len() == 1);
+        let server_only = netdrive::names::unc_parts(&resource).is_some_and(|p| p.len() == 1);
         let dwords = if server_only {
             [0, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEUSAGE_CONTAINER]
         } else {
             [0, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SHARE, RESOURCEUSAGE_CONNECTABLE]
         };
-        let resource = resource.to_string_lossy();
-        let rest = rest.to_string_lossy();
-        let extra: Vec<&str> = if rest.is_empty() { Vec::new() } else { vec![&rest] };
+        let extra: Vec<&OsStr> = if rest.is_empty() { Vec::new() } else { vec![&rest] };
         // SAFETY: pointers checked; buffer per the caller.
-        match unsafe { put_resource::<E>(dwords, Some(&resource), provider.name(), &extra, buf, size)? } {
+        match unsafe {
+            put_resource::<E>(dwords, Some(resource.as_os_str()), provider.name(), &extra, buf, size)?
+        } {
             Ok(extras) => {
                 // "lplpSystem: ... the part of the resource accessed through
                 // resource-type-specific system functions" — NULL when nothing is left.
@@ -320,17 +323,16 @@ unsafe fn get_resource_parent<E: Enc>(
         let name = network_name(&name)?;
         let provider = match asked.provider {
             Some(p) => p,
-            None => netdrive::names::split_resource(name.as_ref(), &drives()?)
+            None => netdrive::names::split_resource(&name, &drives()?)
                 .and_then(|(_, _, d)| d.map(|d| d.provider))
                 .unwrap_or(Provider::Smb),
         };
-        let parent = netdrive::names::resource_parent(OsStr::new(&name))
+        let parent = netdrive::names::resource_parent(&name)
             .ok_or_else(|| Error::BadNetName(format!("{name:?} is not a network name")))?;
-        let parent = parent.map(|p| p.to_string_lossy().into_owned());
         let dwords = match &parent {
             // A server's parent is its provider's network.
             None => [0, RESOURCETYPE_ANY, RESOURCEDISPLAYTYPE_NETWORK, RESOURCEUSAGE_CONTAINER],
-            Some(p) if netdrive::names::unc_parts(p.as_ref()).is_some_and(|c| c.len() == 1) => {
+            Some(p) if netdrive::names::unc_parts(p).is_some_and(|c| c.len() == 1) => {
                 [0, RESOURCETYPE_DISK, RESOURCEDISPLAYTYPE_SERVER, RESOURCEUSAGE_CONTAINER]
             }
             Some(_) => [
@@ -405,17 +407,25 @@ unsafe fn connection_performance<E: Enc>(
         // "If [lpLocalName] specifies a local device, lpRemoteName is ignored."
         let drive = match (&asked.local, &asked.remote) {
             (Some(l), _) => {
-                let want = netdrive::normalize(l.as_ref());
+                let want = netdrive::normalize(l);
                 drives
                     .iter()
                     .find(|c| c.local_name == want)
-                    .ok_or_else(|| Error::NotConnected { target: l.as_str().into() })?
+                    .ok_or_else(|| Error::NotConnected { target: l.as_os_str().into() })?
             }
             (None, Some(r)) => {
                 let name = network_name(r)?;
-                let (_, _, d) = netdrive::names::split_resource(name.as_ref(), &drives)
-                    .ok_or_else(|| Error::BadNetName(format!("{r:?} is not a network name")))?;
-                d.ok_or_else(|| Error::NotConnected { target: r.as_str().into() })?
+                // A connection without a local device, by the remote name it was made with
+                // (port included), as WNetCancelConnection2 finds it; else the drive whose
+                // remote name holds the name.
+                match drives.iter().find(|c| c.is_deviceless_to(name.as_bytes())) {
+                    Some(d) => d,
+                    None => {
+                        let (_, _, d) = netdrive::names::split_resource(&name, &drives)
+                            .ok_or_else(|| Error::BadNetName(format!("{r:?} is not a network name")))?;
+                        d.ok_or_else(|| Error::NotConnected { target: r.as_os_str().into() })?
+                    }
+                }
             }
             (None, None) => {
                 return Err(Error::BadNetName("lpLocalName and lpRemoteName are both NULL".into()))
@@ -471,7 +481,7 @@ fn performance(drive: &Connection) -> NETCONNECTINFOSTRUCT {
 
 /// `MultinetGetConnectionPerformanceA(lpNetResource, lpNetConnectInfoStruct)`: what is known
 /// of the link to a connected drive (`lpLocalName`, its mount point; or `lpRemoteName`, a
-/// name on a connected drive), from what the kernel shows without asking the server:
+/// name on a connected drive or the remote name of a connection without a local device), from what the kernel shows without asking the server:
 /// `WNCON_NOTROUTED` when no gateway is on the way, `WNCON_FORNETCARD` over a network
 /// card, `dwSpeed` the card's speed (units of 100 bit/s; 0 when not known),
 /// `dwOptDataSize` the mount's read size (`rsize=`, FUSE `max_read=`) or 0, `dwDelay` 0

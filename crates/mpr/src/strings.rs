@@ -208,12 +208,12 @@ impl Enc for W {
     }
 }
 
-/// Copy `s` and a NUL into `buf` of `cap` units. `Err(needed)` (units, NUL included) when
+/// Copy the text `s` (a user or provider name; names of drives use [`write_os_str`]) and a
+/// NUL into `buf` of `cap` units. `Err(needed)` (units, NUL included) when
 /// it does not fit; nothing is written then.
 ///
 /// # Safety
 /// `buf` is NULL or valid for writing `cap` units.
-#[allow(dead_code)] // for texts: the exports of crate::strings' other users; names use write_os_str
 pub(crate) unsafe fn write_str<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) -> Result<(), usize> {
     // SAFETY: passed on under the same contract.
     unsafe { write_units::<E>(&E::units(s), buf, cap) }

@@ -6,6 +6,7 @@
 // Win32's names for the structures, as C programs know them.
 #![allow(non_camel_case_types)]
 
+use std::ffi::OsStr;
 use std::os::raw::c_void;
 
 use crate::strings::Enc;
@@ -45,13 +46,13 @@ pub struct RemoteNameInfo<U> {
     pub lpRemainingPath: *mut U,
 }
 
-/// `UNIVERSAL_NAME_INFOA`: UTF-8.
+/// `UNIVERSAL_NAME_INFOA`: the name's bytes.
 pub type UNIVERSAL_NAME_INFOA = UniversalNameInfo<std::os::raw::c_char>;
-/// `UNIVERSAL_NAME_INFOW`: UTF-16.
+/// `UNIVERSAL_NAME_INFOW`: UTF-16, surrogate-escaped.
 pub type UNIVERSAL_NAME_INFOW = UniversalNameInfo<u16>;
-/// `REMOTE_NAME_INFOA`: UTF-8.
+/// `REMOTE_NAME_INFOA`: the names' bytes.
 pub type REMOTE_NAME_INFOA = RemoteNameInfo<std::os::raw::c_char>;
-/// `REMOTE_NAME_INFOW`: UTF-16.
+/// `REMOTE_NAME_INFOW`: UTF-16, surrogate-escaped.
 pub type REMOTE_NAME_INFOW = RemoteNameInfo<u16>;
 
 /// Win32 `NETINFOSTRUCT`.
@@ -94,7 +95,8 @@ pub struct NETCONNECTINFOSTRUCT {
 
 /// Write into `buf` (`cap` bytes, any alignment): `head` (the fixed part of a structure
 /// before its string pointers), one pointer per `fields` entry (NULL for `None`), then the
-/// strings of `fields` and of `extra` with their NULs. Returns the bytes used and the
+/// strings of `fields` and of `extra` with their NULs. The strings are names (or ASCII
+/// provider names), written as [`Enc::units_os`] makes them so that they round-trip. Returns the bytes used and the
 /// address of each `extra` string, or `Err(bytes needed)` when it does not fit (nothing
 /// written then).
 ///
@@ -102,15 +104,16 @@ pub struct NETCONNECTINFOSTRUCT {
 /// `buf` is NULL or writable for `cap` bytes.
 pub(crate) unsafe fn pack<E: Enc>(
     head: &[u8],
-    fields: &[Option<&str>],
-    extra: &[&str],
+    fields: &[Option<&OsStr>],
+    extra: &[&OsStr],
     buf: *mut c_void,
     cap: usize,
 ) -> Result<(usize, Vec<*mut E::Unit>), usize> {
     let unit = size_of::<E::Unit>();
     let ptr = size_of::<*mut E::Unit>();
     let fixed = head.len().next_multiple_of(ptr) + fields.len() * ptr;
-    let texts: Vec<Vec<E::Unit>> = fields.iter().flatten().chain(extra.iter()).map(|s| E::units(s)).collect();
+    let texts: Vec<Vec<E::Unit>> =
+        fields.iter().flatten().chain(extra.iter()).map(|s| E::units_os(s)).collect();
     let needed = fixed + texts.iter().map(|t| (t.len() + 1) * unit).sum::<usize>();
     if buf.is_null() || cap < needed {
         return Err(needed);
@@ -169,10 +172,12 @@ mod tests {
         let mut buf = vec![0u8; 64];
         // SAFETY: `buf` holds 64 bytes.
         unsafe {
-            let need = pack::<W>(&[], &[Some("ab"), None], &["c"], buf.as_mut_ptr().cast(), 10).unwrap_err();
+            let os = |s: &'static str| OsStr::new(s);
+            let need =
+                pack::<W>(&[], &[Some(os("ab")), None], &[os("c")], buf.as_mut_ptr().cast(), 10).unwrap_err();
             assert_eq!(need, 16 + 6 + 4);
             let (used, extra) =
-                pack::<A>(&[7, 0, 0, 0], &[Some("xy")], &["z"], buf.as_mut_ptr().cast(), 64).unwrap();
+                pack::<A>(&[7, 0, 0, 0], &[Some(os("xy"))], &[os("z")], buf.as_mut_ptr().cast(), 64).unwrap();
             assert_eq!(used, 8 + 8 + 3 + 2);
             assert_eq!(buf[0], 7);
             let p = buf.as_ptr().add(8).cast::<*const u8>().read_unaligned();

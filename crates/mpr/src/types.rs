@@ -153,16 +153,16 @@ pub const CONNDLG_NOT_PERSIST: DWORD = 0x20;
 /// Win32 `MAX_PATH`.
 pub const MAX_PATH: usize = 260;
 
-/// `CONNECTDLGSTRUCTA`: UTF-8 strings.
+/// `CONNECTDLGSTRUCTA`: names as bytes (as in `NETRESOURCEA`).
 pub type CONNECTDLGSTRUCTA = ConnectDlgStruct<c_char>;
 /// `CONNECTDLGSTRUCTW`: UTF-16 strings.
 pub type CONNECTDLGSTRUCTW = ConnectDlgStruct<u16>;
 
-/// `NETRESOURCEA`: UTF-8 strings.
+/// `NETRESOURCEA`: names as bytes, the provider's name and comment UTF-8.
 pub type NETRESOURCEA = NetResource<c_char>;
 /// `NETRESOURCEW`: UTF-16 strings.
 pub type NETRESOURCEW = NetResource<u16>;
-/// `DISCDLGSTRUCTA`: UTF-8 strings.
+/// `DISCDLGSTRUCTA`: names as bytes.
 pub type DISCDLGSTRUCTA = DiscDlgStruct<c_char>;
 /// `DISCDLGSTRUCTW`: UTF-16 strings.
 pub type DISCDLGSTRUCTW = DiscDlgStruct<u16>;

@@ -1,5 +1,6 @@
 //! `WNetGetUniversalName`: the UNC name of a path anywhere inside a mounted drive.
 
+use std::ffi::OsStr;
 use std::os::raw::{c_char, c_void};
 
 use netdrive::Win32Error;
@@ -18,8 +19,8 @@ pub(crate) fn fail(code: Win32Error, text: &str) -> Result<DWORD, netdrive::Erro
 
 /// Does a remembered drive (the profile's or the fstab's, whichever can be read) hold
 /// `path` by name?
-fn remembered(path: &str) -> bool {
-    let path = std::path::PathBuf::from(netdrive::normalize(path.as_ref()));
+fn remembered(path: &OsStr) -> bool {
+    let path = std::path::PathBuf::from(netdrive::normalize(path));
     netdrive::list_with_warnings(netdrive::Scope::Remembered)
         .map(|l| l.connections.iter().any(|c| path.starts_with(std::path::Path::new(&c.local_name))))
         .unwrap_or(false)
@@ -48,9 +49,11 @@ unsafe fn get_universal_name<E: Enc>(
             // Windows answers a zero size with WN_BAD_VALUE (Wine's mpr tests).
             return Err(netdrive::Error::InvalidParameter("*lpBufferSize is 0".into()));
         }
+        // A name: the file system's bytes (A), surrogate-escaped (W), so that every path
+        // an enumeration's names lead to can be asked about.
         // SAFETY: the caller promises a NUL-terminated string.
-        let local = unsafe { E::read(path)? }.unwrap_or_default();
-        let u = match netdrive::universal_name(local.as_ref()) {
+        let local = unsafe { E::read_os(path)? }.unwrap_or_default();
+        let u = match netdrive::universal_name(&local) {
             Ok(u) => u,
             Err(e) if e.code() == Win32Error::ERROR_NOT_CONNECTED && remembered(&local) => {
                 // "ERROR_CONNECTION_UNAVAIL: There is no current connection to the remote
@@ -63,11 +66,11 @@ unsafe fn get_universal_name<E: Enc>(
             Err(e) => return Err(e),
         };
         let (universal, connection, remaining) =
-            (u.universal.to_string_lossy(), u.connection.to_string_lossy(), u.remaining.to_string_lossy());
-        let fields: Vec<Option<&str>> = if level == UNIVERSAL_NAME_INFO_LEVEL {
-            vec![Some(&universal)]
+            (u.universal.as_os_str(), u.connection.as_os_str(), u.remaining.as_os_str());
+        let fields: Vec<Option<&OsStr>> = if level == UNIVERSAL_NAME_INFO_LEVEL {
+            vec![Some(universal)]
         } else {
-            vec![Some(&universal), Some(&connection), Some(&remaining)]
+            vec![Some(universal), Some(connection), Some(remaining)]
         };
         // SAFETY: `buf` is writable for `cap` bytes per the caller.
         match unsafe { pack::<E>(&[], &fields, &[], buf, cap) } {
@@ -91,7 +94,8 @@ unsafe fn get_universal_name<E: Enc>(
 /// (that, the drive's remote name, and the rest with a leading `\`), followed by its
 /// strings, in `lpBuffer` (`*lpBufferSize` bytes). Too small: `ERROR_MORE_DATA` and the
 /// size needed; a path on a remembered drive that is not connected:
-/// `ERROR_CONNECTION_UNAVAIL`; on no drive: `ERROR_NOT_CONNECTED`.
+/// `ERROR_CONNECTION_UNAVAIL`; on no drive: `ERROR_NOT_CONNECTED`. Names in and out are the
+/// file system's bytes (A) or their surrogate-escaped UTF-16 (W).
 ///
 /// # Safety
 /// `lpLocalPath` NULL or NUL-terminated; `lpBufferSize` NULL or valid; `lpBuffer` writable

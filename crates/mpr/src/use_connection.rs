@@ -3,6 +3,7 @@
 //! `WNetAddConnection4`, `WNetUseConnection` (with `CONNECT_REDIRECT`),
 //! `WNetUseConnection4`, and `WNetRestoreSingleConnectionW`.
 
+use std::ffi::OsStr;
 use std::os::raw::{c_char, c_void};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use netdrive::{Error, Win32Error};
 
 use crate::connection::add_connection2;
 use crate::guard::{guard, invalid};
-use crate::strings::{write_str, Enc, A, W};
+use crate::strings::{write_os_str, Enc, A, W};
 use crate::structs::{CONNECT_LOCALDRIVE, CONNECT_REDIRECT};
 use crate::types::{
     NetResource, BOOL, CONNECT_UPDATE_PROFILE, DWORD, HWND, NETRESOURCEA, NETRESOURCEW, RESOURCETYPE_DISK,
@@ -19,9 +20,9 @@ use crate::types::{
 };
 use crate::universal::fail;
 
-/// `units` and a NUL, to hand to a function that reads a C string.
-fn c_string<E: Enc>(s: &str) -> Vec<E::Unit> {
-    let mut v = E::units(s);
+/// The name's units and a NUL, to hand to a function that reads a C string.
+fn c_string<E: Enc>(s: &OsStr) -> Vec<E::Unit> {
+    let mut v = E::units_os(s);
     v.push(E::Unit::default());
     v
 }
@@ -248,8 +249,10 @@ unsafe fn use_connection<E: Enc>(
         }
         // SAFETY: non-NULL; the caller promises a readable structure (any alignment).
         let mut res = unsafe { nr.read_unaligned() };
+        // Names: the file system's bytes (A), surrogate-escaped (W); lpAccessName gives them
+        // back the same way.
         // SAFETY: the caller promises NULL or NUL-terminated strings.
-        let (local, remote) = unsafe { (E::read(res.lpLocalName)?, E::read(res.lpRemoteName)?) };
+        let (local, remote) = unsafe { (E::read_os(res.lpLocalName)?, E::read_os(res.lpRemoteName)?) };
         let local = local.filter(|l| !l.is_empty());
         // "ERROR_INVALID_PARAMETER: The lpRemoteName member is NULL."
         let remote = remote.ok_or_else(|| invalid("lpRemoteName is NULL"))?;
@@ -268,8 +271,8 @@ unsafe fn use_connection<E: Enc>(
         let local = match local {
             Some(l) => Some(l),
             None if flags & CONNECT_REDIRECT != 0 => {
-                let dir = netdrive::free_local_name(remote.as_ref())?;
-                let name = dir.to_string_lossy().into_owned();
+                let dir = netdrive::free_local_name(&remote)?;
+                let name = dir.clone().into_os_string();
                 chosen.0 = Some(dir);
                 Some(name)
             }
@@ -284,7 +287,7 @@ unsafe fn use_connection<E: Enc>(
             if cap == 0 {
                 return Err(invalid("*lpBufferSize is 0 with an lpAccessName buffer"));
             }
-            let needed = E::units(&name).len() + 1;
+            let needed = E::units_os(&name).len() + 1;
             if cap < needed {
                 // SAFETY: checked non-NULL.
                 unsafe { size.write_unaligned(needed as DWORD) };
@@ -306,7 +309,7 @@ unsafe fn use_connection<E: Enc>(
         chosen.0 = None; // the drive is mounted on it now
         if !access.is_null() {
             // SAFETY: checked above that `name` and a NUL fit in `cap` units.
-            let _ = unsafe { write_str::<E>(&name, access, size.read_unaligned() as usize) };
+            let _ = unsafe { write_os_str::<E>(&name, access, size.read_unaligned() as usize) };
         }
         if !result.is_null() {
             // SAFETY: non-NULL; the caller promises it is writable (any alignment).
@@ -481,15 +484,15 @@ pub unsafe extern "C" fn WNetUseConnection4W(
 /// login). WNetRestoreConnectionW's page: "ERROR_ALREADY_ASSIGNED: The local device
 /// specified by lpDevice is already connected"; "ERROR_BAD_DEVICE: The value specified by
 /// lpDevice is invalid" -- here, a folder the profile does not remember.
-fn restore(device: &str) -> Result<DWORD, Error> {
-    let want = netdrive::normalize(device.as_ref());
+fn restore(device: &OsStr) -> Result<DWORD, Error> {
+    let want = netdrive::normalize(device);
     let connected = netdrive::list(netdrive::Scope::Connected)?;
     if connected.iter().any(|c| c.local_name == want) {
         return Err(Error::AlreadyAssigned { local: want.into() });
     }
     let entry = netdrive::profile::load()?
         .into_iter()
-        .find(|e| std::ffi::OsStr::new(&e.local_name) == want)
+        .find(|e| OsStr::new(&e.local_name) == want)
         .ok_or_else(|| Error::BadDevice(format!("{device:?}: the profile remembers no drive there")))?;
     connect_entry(entry)
 }
@@ -519,8 +522,9 @@ pub unsafe extern "C" fn WNetRestoreSingleConnectionW(
     _fUseUI: BOOL,
 ) -> DWORD {
     guard(|| {
+        // A name: surrogate-escaped, as enumerated.
         // SAFETY: the caller promises NULL or a NUL-terminated string.
-        let device = unsafe { W::read(lpDevice)? }
+        let device = unsafe { W::read_os(lpDevice)? }
             .filter(|d| !d.is_empty())
             .ok_or_else(|| invalid("lpDevice is NULL or empty"))?;
         restore(&device)
@@ -538,13 +542,13 @@ pub unsafe extern "C" fn WNetRestoreSingleConnectionW(
 pub unsafe extern "C" fn WNetRestoreConnectionW(_hWnd: HWND, lpDevice: *const u16) -> DWORD {
     guard(|| {
         // SAFETY: the caller promises NULL or a NUL-terminated string.
-        if let Some(device) = unsafe { W::read(lpDevice)? }.filter(|d| !d.is_empty()) {
+        if let Some(device) = unsafe { W::read_os(lpDevice)? }.filter(|d| !d.is_empty()) {
             return restore(&device);
         }
         let connected = netdrive::list(netdrive::Scope::Connected)?;
         let mut first = None;
         for entry in netdrive::profile::load()? {
-            if connected.iter().any(|c| c.local_name == std::ffi::OsStr::new(&entry.local_name)) {
+            if connected.iter().any(|c| c.local_name == OsStr::new(&entry.local_name)) {
                 continue;
             }
             if let Err(e) = connect_entry(entry) {

@@ -1,6 +1,7 @@
 //! `WNetGetUser` and `WNetSetLastError`.
 
 use std::os::raw::c_char;
+use std::os::unix::ffi::OsStrExt;
 
 use netdrive::{Error, Win32Error};
 
@@ -15,8 +16,9 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
         if user.is_null() || len.is_null() {
             return fail(Win32Error(487), "lpUserName or lpnLength is NULL");
         }
+        // A name (a mount point, a remote name): bytes (A), surrogate-escaped (W).
         // SAFETY: the caller promises NULL or a NUL-terminated string.
-        let name = unsafe { E::read(name)? }.filter(|n| !n.is_empty());
+        let name = unsafe { E::read_os(name)? }.filter(|n| !n.is_empty());
         // "lpName: ... If this parameter is NULL or the empty string, the system returns the
         // name of the current user for the process."
         let who = match name {
@@ -28,22 +30,15 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
                 // point, or the remote name of a deviceless connection (GVfs), whose local
                 // name is not a path.
                 let drives = netdrive::list(netdrive::Scope::Connected)?;
-                let found = match netdrive::names::unc_parts(n.as_ref()) {
-                    Some(want) => {
-                        let key =
-                            |p: Vec<&[u8]>| p.iter().map(|s| s.to_ascii_lowercase()).collect::<Vec<_>>();
-                        let want = key(want);
-                        drives.iter().find(|c| {
-                            !std::path::Path::new(&c.local_name).is_absolute()
-                                && netdrive::names::unc_parts(&c.remote_name).is_some_and(|r| key(r) == want)
-                        })
-                    }
-                    None => {
-                        let local = netdrive::normalize(n.as_ref());
-                        drives.iter().find(|c| c.local_name == local)
-                    }
+                // A remote name is matched as WNetCancelConnection2 matches it (the same
+                // name or one inside it, a port set aside, as GVfs's names have none).
+                let found = if netdrive::names::unc_parts(&n).is_some() {
+                    drives.iter().find(|c| c.is_deviceless_to(n.as_bytes()))
+                } else {
+                    let local = netdrive::normalize(&n);
+                    drives.iter().find(|c| c.local_name == local)
                 };
-                let c = found.ok_or_else(|| Error::NotConnected { target: n.as_str().into() })?;
+                let c = found.ok_or_else(|| Error::NotConnected { target: n.as_os_str().into() })?;
                 netdrive::names::connection_user(c)
             }
         };

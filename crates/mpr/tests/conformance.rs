@@ -105,19 +105,11 @@ fn c_programs_from_microsofts_pages_against_a_real_drive() {
         let dir = base.path().join(name);
         let (folder, restore, sample_at, runtime, config) =
             (dir.join("add"), dir.join("restore"), dir.join("sample"), dir.join("run"), dir.join("config"));
-        for d in [&folder, &restore, &sample_at, &runtime, &config.join("netdrive")] {
+        // The profile starts empty: what `restore` is remembered as is what the program's
+        // own WNetAddConnection2 with CONNECT_UPDATE_PROFILE writes.
+        for d in [&folder, &restore, &sample_at, &runtime, &config] {
             std::fs::create_dir_all(d).unwrap();
         }
-        // The profile remembers `restore` for the server, port included, as the user's
-        // earlier WNetAddConnection2 with CONNECT_UPDATE_PROFILE would have.
-        std::fs::write(
-            config.join("netdrive/connections.toml"),
-            format!(
-                "[[connection]]\nlocal_name = \"{}\"\nremote_name = '{remote}'\nprovider = \"SSHFS\"\nfstype = \"fuse.sshfs\"\n",
-                restore.display()
-            ),
-        )
-        .unwrap();
         let drive = sshd.mount(&dir.join("drive"));
         let env = |c: &mut Command| {
             c.env("XDG_CONFIG_HOME", &config)
@@ -173,7 +165,8 @@ fn c_programs_from_microsofts_pages_against_a_real_drive() {
         }
 
         // Microsoft's "Adding a Network Connection" sample: connects, then reports the
-        // local name already assigned.
+        // local name already assigned, then (disconnected, still remembered) the
+        // reassignment of a remembered device.
         let program = dir.join("adding_a_network_connection");
         common::compile_with(
             "samples/adding_a_network_connection.c",
@@ -184,8 +177,8 @@ fn c_programs_from_microsofts_pages_against_a_real_drive() {
         );
         let mut c = Command::new(&program);
         env(&mut c);
-        let out = c.arg(&sample_at).arg(&remote).arg("SSHFS").output().unwrap();
-        let connected = is_mounted(&sample_at);
+        let out = c.arg(&sample_at).arg(&remote).arg("SSHFS").arg(format!(r"{remote}\sub")).output().unwrap();
+        let left = is_mounted(&sample_at);
         clean_up([sample_at.clone()]);
         assert_clean(&format!("adding sample {name}"), &out);
         let stdout = String::from_utf8_lossy(&out.stdout);
@@ -193,13 +186,52 @@ fn c_programs_from_microsofts_pages_against_a_real_drive() {
             stdout.lines().collect::<Vec<_>>(),
             [
                 "Connected to the specified resource.",
+                &format!("connected: {remote}"),
                 "Already connected to specified resource.",
-                "results: 0 85"
+                "Attempted reassignment of remembered device.",
+                "results: 0 85 1202"
             ],
             "{name}"
         );
-        assert!(connected, "{name}: the sample's drive was not mounted");
+        assert!(!left, "{name}: the sample's drive was left mounted");
         drop(drive);
+    }
+}
+
+/// `WNetUseConnection` without a local name and without `CONNECT_REDIRECT`: a connection
+/// without a local device, which on Linux is a GVfs mount, in a session with its own bus
+/// and a real gvfsd that logs in to the test's server; cancelled by its remote name.
+#[test]
+fn a_connection_without_a_local_device_from_c() {
+    let base = testbed::open_tempdir();
+    let sshd = Sshd::start();
+    let bus = common::bus::SessionBus::start(&sshd.key);
+    let export = sshd.export.display().to_string().replace('/', "\\");
+    let remote = format!(r"\\127.0.0.1@{}{export}", sshd.server.port);
+    for (name, sanitize) in [("plain", false), ("sanitized", true)] {
+        let dir = base.path().join(name);
+        std::fs::create_dir_all(dir.join("config")).unwrap();
+        let program = dir.join("conformance");
+        common::compile_with("conformance.c", &dir, &program, sanitize, &["-pedantic"]);
+        let out = Command::new(&program)
+            .arg("deviceless")
+            .envs(bus.env())
+            .env("XDG_CONFIG_HOME", dir.join("config"))
+            .env("NETDRIVE_FSTAB", "/dev/null")
+            .env("CONF_REMOTE", &remote)
+            .envs(common::SANITIZER_ENV)
+            .output()
+            .unwrap();
+        let mounts = bus.mounts();
+        assert_clean(&format!("deviceless {name}"), &out);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("conformance deviceless: ") && stdout.contains(" 0 failed"),
+            "{name}: {stdout}"
+        );
+        // Every GVfs mount the program made is gone again.
+        assert!(!mounts.contains("sftp://"), "{name}: left mounted: {mounts}");
+        println!("{name}: {}", stdout.trim());
     }
 }
 

@@ -7,11 +7,13 @@
 
 mod common;
 
-use std::ffi::OsStr;
-use std::os::unix::ffi::OsStrExt;
+use std::ffi::{OsStr, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::time::{Duration, Instant};
 
-use testbed::{Sshd, TEST_PASSWORD, TEST_USER};
+use testbed::{is_mounted, require, Mount, Sshd, TEST_PASSWORD, TEST_USER};
 
 fn check(name: &str, phase: &str, out: &Output) {
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -26,6 +28,40 @@ fn check(name: &str, phase: &str, out: &Output) {
         assert!(!stderr.contains(report), "{name} {phase}: sanitizer report:\n{stderr}");
     }
     println!("{name}: {}", stdout.trim());
+}
+
+/// `path` + `tail`, as bytes (either may be other than UTF-8).
+fn join_bytes(path: &Path, tail: &[u8]) -> PathBuf {
+    let mut b = path.as_os_str().as_bytes().to_vec();
+    b.extend_from_slice(tail);
+    PathBuf::from(OsString::from_vec(b))
+}
+
+/// sshfs of the server's folder `remote` at `mount_point`, as root, with the names passed
+/// as the bytes they are (testbed's sshfs command takes text).
+fn mount_bytes(sshd: &Sshd, remote: &Path, mount_point: &Path) -> Mount {
+    std::fs::create_dir_all(mount_point).unwrap();
+    let mut source = b"root@127.0.0.1:".to_vec();
+    source.extend_from_slice(remote.as_os_str().as_bytes());
+    let r = Command::new(require("sshfs", "sshfs"))
+        .arg("-p")
+        .arg(sshd.server.port.to_string())
+        .arg("-o")
+        .arg(format!(
+            "IdentityFile={},StrictHostKeyChecking=no,UserKnownHostsFile=/dev/null,BatchMode=yes,LogLevel=ERROR",
+            sshd.key.display()
+        ))
+        .arg(OsString::from_vec(source))
+        .arg(mount_point)
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "sshfs: {}", String::from_utf8_lossy(&r.stderr));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !is_mounted(mount_point) {
+        assert!(Instant::now() < deadline, "sshfs did not mount {}", mount_point.display());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Mount::adopt(mount_point)
 }
 
 #[test]
@@ -60,6 +96,14 @@ fn c_program_written_from_the_docs_gets_what_they_say() {
         let mut raw_path = dir.as_os_str().as_bytes().to_vec();
         raw_path.extend_from_slice(b"/caf\xe9");
         let raw = sshd.mount(std::path::Path::new(OsStr::from_bytes(&raw_path)));
+        // Bytes that are not UTF-8 in both names: the mount point has the three bytes of
+        // an encoded surrogate (ED A0 80, which UTF-8 forbids) and UTF-8 "Zürich"; the
+        // server's folder is Latin-1 "été".
+        let remote2 = join_bytes(&sshd.export, b"/\xe9t\xe9");
+        std::fs::create_dir_all(&remote2).unwrap();
+        let raw2 = mount_bytes(&sshd, &remote2, &join_bytes(&dir, b"/\xed\xa0\x80-Z\xc3\xbcrich"));
+        let unc2 = join_bytes(Path::new(&unc), b"\\\xe9t\xe9");
+        let raw2_path = raw2.path.clone();
 
         let run = |phase: &str| {
             Command::new(&program)
@@ -68,6 +112,8 @@ fn c_program_written_from_the_docs_gets_what_they_say() {
                 .env("CT_DRIVE2", &drive2.path)
                 .env("CT_UNC", &unc)
                 .env("CT_RAW", &raw.path)
+                .env("CT_RAW2", &raw2_path)
+                .env("CT_UNC2", &unc2)
                 .env("CT_ADD_LOCAL", &add)
                 .env("CT_ADD_REMOTE", &add_remote)
                 .env("CT_USER", TEST_USER)
@@ -85,7 +131,10 @@ fn c_program_written_from_the_docs_gets_what_they_say() {
                 .output()
                 .unwrap()
         };
-        check(name, "main", &run("main"));
+        let out = run("main");
+        // The C program cancels it; whatever a failed run left is unmounted here.
+        drop(raw2);
+        check(name, "main", &out);
         // The profile's folder on a drive of the server about to stop.
         std::fs::create_dir_all(drive2.path.join(name)).unwrap();
         let frozen = sshd.server.freeze();

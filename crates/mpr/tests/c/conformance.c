@@ -9,10 +9,13 @@
  *   CONF_DRIVE, CONF_UNC      a connected sshfs drive (mounted as root) and its UNC name
  *   CONF_REMOTE               \\127.0.0.1@PORT\export, to connect with provider "SSHFS"
  *   CONF_FOLDER               an empty local folder to connect on
- *   CONF_RESTORE              a folder the profile remembers for CONF_REMOTE
+ *   CONF_RESTORE              an empty local folder, remembered (CONNECT_UPDATE_PROFILE) and
+ *                             restored (WNetRestoreSingleConnectionW)
  *   XDG_RUNTIME_DIR           where CONNECT_REDIRECT makes its folders
  *   SSH_AUTH_SOCK             an agent with the server's key (no passwords needed)
  * Prints "conformance: N passed, M failed"; exits 1 on any failure.
+ * "conformance deviceless" checks connections without a local device (GVfs), with
+ * CONF_REMOTE and a session bus whose gvfsd can log in to the server.
  */
 #include <winnetwk.h>
 
@@ -575,6 +578,35 @@ static void connections(void) {
     r = WNetAddConnectionW(NULL, NULL, nw.lpLocalName);
     CHECK(r == ERROR_BAD_NET_NAME, "%u", r);
 
+    /* WNetAddConnection2: "CONNECT_UPDATE_PROFILE: The network resource connection should be
+     * remembered." The entry it writes is the one restored below; WNetGetConnection gives
+     * "the name of the network resource" it remembers -- the name used, port included. */
+    NETRESOURCEA remember = nr;
+    remember.lpLocalName = (char *)restore;
+    r = WNetAddConnection2A(&remember, NULL, NULL, CONNECT_UPDATE_PROFILE);
+    CHECK(r == NO_ERROR && connected(restore), "remember: %u", r);
+    CHECK(WNetCancelConnection2A(restore, 0, TRUE) == NO_ERROR && !connected(restore), "cancel, keep remembered");
+    char got[512];
+    DWORD glen = sizeof got;
+    r = WNetGetConnectionA(restore, got, &glen);
+    CHECK(r == ERROR_CONNECTION_UNAVAIL && strcmp(got, remote) == 0, "remembered as: %u %s", r, got);
+
+    /* "ERROR_DEVICE_ALREADY_REMEMBERED: An entry for the device specified by lpLocalName is
+     * already in the user profile" -- another remote name for it, to be remembered, is
+     * refused before anything is connected; the same through WNetUseConnection. */
+    char *other = cat(remote, "\\sub");
+    remember.lpRemoteName = other;
+    r = WNetAddConnection2A(&remember, NULL, NULL, CONNECT_UPDATE_PROFILE);
+    CHECK(r == ERROR_DEVICE_ALREADY_REMEMBERED && last_code() == ERROR_DEVICE_ALREADY_REMEMBERED && !connected(restore),
+          "%u", r);
+    size = sizeof access;
+    r = WNetUseConnectionA(NULL, &remember, NULL, NULL, CONNECT_UPDATE_PROFILE, access, &size, &result);
+    CHECK(r == ERROR_DEVICE_ALREADY_REMEMBERED && !connected(restore), "WNetUseConnectionA: %u", r);
+    glen = sizeof got;
+    r = WNetGetConnectionA(restore, got, &glen);
+    CHECK(r == ERROR_CONNECTION_UNAVAIL && strcmp(got, remote) == 0, "the entry is unchanged: %u %s", r, got);
+    free(other);
+
     /* WNetGetUniversalName: "ERROR_CONNECTION_UNAVAIL: There is no current connection to
      * the remote device, but there is a remembered (persistent) connection to it." */
     char ubuf[512];
@@ -600,7 +632,11 @@ static void connections(void) {
      * persistent drives stored in the registry for the current user." */
     r = WNetRestoreConnectionW(NULL, NULL);
     CHECK(r == NO_ERROR && connected(restore), "restore all: %u", r);
-    WNetCancelConnection2A(restore, 0, TRUE);
+    /* WNetCancelConnection2: "CONNECT_UPDATE_PROFILE: The system updates the user profile
+     * with the information that the connection is no longer a persistent one." */
+    CHECK(WNetCancelConnection2A(restore, CONNECT_UPDATE_PROFILE, TRUE) == NO_ERROR, "cancel and forget");
+    r = WNetRestoreSingleConnectionW(NULL, wrestore, FALSE);
+    CHECK(r == ERROR_BAD_DEVICE, "forgotten: %u", r);
     /* "ERROR_BAD_DEVICE: The value specified by lpDevice is invalid": nothing is remembered
      * there. */
     r = WNetRestoreSingleConnectionW(NULL, nw.lpLocalName, FALSE);
@@ -615,7 +651,86 @@ static void connections(void) {
     free(nw.lpProvider);
 }
 
-int main(void) {
+/* Connections without a local device (run as "conformance deviceless", in a session whose
+ * GVfs can reach the server; CONF_REMOTE only). */
+static void deviceless(void) {
+    NETRESOURCEA nr;
+    memset(&nr, 0, sizeof nr);
+    nr.dwType = RESOURCETYPE_DISK;
+    nr.lpRemoteName = (char *)remote;
+    nr.lpProvider = "SSHFS";
+    char access[512], user[64];
+    DWORD size = 4, result = 0xFF, len;
+
+    /* WNetUseConnection: "ERROR_MORE_DATA: The lpAccessName buffer is too small. ... If this
+     * error is returned, then no connection has been made." */
+    DWORD r = WNetUseConnectionA(NULL, &nr, NULL, "root", 0, access, &size, &result);
+    len = sizeof user;
+    CHECK(r == ERROR_MORE_DATA && size == strlen(remote) + 1 && WNetGetUserA(remote, user, &len) == ERROR_NOT_CONNECTED,
+          "%u %u", r, size);
+    /* "lpLocalName ... If the string is empty, or if lpLocalName is NULL, [and] CONNECT_REDIRECT
+     * is not set, a connection is made without redirecting a local device" (here: a GVfs
+     * mount); "lpAccessName: ... Otherwise, the name copied into the buffer is that of a remote
+     * resource"; no CONNECT_LOCALDRIVE in lpResult. */
+    size = sizeof access;
+    r = WNetUseConnectionA(NULL, &nr, NULL, "root", 0, access, &size, &result);
+    if (r != NO_ERROR) {
+        char text[512], prov[64];
+        DWORD code;
+        WNetGetLastErrorA(&code, text, sizeof text, prov, sizeof prov);
+        fprintf(stderr, "WNetUseConnectionA deviceless: %u %s: %s\n", code, prov, text);
+    }
+    CHECK(r == NO_ERROR && strcmp(access, remote) == 0 && result == 0, "%u %s %u", r, r ? "" : access, result);
+    /* WNetGetUser: "lpName: ... the remote name of a network resource to which a connection
+     * has been made without redirecting a local device". */
+    len = sizeof user;
+    r = WNetGetUserA(access, user, &len);
+    CHECK(r == NO_ERROR && strcmp(user, "root") == 0, "WNetGetUserA(remote name): %u %s", r, r ? "" : user);
+    /* MultinetGetConnectionPerformance: "lpRemoteName: A pointer to a network resource to
+     * query. The resource must currently have an established connection." */
+    NETCONNECTINFOSTRUCT ci;
+    memset(&ci, 0, sizeof ci);
+    ci.cbStructure = sizeof ci;
+    NETRESOURCEA by_remote;
+    memset(&by_remote, 0, sizeof by_remote);
+    by_remote.lpRemoteName = access;
+    r = MultinetGetConnectionPerformanceA(&by_remote, &ci);
+    CHECK(r == NO_ERROR, "MultinetGetConnectionPerformanceA(remote name): %u", r);
+    /* WNetCancelConnection2: "If the parameter specifies a remote network resource, all
+     * connections without devices are canceled." */
+    r = WNetCancelConnection2A(access, 0, FALSE);
+    CHECK(r == NO_ERROR, "cancel by the remote name: %u", r);
+    len = sizeof user;
+    CHECK(WNetGetUserA(remote, user, &len) == ERROR_NOT_CONNECTED, "cancelled");
+    r = WNetCancelConnection2A(access, 0, FALSE);
+    CHECK(r == ERROR_NOT_CONNECTED, "again: %u", r);
+
+    /* The W function, lpLocalName "" this time, cancelled by the lpAccessName it returned. */
+    NETRESOURCEW nw;
+    memset(&nw, 0, sizeof nw);
+    nw.dwType = RESOURCETYPE_DISK;
+    WCHAR empty[1] = {0};
+    nw.lpLocalName = empty;
+    nw.lpRemoteName = wide(remote);
+    nw.lpProvider = wide("SSHFS");
+    WCHAR *wroot = wide("root"), waccess[512];
+    size = 512;
+    r = WNetUseConnectionW(NULL, &nw, NULL, wroot, 0, waccess, &size, &result);
+    CHECK(r == NO_ERROR && wide_eq(waccess, remote) && result == 0, "W: %u", r);
+    if (r == NO_ERROR) CHECK(WNetCancelConnection2W(waccess, 0, TRUE) == NO_ERROR, "W cancel");
+    free(wroot);
+    free(nw.lpRemoteName);
+    free(nw.lpProvider);
+}
+
+int main(int argc, char **argv) {
+    if (argc == 2 && strcmp(argv[1], "deviceless") == 0) {
+        remote = env("CONF_REMOTE");
+        env("DBUS_SESSION_BUS_ADDRESS");
+        deviceless();
+        printf("conformance deviceless: %d passed, %d failed\n", passes, failures);
+        return failures ? 1 : 0;
+    }
     drive = env("CONF_DRIVE");
     unc = env("CONF_UNC");
     remote = env("CONF_REMOTE");

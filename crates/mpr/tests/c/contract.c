@@ -4,7 +4,10 @@
  * where the docs are silent, Wine's mpr (dlls/mpr/wnet.c) is the second reference, noted
  * as such. Run by tests/contract.rs:
  *   contract main     with CT_DRIVE, CT_DRIVE2 (two drives of one server: one UNC name),
- *                     CT_UNC, CT_RAW (a drive whose mount point is not UTF-8), CT_ADD_LOCAL,
+ *                     CT_UNC, CT_RAW (a drive whose mount point is not UTF-8), CT_RAW2 and
+ *                     CT_UNC2 (a drive with bytes that are not UTF-8 in both names: its
+ *                     mount point has an encoded surrogate, its remote name Latin-1),
+ *                     CT_ADD_LOCAL,
  *                     CT_ADD_REMOTE (\\host@port\path), CT_USER, CT_PASSWORD, CT_FSTAB (an
  *                     fstab naming CT_FSTAB_MP), XDG_CONFIG_HOME (a private profile)
  *   contract frozen   with CT_DRIVE and CT_DRIVE2, whose server is stopped, and the
@@ -133,6 +136,76 @@ static size_t wlen(const WCHAR *w) {
     size_t n = 0;
     while (w[n]) n++;
     return n;
+}
+
+/* Python's surrogateescape, written here apart from the library to check it: bytes to
+ * UTF-16, valid UTF-8 decoded, every other byte as U+DC00 + byte. */
+static WCHAR *escaped(const char *s) {
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    WCHAR *w = calloc(2 * strlen(s) + 1, sizeof(WCHAR));
+    while (*p) {
+        unsigned c = 0, b = p[0];
+        int len = 0;
+        if (b < 0x80) {
+            c = b;
+            len = 1;
+        } else if (b >= 0xC2 && b <= 0xDF && (p[1] & 0xC0) == 0x80) {
+            c = (b & 0x1F) << 6 | (p[1] & 0x3F);
+            len = 2;
+        } else if ((b & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+            c = (b & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+            if (c >= 0x800 && (c < 0xD800 || c > 0xDFFF)) len = 3;
+        } else if (b >= 0xF0 && b <= 0xF4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
+                   (p[3] & 0xC0) == 0x80) {
+            c = (b & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+            if (c >= 0x10000 && c <= 0x10FFFF) len = 4;
+        }
+        if (!len) {
+            w[o++] = (WCHAR)(0xDC00 + b);
+            p++;
+            continue;
+        }
+        if (c >= 0x10000) {
+            c -= 0x10000;
+            w[o++] = (WCHAR)(0xD800 | c >> 10);
+            w[o++] = (WCHAR)(0xDC00 | (c & 0x3FF));
+        } else {
+            w[o++] = (WCHAR)c;
+        }
+        p += len;
+    }
+    return w;
+}
+
+static int weq(const WCHAR *a, const WCHAR *b) {
+    if (!a || !b) return 0;
+    size_t i = 0;
+    for (; a[i] && a[i] == b[i]; i++) {
+    }
+    return a[i] == b[i];
+}
+
+static WCHAR *wdup(const WCHAR *w) {
+    WCHAR *r = calloc(wlen(w) + 1, sizeof(WCHAR));
+    memcpy(r, w, wlen(w) * sizeof(WCHAR));
+    return r;
+}
+
+/* w followed by the ASCII text a, in a new string. */
+static WCHAR *wcat(const WCHAR *w, const char *a) {
+    size_t n = wlen(w), m = strlen(a);
+    WCHAR *r = calloc(n + m + 1, sizeof(WCHAR));
+    memcpy(r, w, n * sizeof(WCHAR));
+    for (size_t i = 0; i < m; i++) r[n + i] = (unsigned char)a[i];
+    return r;
+}
+
+static char *cat(const char *a, const char *b) {
+    char *r = malloc(strlen(a) + strlen(b) + 1);
+    strcpy(r, a);
+    strcat(r, b);
+    return r;
 }
 
 static DWORD last_code(char *text, DWORD len) {
@@ -382,6 +455,213 @@ static void test_names_round_trip(const char *raw, const char *unc) {
     CHECK(r == ERROR_NOT_CONNECTED, "unpaired surrogate -> %u", r);
 }
 
+/* Every call that takes a name, with the A name (bytes) of a drive as the enumeration gave
+ * it: learn.microsoft.com's pages for WNetGetConnection, WNetGetUniversalName ("lpLocalPath:
+ * ... a drive-based path"; REMOTE_NAME_INFO's lpConnectionName "the remote name used to
+ * make the connection"), WNetGetUser ("lpName: ... the name of a local device that has been
+ * redirected"), MultinetGetConnectionPerformance (lpLocalName, or lpRemoteName "a network
+ * resource ... [with] an established connection"), WNetGetResourceInformation and
+ * WNetGetResourceParent (lpRemoteName). */
+static void query_a(const char *local, const char *remote) {
+    char got[1024];
+    DWORD len = sizeof got;
+    DWORD r = WNetGetConnectionA(local, got, &len);
+    CHECK(r == NO_ERROR && strcmp(got, remote) == 0, "WNetGetConnectionA -> %u", r);
+
+    char *path = cat(local, "/sub"), *sub = cat(remote, "\\sub");
+    char buf[2048];
+    DWORD size = sizeof buf;
+    r = WNetGetUniversalNameA(path, REMOTE_NAME_INFO_LEVEL, buf, &size);
+    REMOTE_NAME_INFOA *rn = (REMOTE_NAME_INFOA *)buf;
+    CHECK(r == NO_ERROR && strcmp(rn->lpUniversalName, sub) == 0 && strcmp(rn->lpConnectionName, remote) == 0 &&
+              strcmp(rn->lpRemainingPath, "\\sub") == 0,
+          "WNetGetUniversalNameA -> %u", r);
+
+    len = sizeof got;
+    r = WNetGetUserA(local, got, &len);
+    CHECK(r == NO_ERROR && strcmp(got, "root") == 0, "WNetGetUserA -> %u", r);
+
+    NETCONNECTINFOSTRUCT ci = {0};
+    ci.cbStructure = sizeof ci;
+    NETRESOURCEA nr = {0};
+    nr.lpLocalName = (LPSTR)local;
+    r = MultinetGetConnectionPerformanceA(&nr, &ci);
+    CHECK(r == NO_ERROR, "MultinetGetConnectionPerformanceA by the local name -> %u", r);
+    nr.lpLocalName = NULL;
+    nr.lpRemoteName = (LPSTR)remote;
+    r = MultinetGetConnectionPerformanceA(&nr, &ci);
+    CHECK(r == NO_ERROR, "MultinetGetConnectionPerformanceA by the remote name -> %u", r);
+
+    nr.lpRemoteName = sub;
+    char *sys = NULL;
+    size = sizeof buf;
+    r = WNetGetResourceInformationA(&nr, buf, &size, &sys);
+    NETRESOURCEA *out = (NETRESOURCEA *)buf;
+    CHECK(r == NO_ERROR && strcmp(out->lpRemoteName, remote) == 0 && sys && strcmp(sys, "\\sub") == 0,
+          "WNetGetResourceInformationA -> %u", r);
+    size = sizeof buf;
+    r = WNetGetResourceParentA(&nr, buf, &size);
+    CHECK(r == NO_ERROR && out->lpRemoteName && strcmp(out->lpRemoteName, remote) == 0,
+          "WNetGetResourceParentA -> %u", r);
+    free(path);
+    free(sub);
+}
+
+/* query_a's calls with the W name (surrogate-escaped) the enumeration gave; and
+ * WNetRestoreSingleConnectionW (WNetRestoreConnectionW's page: "ERROR_ALREADY_ASSIGNED: The
+ * local device specified by lpDevice is already connected"). */
+static void query_w(const WCHAR *local, const WCHAR *remote) {
+    WCHAR got[1024];
+    DWORD len = 1024;
+    DWORD r = WNetGetConnectionW(local, got, &len);
+    CHECK(r == NO_ERROR && weq(got, remote), "WNetGetConnectionW -> %u", r);
+
+    WCHAR *path = wcat(local, "/sub"), *sub = wcat(remote, "\\sub"), *tail = wcat((const WCHAR[]){0}, "\\sub");
+    WCHAR buf[1024];
+    DWORD size = sizeof buf;
+    r = WNetGetUniversalNameW(path, REMOTE_NAME_INFO_LEVEL, buf, &size);
+    REMOTE_NAME_INFOW *rn = (REMOTE_NAME_INFOW *)buf;
+    CHECK(r == NO_ERROR && weq(rn->lpUniversalName, sub) && weq(rn->lpConnectionName, remote) &&
+              weq(rn->lpRemainingPath, tail),
+          "WNetGetUniversalNameW -> %u", r);
+
+    len = 1024;
+    r = WNetGetUserW(local, got, &len);
+    CHECK(r == NO_ERROR && wide_eq(got, "root"), "WNetGetUserW -> %u", r);
+
+    NETCONNECTINFOSTRUCT ci = {0};
+    ci.cbStructure = sizeof ci;
+    NETRESOURCEW nr = {0};
+    nr.lpLocalName = (LPWSTR)local;
+    r = MultinetGetConnectionPerformanceW(&nr, &ci);
+    CHECK(r == NO_ERROR, "MultinetGetConnectionPerformanceW by the local name -> %u", r);
+    nr.lpLocalName = NULL;
+    nr.lpRemoteName = (LPWSTR)remote;
+    r = MultinetGetConnectionPerformanceW(&nr, &ci);
+    CHECK(r == NO_ERROR, "MultinetGetConnectionPerformanceW by the remote name -> %u", r);
+
+    nr.lpRemoteName = sub;
+    WCHAR *sys = NULL;
+    size = sizeof buf;
+    r = WNetGetResourceInformationW(&nr, buf, &size, &sys);
+    NETRESOURCEW *out = (NETRESOURCEW *)buf;
+    CHECK(r == NO_ERROR && weq(out->lpRemoteName, remote) && weq(sys, tail), "WNetGetResourceInformationW -> %u", r);
+    size = sizeof buf;
+    r = WNetGetResourceParentW(&nr, buf, &size);
+    CHECK(r == NO_ERROR && weq(out->lpRemoteName, remote), "WNetGetResourceParentW -> %u", r);
+
+    r = WNetRestoreSingleConnectionW(NULL, local, FALSE);
+    CHECK(r == ERROR_ALREADY_ASSIGNED, "WNetRestoreSingleConnectionW on the connected drive -> %u", r);
+    free(path);
+    free(sub);
+    free(tail);
+}
+
+/* A drive whose names are not UTF-8 is enumerated (A: its bytes; W: lone surrogates for
+ * the bytes that do not decode), and every call that takes a name finds it by the names
+ * returned. Returns the W local name the enumeration gave (NULL if none; the caller frees). */
+static WCHAR *test_names_in_every_call(const char *local, const char *remote) {
+    NETRESOURCEA *nr;
+    void *mem;
+    DWORD n = enum_all_a(RESOURCE_CONNECTED, RESOURCETYPE_DISK, NULL, &nr, &mem);
+    char *a_local = NULL, *a_remote = NULL;
+    for (DWORD i = 0; i < n && !a_local; i++)
+        if (nr[i].lpLocalName && strcmp(nr[i].lpLocalName, local) == 0 && nr[i].lpRemoteName) {
+            a_local = strdup(nr[i].lpLocalName);
+            a_remote = strdup(nr[i].lpRemoteName);
+        }
+    free(mem);
+    CHECK(a_local && strcmp(a_remote, remote) == 0, "A enumeration: the bytes of both names");
+
+    WCHAR *want_local = escaped(local), *want_remote = escaped(remote), *w_local = NULL, *w_remote = NULL;
+    HANDLE h = NULL;
+    CHECK(WNetOpenEnumW(RESOURCE_CONNECTED, RESOURCETYPE_DISK, 0, NULL, &h) == NO_ERROR, "open W");
+    DWORD count = 0xFFFFFFFF, size = 1 << 20;
+    void *wmem = malloc(size);
+    DWORD r = WNetEnumResourceW(h, &count, wmem, &size);
+    WNetCloseEnum(h);
+    NETRESOURCEW *nw = wmem;
+    for (DWORD i = 0; r == NO_ERROR && i < count && !w_local; i++)
+        if (weq(nw[i].lpLocalName, want_local) && nw[i].lpRemoteName) {
+            w_local = wdup(nw[i].lpLocalName);
+            w_remote = wdup(nw[i].lpRemoteName);
+        }
+    free(wmem);
+    CHECK(w_local && weq(w_remote, want_remote), "W enumeration: both names surrogate-escaped");
+
+    if (a_local) query_a(a_local, a_remote);
+    if (w_local) query_w(w_local, w_remote);
+    free(a_local);
+    free(a_remote);
+    free(want_local);
+    free(want_remote);
+    free(w_remote);
+    return w_local;
+}
+
+/* The calls that connect, on a folder whose name is not UTF-8, by its bytes (A) and by its
+ * surrogate-escaped name (W). WNetUseConnection: "lpAccessName: ... If the lpLocalName
+ * member specifies a local device, ... the name of the local device" -- the same name, as
+ * given; "ERROR_MORE_DATA: The lpAccessName buffer is too small", its size in characters
+ * (here: the UTF-16 units of the escaped name). WNetAddConnection3: as WNetAddConnection2.
+ * WNetDisconnectDialog1 (DISCDLGSTRUCT lpLocalName) and WNetCancelConnection by either name. */
+static void test_connect_on_names(const char *folder) {
+    const char *remote = env("CT_ADD_REMOTE"), *user = env("CT_USER"), *password = env("CT_PASSWORD");
+    WCHAR *wfolder = escaped(folder), *wremote = wide(remote), *wuser = wide(user), *wpassword = wide(password),
+          *wprovider = wide("SSHFS");
+    NETRESOURCEA nr = {0};
+    nr.dwType = RESOURCETYPE_DISK;
+    nr.lpLocalName = (LPSTR)folder;
+    nr.lpRemoteName = (LPSTR)remote;
+    nr.lpProvider = "SSHFS";
+    char access[1024];
+    DWORD size = sizeof access, result = 0;
+    DWORD r = WNetUseConnectionA(NULL, &nr, password, user, 0, access, &size, &result);
+    CHECK(r == NO_ERROR && strcmp(access, folder) == 0 && result == CONNECT_LOCALDRIVE && connected_as(folder, remote),
+          "WNetUseConnectionA on the bytes -> %u", r);
+    if (r == NO_ERROR) CHECK(WNetCancelConnection2A(access, 0, TRUE) == NO_ERROR, "cancel by lpAccessName (A)");
+
+    NETRESOURCEW nw = {0};
+    nw.dwType = RESOURCETYPE_DISK;
+    nw.lpLocalName = wfolder;
+    nw.lpRemoteName = wremote;
+    nw.lpProvider = wprovider;
+    WCHAR waccess[1024];
+    size = 2;
+    r = WNetUseConnectionW(NULL, &nw, wpassword, wuser, 0, waccess, &size, &result);
+    CHECK(r == ERROR_MORE_DATA && size == wlen(wfolder) + 1 && !connected_as(folder, NULL),
+          "WNetUseConnectionW, small lpAccessName -> %u %u (want %zu)", r, size, wlen(wfolder) + 1);
+    r = WNetUseConnectionW(NULL, &nw, wpassword, wuser, 0, waccess, &size, &result);
+    CHECK(r == NO_ERROR && weq(waccess, wfolder) && connected_as(folder, remote),
+          "WNetUseConnectionW on the escaped name -> %u", r);
+    if (r == NO_ERROR) {
+        DISCDLGSTRUCTW d = {0};
+        d.cbStructure = sizeof d;
+        d.lpLocalName = waccess;
+        r = WNetDisconnectDialog1W(&d);
+        CHECK(r == NO_ERROR && !connected_as(folder, NULL), "WNetDisconnectDialog1W by lpAccessName -> %u", r);
+    }
+
+    r = WNetAddConnection3W(NULL, &nw, wpassword, wuser, 0);
+    CHECK(r == NO_ERROR && connected_as(folder, remote), "WNetAddConnection3W on the escaped name -> %u", r);
+    if (r == NO_ERROR) {
+        DISCDLGSTRUCTA d = {0};
+        d.cbStructure = sizeof d;
+        d.lpLocalName = (LPSTR)folder;
+        r = WNetDisconnectDialog1A(&d);
+        CHECK(r == NO_ERROR && !connected_as(folder, NULL), "WNetDisconnectDialog1A by the bytes -> %u", r);
+    }
+    r = WNetAddConnection3A(NULL, &nr, password, user, 0);
+    CHECK(r == NO_ERROR && connected_as(folder, remote), "WNetAddConnection3A on the bytes -> %u", r);
+    if (r == NO_ERROR) CHECK(WNetCancelConnectionW(wfolder, TRUE) == NO_ERROR, "WNetCancelConnectionW");
+    CHECK(!connected_as(folder, NULL), "all cancelled");
+    free(wfolder);
+    free(wremote);
+    free(wuser);
+    free(wpassword);
+    free(wprovider);
+}
+
 /* WNetAddConnection2 (learn.microsoft.com). */
 static void test_add_connection(void) {
     const char *local = env("CT_ADD_LOCAL"), *remote = env("CT_ADD_REMOTE");
@@ -546,7 +826,15 @@ int main(int argc, char **argv) {
         test_open_enum(drive, unc);
         test_last_error(drive);
         test_truncation();
+        free(test_names_in_every_call(env("CT_RAW"), unc));
         test_names_round_trip(env("CT_RAW"), unc);
+        WCHAR *raw2 = test_names_in_every_call(env("CT_RAW2"), env("CT_UNC2"));
+        if (raw2) {
+            CHECK(WNetCancelConnection2W(raw2, 0, FALSE) == NO_ERROR && !connected_as(env("CT_RAW2"), NULL),
+                  "WNetCancelConnection2W by the enumerated name");
+            free(raw2);
+        }
+        test_connect_on_names(env("CT_RAW2"));
         test_open_files(drive2);
         test_add_connection();
         test_fstab_forget();

@@ -1,6 +1,8 @@
 //! Building the C test programs against this build's libmpr.
 #![allow(dead_code, clippy::unwrap_used)] // each test file uses a part; a panic is the failure report
 
+pub mod bus;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 

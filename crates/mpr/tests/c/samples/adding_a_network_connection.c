@@ -5,7 +5,7 @@
  * into `nr` (what the enumeration would have), are ours. Everything between the markers
  * is as published. Built with tests/c/shim's windows.h.
  *
- * Usage: adding_a_network_connection LOCAL REMOTE PROVIDER
+ * Usage: adding_a_network_connection LOCAL REMOTE PROVIDER OTHER_REMOTE
  */
 #include <windows.h>
 #include <stdio.h>
@@ -63,13 +63,23 @@ return NO_ERROR;
 
 int main(int argc, char **argv)
 {
-    if (argc != 4) return 2;
+    if (argc != 5) return 2;
     from_enumeration.dwType = RESOURCETYPE_DISK;
     from_enumeration.lpLocalName = argv[1];
     from_enumeration.lpRemoteName = argv[2];
     from_enumeration.lpProvider = argv[3];
     DWORD first = sample();  /* connects */
+    char connected[1024] = "";
+    DWORD len = sizeof connected;
+    WNetGetConnection(argv[1], connected, &len);
+    printf("connected: %s\n", connected);
     DWORD second = sample(); /* the same local name again: already assigned */
-    printf("results: %u %u\n", first, second);
+    /* Disconnected, still remembered: another remote for that local name is the sample's
+     * "reassignment of remembered device". */
+    WNetCancelConnection2(argv[1], 0, TRUE);
+    from_enumeration.lpRemoteName = argv[4];
+    DWORD third = sample();
+    WNetCancelConnection2(argv[1], CONNECT_UPDATE_PROFILE, TRUE); /* forgotten again */
+    printf("results: %u %u %u\n", first, second, third);
     return 0;
 }
