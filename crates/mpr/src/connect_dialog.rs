@@ -9,7 +9,6 @@
 //! a free one under `~/Network` is suggested), on return the folder chosen. A folder
 //! that does not fit leaves the drive connected and returns `ERROR_MORE_DATA`.
 
-
 use netdrive::Error;
 use netdrive_dialog::connect::{ConnectDlg, NetResource, CONNDLG_CONN_POINT, CONNECT_TIMEOUT};
 use netdrive_dialog::{DialogHandle, DialogOptions, Outcome, Owner};
@@ -66,11 +65,7 @@ unsafe fn read<E: Enc>(p: *const ConnectDlgStruct<E::Unit>) -> Result<ConnectDlg
     let (local, remote) = unsafe { (E::read_os(r.lpLocalName)?, E::read_os(r.lpRemoteName)?) };
     Ok(ConnectDlg {
         owner: owner(d.hwndOwner)?,
-        net_resource: NetResource {
-            resource_type: r.dwType,
-            local_name: local,
-            remote_name: remote,
-        },
+        net_resource: NetResource { resource_type: r.dwType, local_name: local, remote_name: remote },
         flags: d.dwFlags,
     })
 }
