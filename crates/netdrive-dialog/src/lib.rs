@@ -50,7 +50,7 @@ pub use request::{exit_with, outcome_of_answer, parse_seconds, watch_host, Reque
 pub use row::{listing, load_rows, Listing, Row, RowKey};
 pub use runner::{
     disconnect_dialog, disconnect_dialog_with, disconnect_dialog_with_timeout, helper_path, DialogOptions,
-    Surface, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
+    Surface, LIBEXEC_DIR, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
 };
 pub use watch::TableWatch;
 pub use work::{Mode, Step, Work};
