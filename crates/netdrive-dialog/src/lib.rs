@@ -21,6 +21,27 @@
 //!
 //! What it is not: a toolkit front end (see `netdrive-gtk`, `netdrive-tui`), or the core
 //! (see `netdrive`).
+//!
+//! ```
+//! use netdrive::Win32Error;
+//! use netdrive_dialog::{disconnect_dialog, Owner, RESOURCETYPE_DISK, RESOURCETYPE_PRINT};
+//!
+//! // Only disk drives have this dialog: another type fails at once, with Win32's code.
+//! let error = disconnect_dialog(Owner::None, RESOURCETYPE_PRINT).unwrap_err();
+//! assert_eq!(error.code(), Win32Error::ERROR_INVALID_PARAMETER);
+//! ```
+//!
+//! With a display (or a terminal) the dialog opens and the call returns at once; the
+//! handle says how it ended:
+//!
+//! ```no_run
+//! use netdrive_dialog::{disconnect_dialog, Owner, RESOURCETYPE_DISK};
+//!
+//! let handle = disconnect_dialog(Owner::None, RESOURCETYPE_DISK)?;
+//! let outcome = handle.wait(); // or on_complete, wait_timeout, try_outcome, close
+//! println!("{}", outcome.to_json());
+//! # Ok::<(), netdrive::Error>(())
+//! ```
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
