@@ -27,6 +27,18 @@
 //! `use_connection`, `universal`, `user`, `info`); the boundary
 //! (`guard`), the handle registry (`registry`) and the two string kinds (`strings`). All
 //! are private; what C sees is re-exported here.
+//!
+//! The exports are Rust functions too, called as C calls them:
+//!
+//! ```
+//! use mpr::{WNetGetConnectionA, DWORD};
+//!
+//! let mut remote = [0 as std::ffi::c_char; 260];
+//! let mut length = remote.len() as DWORD;
+//! // SAFETY: a NUL-terminated name, and a buffer of `length` characters.
+//! let code = unsafe { WNetGetConnectionA(c"/".as_ptr(), remote.as_mut_ptr(), &mut length) };
+//! assert_eq!(code, 2250); // ERROR_NOT_CONNECTED: "/" is not a network drive
+//! ```
 
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]

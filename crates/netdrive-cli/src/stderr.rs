@@ -20,7 +20,7 @@ pub fn failed() -> bool {
     FAILED.load(Ordering::Relaxed)
 }
 
-/// `eprintln!` that never panics: see [`line`].
+/// `eprintln!` that never panics: see [`line()`].
 macro_rules! say {
     ($($t:tt)*) => {
         $crate::stderr::line(format_args!($($t)*))

@@ -451,7 +451,7 @@ fn flatten(nodes: &Value, depth: usize, out: &mut Vec<String>) {
 fn build_dir() -> PathBuf {
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(Path::parent).unwrap().to_path_buf();
-    assert!(dir.join("libmpr.so").exists(), "libmpr.so is missing: cargo build -p mpr");
+    assert!(dir.join("libmpr.so").exists(), "libmpr.so is missing: cargo build -p netdrive-mpr");
     dir
 }
 

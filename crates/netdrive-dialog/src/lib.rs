@@ -25,6 +25,27 @@
 //!
 //! What it is not: a toolkit front end (see `netdrive-gtk`, `netdrive-tui`), or the core
 //! (see `netdrive`).
+//!
+//! ```
+//! use netdrive::Win32Error;
+//! use netdrive_dialog::{disconnect_dialog, Owner, RESOURCETYPE_DISK, RESOURCETYPE_PRINT};
+//!
+//! // Only disk drives have this dialog: another type fails at once, with Win32's code.
+//! let error = disconnect_dialog(Owner::None, RESOURCETYPE_PRINT).unwrap_err();
+//! assert_eq!(error.code(), Win32Error::ERROR_INVALID_PARAMETER);
+//! ```
+//!
+//! With a display (or a terminal) the dialog opens and the call returns at once; the
+//! handle says how it ended:
+//!
+//! ```no_run
+//! use netdrive_dialog::{disconnect_dialog, Owner, RESOURCETYPE_DISK};
+//!
+//! let handle = disconnect_dialog(Owner::None, RESOURCETYPE_DISK)?;
+//! let outcome = handle.wait(); // or on_complete, wait_timeout, try_outcome, close
+//! println!("{}", outcome.to_json());
+//! # Ok::<(), netdrive::Error>(())
+//! ```
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
@@ -59,7 +80,7 @@ pub use request::{exit_with, outcome_of_answer, parse_seconds, watch_host, Reque
 pub use row::{listing, load_rows, Listing, Row, RowKey};
 pub use runner::{
     disconnect_dialog, disconnect_dialog_with, disconnect_dialog_with_timeout, helper_path, DialogOptions,
-    Surface, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
+    Surface, LIBEXEC_DIR, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT,
 };
 pub use watch::TableWatch;
 pub use work::{Mode, Step, Work};

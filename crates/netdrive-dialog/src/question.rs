@@ -170,7 +170,7 @@ impl Question {
         format!("{}\n\n{}", self.text, self.detail)
     }
 
-    /// The terminal's line of keys: "[d] Detach   [w] Keep waiting   [c] Cancel".
+    /// The terminal's line of keys: `[d] Detach   [w] Keep waiting   [c] Cancel`.
     pub fn key_line(&self) -> String {
         if self.choices.len() == 1 {
             return texts::ANY_KEY.into();

@@ -141,23 +141,35 @@ pub(crate) fn start(request: Request, surface: Surface) -> Result<DialogHandle, 
     Ok(handle)
 }
 
+/// The folder the packages install the helpers in (`/usr/libexec/netdrive`), or the one
+/// given at build time with `NETDRIVE_LIBEXECDIR`. Searched last, so a C or Rust program
+/// anywhere finds the packaged helpers without them on `PATH`.
+pub const LIBEXEC_DIR: &str = match option_env!("NETDRIVE_LIBEXECDIR") {
+    Some(dir) => dir,
+    None => "/usr/libexec/netdrive",
+};
+
 /// Where the helper for `surface` is: its variable (`NETDRIVE_DIALOG_HELPER` for the
-/// window, `NETDRIVE_DIALOG_TUI_HELPER` for the terminal), next to this program (or one
-/// folder up, as for test binaries in `target/*/deps`), or on `PATH`.
+/// window, `NETDRIVE_DIALOG_TUI_HELPER` for the terminal); next to this program (or one
+/// folder up, as for test binaries in `target/*/deps`); in `../libexec/netdrive` beside
+/// this program's folder (an installed prefix: `/usr/bin` → `/usr/libexec/netdrive`); on
+/// `PATH`; or in [`LIBEXEC_DIR`].
 pub fn helper_path(surface: Surface) -> Option<PathBuf> {
     let (name, var) = surface.program();
     if let Some(p) = std::env::var_os(var) {
         return Some(PathBuf::from(p));
     }
-    if let Ok(exe) = std::env::current_exe() {
-        for dir in exe.ancestors().skip(1).take(2) {
-            let p = dir.join(name);
-            if p.is_file() {
-                return Some(p);
-            }
-        }
-    }
-    std::env::split_paths(&std::env::var_os("PATH")?).map(|d| d.join(name)).find(|p| p.is_file())
+    let exe = std::env::current_exe().ok();
+    let beside = exe.iter().flat_map(|e| e.ancestors().skip(1).take(2).map(PathBuf::from));
+    let prefix = exe.iter().filter_map(|e| Some(e.parent()?.parent()?.join("libexec/netdrive")));
+    let path = std::env::var_os("PATH");
+    let on_path = path.iter().flat_map(std::env::split_paths);
+    beside
+        .chain(prefix)
+        .chain(on_path)
+        .chain(std::iter::once(PathBuf::from(LIBEXEC_DIR)))
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
 }
 
 fn run_helper(h: &DialogHandle, request: &Request, surface: Surface) -> Outcome {

@@ -4,7 +4,7 @@
 //! drive). One function or constant a message, so a `gettext`-style catalogue can take
 //! this module's place later without touching a front end.
 //!
-//! Names in these texts come already escaped (see [`netdrive::escape`]).
+//! Names in these texts come already escaped (see [`netdrive::escape()`]).
 
 use std::ffi::OsStr;
 

@@ -22,6 +22,18 @@
 //!
 //! [`Provider`] says who provides a drive; the source of each kind of drive maps to a UNC
 //! name (`\\server\share`) as the README's provider table shows.
+//!
+//! ```
+//! // The network drives connected now, as `netdrive list` shows them.
+//! for drive in netdrive::list(netdrive::Scope::Connected)? {
+//!     let local = netdrive::escape::escape(&drive.local_name);
+//!     println!("{local} is {} ({})", drive.remote_name.to_string_lossy(), drive.provider);
+//! }
+//! // A folder that is not a network drive: Win32's ERROR_NOT_CONNECTED (2250).
+//! let not_a_drive = netdrive::find_connected(std::ffi::OsStr::new("/")).unwrap_err();
+//! assert_eq!(not_a_drive.code(), netdrive::Win32Error::ERROR_NOT_CONNECTED);
+//! # Ok::<(), netdrive::Error>(())
+//! ```
 
 #![deny(unsafe_op_in_unsafe_fn)]
 #![deny(missing_docs)]
