@@ -60,6 +60,16 @@ impl Drain {
     }
 }
 
+/// What a program gets on its standard input.
+pub(crate) enum Input {
+    /// Nothing (`/dev/null`).
+    None,
+    /// These bytes, through a pipe that is closed once they are written.
+    Bytes(Vec<u8>),
+    /// This file (a `memfd` with a secret, read as `/dev/stdin`).
+    File(std::os::fd::OwnedFd),
+}
+
 /// Run `cmd` with `stdin` (or none) for at most `bound`. `Err` when it cannot start,
 /// `Ok(None)` when it did not end in time.
 pub(crate) fn run_bounded(
@@ -67,9 +77,21 @@ pub(crate) fn run_bounded(
     stdin: Option<Vec<u8>>,
     bound: Duration,
 ) -> std::io::Result<Option<Finished>> {
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    run_bounded_input(cmd, stdin.map_or(Input::None, Input::Bytes), bound)
+}
+
+/// [`run_bounded`] with any [`Input`].
+pub(crate) fn run_bounded_input(
+    cmd: &mut Command,
+    input: Input,
+    bound: Duration,
+) -> std::io::Result<Option<Finished>> {
+    let (stdin_io, stdin) = match input {
+        Input::None => (Stdio::null(), None),
+        Input::Bytes(b) => (Stdio::piped(), Some(b)),
+        Input::File(fd) => (Stdio::from(fd), None),
+    };
+    cmd.stdin(stdin_io).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn()?;
     if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
         // Closed when written, so a program reading to the end sees it.

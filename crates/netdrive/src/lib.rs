@@ -29,6 +29,7 @@
 // parser, and the remembered connections.
 pub mod escape;
 pub mod json;
+pub mod keyring;
 pub mod mountinfo;
 pub mod profile;
 
@@ -44,13 +45,14 @@ mod gvfs;
 mod list;
 mod procfs;
 mod provider;
+mod restore;
 mod unmount;
 mod users;
 mod wait;
 mod who;
 
 pub use cancel::{cancel, cancel_listed, CancelOptions, Disconnected, How, Upload, DEFAULT_TIMEOUT};
-pub use connect::{connect, ConnectRequest};
+pub use connect::{connect, connect_report, ConnectRequest, Connected};
 pub use connection::{connected_in, normalize, resolve, Connection, Remembered};
 pub use error::{
     clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,
@@ -59,5 +61,6 @@ pub use escape::escape;
 pub use list::{find_connected, list, list_with_warnings, Listing, Scope};
 pub use procfs::{Holder, Use};
 pub use provider::Provider;
+pub use restore::{restore, restore_one, Ask, Credentials, Restoration, RestoreOptions, Restored};
 pub use users::user_name;
 pub use who::{who_uses, who_uses_in, who_uses_mount, Usage, UNMOUNT_CHILD_NAME};
