@@ -6,6 +6,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod cli;
+mod connect;
 mod demo;
 mod json;
 mod output;
@@ -70,6 +71,8 @@ fn run(command: Command, out: &mut impl Write) -> ExitCode {
         Command::Who(a) => status(output::who(out, &a)),
         Command::Disconnect(a) => status(output::disconnect(out, &a)),
         Command::Remember(a) => status(output::remember(out, &a)),
+        Command::Connect(a) => status(connect::connect(out, &a)),
+        Command::Restore(a) => status(connect::restore(out, &a)),
         // The dialog and the demo have exit statuses of their own.
         Command::Dialog(a) => output::dialog(out, &a),
         Command::Demo(a) => demo::run(out, &a),

@@ -156,6 +156,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     let key = keyring_key(&target);
     let mut notice = None;
     let mut from_keyring = false;
+    let mut no_keyring = None;
     let mut password = req.password.clone();
     if let (None, Some(k)) = (&password, &key) {
         match keyring::lookup(k) {
@@ -169,11 +170,18 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
                 from_keyring = true;
             }
             Ok(None) => {}
-            Err(e) => notice = e.first_notice(),
+            Err(e) => {
+                notice = e.first_notice();
+                no_keyring = Some(e);
+            }
         }
     }
     let how = How { password: password.as_deref(), from_keyring, timeout: timeout_of(req) };
-    mount(&target, &local, &how)?;
+    mount(&target, &local, &how).map_err(|e| match (e, no_keyring) {
+        // Say why no saved password was tried.
+        (Error::LogonFailure(m), Some(k)) => Error::LogonFailure(format!("{m}; {k}")),
+        (e, _) => e,
+    })?;
 
     let conns = list::list(Scope::Connected)?;
     let conn = connection::resolve(&conns, &local)

@@ -71,9 +71,20 @@ fn server(t: &Target) -> String {
     }
 }
 
+/// The tool's last line, without rclone's time stamp and "Failed to lsjson:" prefix.
+fn last_line(err: &str) -> String {
+    let line = err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(err).trim();
+    let mut words = line.splitn(3, ' ');
+    let stamped = matches!((words.next(), words.next()), (Some(d), Some(t))
+        if d.len() == 10 && d.as_bytes()[4] == b'/' && t.len() == 8 && t.as_bytes()[2] == b':');
+    let line = if stamped { words.next().unwrap_or("") } else { line };
+    let line = line.trim_start_matches("ERROR : ").trim_start_matches("Failed to lsjson: ");
+    line.trim_start_matches("Fatal error: ").to_owned()
+}
+
 pub(crate) fn classify(target: &Target, local: &OsStr, how: &How, err: &str) -> Error {
     let lower = err.to_ascii_lowercase();
-    let said = escape_text(err.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or(err).trim());
+    let said = escape_text(&last_line(err));
     let host = escape_text(&server(target));
     let unc = escape_text(&target.unc());
     let user = target.user().map(|u| format!(" as {}", escape_text(u))).unwrap_or_default();
@@ -123,6 +134,15 @@ mod tests {
         let t = super::super::target::parse("smb://me@nas/media", None).unwrap_or_else(|e| panic!("{e}"));
         let how = How { password, from_keyring: false, timeout: Duration::from_secs(1) };
         classify(&t, OsStr::new("/mnt/m"), &how, err).code().0
+    }
+
+    #[test]
+    fn rclone_stamps_are_left_out() {
+        assert_eq!(
+            last_line("x\n2026/11/26 17:09:48 Failed to lsjson: couldn't connect SMB: refused\n"),
+            "couldn't connect SMB: refused"
+        );
+        assert_eq!(last_line("mount error(13): Permission denied"), "mount error(13): Permission denied");
     }
 
     #[test]
