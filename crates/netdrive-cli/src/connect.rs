@@ -128,7 +128,7 @@ pub fn restore(out: &mut impl Write, a: &RestoreArgs) -> Res {
     let ask = |e: &RememberedEntry, err: &Error| -> Option<Credentials> {
         say!("netdrive: {}: {}", escape_text(&e.local_name), report(err));
         let pw = ask_password(&format!("Password for {} (empty to skip): ", escape_text(&e.remote_name)))?;
-        (!pw.is_empty()).then(|| Credentials { user: None, password: pw, save: true })
+        (!pw.is_empty()).then_some(Credentials { user: None, password: pw, save: true })
     };
     let opts = RestoreOptions { timeout: a.timeout, ask: a.interactive.then_some(&ask as netdrive::Ask) };
     let results = netdrive::restore(&opts)?;
