@@ -305,9 +305,9 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
             let input = match how.password {
                 Some(pw) => {
                     cmd.args(["-o", "password_stdin"]);
-                    // Only password logins: a key would be tried first and a wrong key
-                    // agent could lock the account.
-                    cmd.args(["-o", "PreferredAuthentications=password,keyboard-interactive"]);
+                    // The password is what was given: no key is tried first (a server
+                    // counts each refused key against its limit).
+                    cmd.args(["-o", "PreferredAuthentications=password"]);
                     Input::Bytes(format!("{pw}\n").into_bytes())
                 }
                 None => {
@@ -423,11 +423,61 @@ fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how:
     })?;
     match ran {
         Some(done) if done.status.success() => Ok(()),
-        Some(done) => Err(classify(target, local, how, &done.stderr_text())),
+        Some(done) => {
+            let said = done.stderr_text();
+            // sshfs gives ssh a terminal for the password, so ssh's own message (refused,
+            // unknown host, wrong password) never reaches us: only "read: Connection reset
+            // by peer". Whether the server answers at all tells them apart.
+            if let Target::Sftp { host, port, .. } = target {
+                if said.to_ascii_lowercase().contains("connection reset by peer") {
+                    let bound = how.timeout.min(Duration::from_secs(5));
+                    let why = match reachable(host, port.unwrap_or(22), bound) {
+                        Err(e) => e,
+                        Ok(()) => "Permission denied, please try again (the server closed the login)".into(),
+                    };
+                    return Err(classify(target, local, how, &why));
+                }
+            }
+            Err(classify(target, local, how, &said))
+        }
         None => {
             Err(Error::NotResponding { target: local.into(), after: how.timeout, waiting: Waiting::Nothing })
         }
     }
+}
+
+/// Can a TCP connection be made to `host:port` within `bound`? The error in the words
+/// `classify` reads (name lookup can block: it runs on a thread of its own).
+fn reachable(host: &str, port: u16, bound: Duration) -> std::result::Result<(), String> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let target = (host.to_owned(), port);
+    std::thread::spawn(move || {
+        let r = match target.to_socket_addrs() {
+            Err(e) => Err(format!("could not resolve hostname {}: {e}", target.0)),
+            Ok(addrs) => {
+                let mut last = "no address".to_owned();
+                let mut ok = false;
+                for a in addrs {
+                    match TcpStream::connect_timeout(&a, bound) {
+                        Ok(_) => {
+                            ok = true;
+                            break;
+                        }
+                        Err(e) => last = format!("connect to {a}: {e}"),
+                    }
+                }
+                if ok {
+                    Ok(())
+                } else {
+                    Err(last)
+                }
+            }
+        };
+        let _ = tx.send(r);
+    });
+    rx.recv_timeout(bound + Duration::from_millis(200))
+        .unwrap_or_else(|_| Err(format!("connect to {host}:{port}: connection timed out")))
 }
 
 pub(crate) fn package(program: &str) -> &'static str {

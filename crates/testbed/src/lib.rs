@@ -9,6 +9,7 @@
 //! What it is not: part of netdrive. It needs root, as the test command provides.
 
 pub mod gui;
+pub mod keyring;
 pub mod tmux;
 pub mod wayland;
 
@@ -146,6 +147,12 @@ impl Deref for Smbd {
 impl Smbd {
     pub fn start() -> Smbd {
         Smbd(ok(netdrive_loopback::Smbd::start()))
+    }
+
+    /// With a share `secure` only [`TEST_USER`] may use, with [`TEST_PASSWORD`].
+    pub fn start_with_user() -> Smbd {
+        ensure_test_user();
+        Smbd(ok(netdrive_loopback::Smbd::start_with_user(TEST_USER, TEST_PASSWORD)))
     }
 
     pub fn rclone_mount(&self, mount_point: &Path) -> Mount {
