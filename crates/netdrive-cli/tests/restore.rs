@@ -169,3 +169,38 @@ fn remembered_drives_come_back_and_dead_ones_cost_one_bound() {
     assert!(!r.stderr.contains("notification"), "{}", r.stderr);
     drop(mounts);
 }
+
+#[test]
+fn the_install_script_puts_a_valid_unit_and_autostart_entry_in_place() {
+    let d = tempfile::tempdir().unwrap();
+    let bindir = Path::new(BIN).parent().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/install-restore");
+    let out = Command::new(script)
+        .arg("--prefix")
+        .arg(d.path())
+        .arg("--sysconfdir")
+        .arg(d.path().join("etc"))
+        .arg("--bindir")
+        .arg(bindir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let unit = d.path().join("lib/systemd/user/netdrive-restore.service");
+    let entry = d.path().join("etc/xdg/autostart/netdrive-restore.desktop");
+    let exec = format!("{}/netdrive restore", bindir.display());
+    assert!(std::fs::read_to_string(&unit).unwrap().contains(&format!("ExecStart={exec}")));
+    assert!(std::fs::read_to_string(&entry).unwrap().contains(&format!("Exec={exec}")));
+    let run = d.path().join("run");
+    std::fs::create_dir(&run).unwrap();
+    testbed::require("systemd-analyze", "systemd");
+    let v = Command::new("systemd-analyze")
+        .args(["--user", "verify"])
+        .arg(&unit)
+        .env("XDG_RUNTIME_DIR", &run)
+        .output()
+        .unwrap();
+    assert!(v.status.success(), "systemd-analyze: {}", String::from_utf8_lossy(&v.stderr));
+    testbed::require("desktop-file-validate", "desktop-file-utils");
+    let v = Command::new("desktop-file-validate").arg(&entry).output().unwrap();
+    assert!(v.status.success() && v.stdout.is_empty(), "{}", String::from_utf8_lossy(&v.stdout));
+}
