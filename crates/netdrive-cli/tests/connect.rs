@@ -235,6 +235,7 @@ fn sshfs_with_a_password_and_a_password_gnome_files_saved() {
     let k = Some(&keyring);
     testbed::ensure_test_user();
     let sshd = Sshd::start();
+    sshd.forget_host_key();
     let base = testbed::open_tempdir();
     let cfg = base.path().join("config");
     let local = folder(base.path(), "ssh");
@@ -375,4 +376,38 @@ fn the_watch_catches_a_password_on_a_command_line_or_in_an_environment() {
     let (_, found) = watch.finish();
     assert!(found.iter().any(|f| f.contains("sh -c")), "{found:?}");
     assert!(found.iter().any(|f| f.contains("sleep 0.3")), "{found:?}");
+}
+
+#[test]
+fn interactive_asks_on_the_terminal_again_after_a_wrong_password() {
+    let smbd = Smbd::start_with_user();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "smb");
+    let remote = format!("smb://{TEST_USER}@127.0.0.1:{}/secure", smbd.server.port);
+    let command =
+        format!("{BIN} connect '{remote}' '{}' --interactive; echo EXIT=$?; sleep 60", local.display());
+    let cfg_s = cfg.display().to_string();
+    let run_dir = base.path().display().to_string();
+    let env = [
+        ("XDG_CONFIG_HOME", cfg_s.as_str()),
+        ("NETDRIVE_FSTAB", "/dev/null"),
+        ("XDG_RUNTIME_DIR", run_dir.as_str()),
+    ];
+    let term = testbed::tmux::Tmux::start(&command, 400, 40, &env);
+    // No password anywhere: the server's refusal, then the question.
+    term.wait_for("Password for", Duration::from_secs(20)).unwrap();
+    let screen = term.screen();
+    assert!(screen.contains("ERROR_LOGON_FAILURE (1326)"), "{screen}");
+    term.keys(&["not-the-password", "Enter"]);
+    let screen =
+        term.wait_until(|s| s.matches("Password for").count() == 2, Duration::from_secs(20)).unwrap();
+    assert!(screen.contains("ERROR_INVALID_PASSWORD (86)"), "{screen}");
+    term.keys(&[TEST_PASSWORD, "Enter"]);
+    let screen = term.wait_for("EXIT=", Duration::from_secs(20)).unwrap();
+    let _m = Mount::adopt(&local);
+    assert!(screen.contains("EXIT=0") && screen.contains(r"Connected \\127.0.0.1\secure"), "{screen}");
+    assert!(!screen.contains(TEST_PASSWORD) && !screen.contains("not-the-password"), "no echo: {screen}");
+    assert!(is_mounted(&local));
+    disconnect(&cfg, &local);
 }

@@ -73,7 +73,9 @@ fn remembered_drives_come_back_and_dead_ones_cost_one_bound() {
     let keyring = Keyring::start();
     let smbd = Smbd::start_with_user();
     let sshd = Sshd::start();
+    sshd.forget_host_key();
     let dead_sshd = Sshd::start();
+    dead_sshd.forget_host_key();
     let dav = WebDav::start();
     let base = testbed::open_tempdir();
     let cfg = base.path().join("config");
@@ -125,6 +127,17 @@ fn remembered_drives_come_back_and_dead_ones_cost_one_bound() {
     std::fs::write(&profile, text).unwrap();
     let _frozen = dead_sshd.server.freeze();
 
+    // What is said on the bus: the notification is sent even with nobody to show it.
+    let monitor = testbed::Reaped(
+        Command::new("dbus-monitor")
+            .args(["--address", &keyring.address, "interface='org.freedesktop.Notifications'"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    std::thread::sleep(Duration::from_millis(300));
+
     let timeout = 4;
     let r = nd(&keyring, &cfg, None, &["restore", "--json", "--timeout", &timeout.to_string()]);
     let mounts: Vec<Mount> = [&smb, &sftp, &webdav].iter().map(|p| Mount::adopt(p)).collect();
@@ -161,6 +174,13 @@ fn remembered_drives_come_back_and_dead_ones_cost_one_bound() {
     // The journal's line; and no notification service on this bus: said, not waited for.
     assert!(r.stderr.contains("could not reconnect 3 of 6 network drives"), "{}", r.stderr);
     assert!(r.stderr.contains("no desktop notification could be shown"), "{}", r.stderr);
+    let mut monitor = monitor;
+    let _ = monitor.0.kill();
+    let said = std::io::read_to_string(monitor.0.stdout.take().unwrap()).unwrap();
+    assert!(
+        said.contains("member=Notify") && said.contains("Could not reconnect all network drives"),
+        "the notification went out on the bus: {said}"
+    );
 
     // Again: the restored ones are left as they are.
     let r = nd(&keyring, &cfg, None, &["restore", "--json", "--timeout", "2", "--no-notify"]);

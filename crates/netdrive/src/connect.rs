@@ -318,7 +318,9 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
             cmd.arg("--").arg(remote).arg(local);
             run_tool(cmd, input, target, local, how)
         }
-        Target::Smb { host, port, share, path, user, domain } if is_root() && kernel_has("cifs") => {
+        Target::Smb { host, port, share, path, user, domain }
+            if is_root() && kernel_has("cifs") && installed("mount.cifs") =>
+        {
             let mut creds = String::new();
             if let Some(u) = user {
                 creds.push_str(&format!("username={u}\n"));
@@ -379,6 +381,11 @@ fn bracket(host: &str) -> String {
 
 fn user_mountable(options: &OsStr) -> bool {
     options.as_encoded_bytes().split(|&b| b == b',').any(|o| o == b"user" || o == b"users")
+}
+
+/// Is a system program there (root's mount helpers live in the sbin folders)?
+fn installed(program: &str) -> bool {
+    ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].iter().any(|d| Path::new(d).join(program).exists())
 }
 
 /// Does the kernel have (or can it load) this filesystem?

@@ -81,6 +81,16 @@ impl Sshd {
         ok(self.0.mount_remote(remote, mount_point))
     }
 
+    /// Forget this server's host key in root's `known_hosts`: netdrive accepts a new host
+    /// key as a first `ssh` does, and an earlier server on the same port had another.
+    pub fn forget_host_key(&self) {
+        let _ = Command::new("ssh-keygen")
+            .args(["-R", &format!("[127.0.0.1]:{}", self.server.port)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
     /// Mount the export at `mount_point` as the unprivileged test user.
     pub fn mount_as_test_user(&self, mount_point: &Path) -> Mount {
         ensure_test_user();
