@@ -107,6 +107,13 @@ pub(crate) fn run_bounded_input(
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(2)),
             _ => {
+                // A program that leads its own process group (the mount tools do) goes
+                // with everything it started (sshfs's ssh); others alone.
+                let pid = rustix::process::Pid::from_raw(child.id() as i32);
+                let leads = pid.is_some_and(|p| rustix::process::getpgid(Some(p)).is_ok_and(|g| g == p));
+                if let (true, Some(p)) = (leads, pid) {
+                    let _ = rustix::process::kill_process_group(p, rustix::process::Signal::KILL);
+                }
                 let _ = child.kill();
                 std::thread::spawn(move || child.wait());
                 return Ok(None);

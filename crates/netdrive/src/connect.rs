@@ -133,6 +133,9 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
             ))
         })?),
     };
+    // A drive GNOME Files had mounted (remembered from the list) is connected by its
+    // form (`smb://`, `sftp://`, `dav://`): netdrive mounts it with the tools above.
+    let provider = provider.filter(|p| *p != Provider::Gvfs);
     let remote = req
         .remote_name
         .to_str()
@@ -421,6 +424,8 @@ pub(crate) fn secret_file(text: &[u8]) -> Result<OwnedFd> {
 
 fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how: &How) -> Result<()> {
     let program = cmd.get_program().to_string_lossy().into_owned();
+    // Its own process group: past the bound it goes with what it started (ssh).
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let ran = crate::child::run_bounded_input(&mut cmd, input, how.timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(&program)))
@@ -448,8 +453,27 @@ fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how:
             Err(classify(target, local, how, &said))
         }
         None => {
+            // sshfs mounts before the server has answered: a drive left on the folder
+            // by a tool that gave up would hang whoever opens it.
+            detach_if_mounted(local);
             Err(Error::NotResponding { target: local.into(), after: how.timeout, waiting: Waiting::Nothing })
         }
+    }
+}
+
+/// Detach what a failed attempt left mounted on `local` (checked empty before it began).
+pub(crate) fn detach_if_mounted(local: &OsStr) {
+    let mounted = crate::mountinfo::read_table().is_ok_and(|t| t.iter().any(|e| e.mount_point == local));
+    if !mounted {
+        return;
+    }
+    if is_root() {
+        // A lazy unmount: never waits for the server.
+        let _ = rustix::mount::unmount(local, rustix::mount::UnmountFlags::DETACH);
+    } else {
+        let mut c = Command::new("fusermount3");
+        c.arg("-u").arg("-z").arg(local);
+        let _ = crate::child::run_bounded(&mut c, None, Duration::from_secs(3));
     }
 }
 

@@ -160,6 +160,7 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
         if Instant::now() >= deadline {
             let _ = child.kill();
             std::thread::spawn(move || child.wait());
+            super::detach_if_mounted(local);
             return Err(Error::NotResponding {
                 target: local.into(),
                 after: how.timeout,

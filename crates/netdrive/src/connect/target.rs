@@ -379,6 +379,16 @@ mod tests {
         );
         assert_eq!(p("nfs://srv/export/x"), Target::Nfs { host: "srv".into(), path: "/export/x".into() });
         assert_eq!(
+            p("dav://me@files:8080/x/"),
+            Target::WebDav {
+                secure: false,
+                host: "files".into(),
+                port: Some(8080),
+                path: "/x/".into(),
+                user: Some("me".into())
+            }
+        );
+        assert_eq!(
             parse("srv:/export", Some(Provider::Nfs)).unwrap(),
             Target::Nfs { host: "srv".into(), path: "/export".into() }
         );
