@@ -9,8 +9,12 @@
 //! that needs nothing was tried. `/etc/fstab` entries are the system's (`mount -a`,
 //! systemd): not restored here.
 
-use std::sync::mpsc;
+use std::collections::HashMap;
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
+
+use crate::connect::target;
+use crate::provider::Provider;
 
 use crate::connect::{connect_report, ConnectRequest};
 use crate::error::{Error, Result, Waiting};
@@ -76,6 +80,7 @@ pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
         .map(|e| e.mount_point)
         .collect();
     let (tx, rx) = mpsc::channel();
+    let limits = ServerLimits::default();
     let mut results: Vec<Option<Result<Restoration>>> = Vec::with_capacity(entries.len());
     for (i, e) in entries.iter().enumerate() {
         if connected.iter().any(|m| m.as_encoded_bytes() == e.local_name.as_bytes()) {
@@ -83,8 +88,9 @@ pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
             continue;
         }
         results.push(None);
-        let (tx, entry, timeout) = (tx.clone(), e.clone(), opts.timeout);
+        let (tx, entry, timeout, limits) = (tx.clone(), e.clone(), opts.timeout, limits.clone());
         let started = std::thread::Builder::new().name("netdrive-restore".into()).spawn(move || {
+            let _turn = limits.take(server_of(&entry));
             let _ = tx.send((i, restore_entry(&entry, timeout, None)));
         });
         if let Err(err) = started {
@@ -129,6 +135,58 @@ pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
     Ok(out)
 }
 
+/// How many drives of one server are connected at once: an sshd drops unauthenticated
+/// connections beyond 10 at a time (`MaxStartups`), and other servers limit too. Drives
+/// past the limit wait their turn within the same overall bound.
+const PER_SERVER: usize = 6;
+
+/// Connections in progress per server.
+#[derive(Clone, Default)]
+struct ServerLimits(Arc<(Mutex<HashMap<String, usize>>, Condvar)>);
+
+/// A connection's turn with its server; the next one's when dropped.
+struct Turn {
+    limits: ServerLimits,
+    server: String,
+}
+
+impl ServerLimits {
+    fn take(&self, server: String) -> Turn {
+        let (lock, cv) = &*self.0;
+        if let Ok(mut busy) = lock.lock() {
+            while busy.get(&server).copied().unwrap_or(0) >= PER_SERVER {
+                busy = match cv.wait(busy) {
+                    Ok(b) => b,
+                    Err(_) => return Turn { limits: self.clone(), server },
+                };
+            }
+            *busy.entry(server.clone()).or_insert(0) += 1;
+        }
+        Turn { limits: self.clone(), server }
+    }
+}
+
+impl Drop for Turn {
+    fn drop(&mut self) {
+        let (lock, cv) = &*self.limits.0;
+        if let Ok(mut busy) = lock.lock() {
+            if let Some(n) = busy.get_mut(&self.server) {
+                *n = n.saturating_sub(1);
+            }
+        }
+        cv.notify_all();
+    }
+}
+
+/// The server a remembered entry connects to (its own name when it cannot be read: no limit).
+fn server_of(entry: &RememberedEntry) -> String {
+    let remote = if entry.source.is_empty() { &entry.remote_name } else { &entry.source };
+    let provider = Provider::from_name(&entry.provider).filter(|p| *p != Provider::Gvfs);
+    target::parse(remote, provider)
+        .map(|t| t.server())
+        .unwrap_or_else(|_| format!("local:{}", entry.local_name))
+}
+
 /// Restore one remembered connection (`WNetRestoreSingleConnection`), with credentials
 /// a person gave, or the keyring's.
 pub fn restore_one(
@@ -159,5 +217,55 @@ fn restore_entry(
         Ok(c) => Ok(Restoration::Connected { password_from_keyring: c.password_from_keyring }),
         Err(Error::AlreadyAssigned { .. }) => Ok(Restoration::AlreadyConnected),
         Err(e) => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_server_gets_a_few_connections_at_a_time() {
+        let limits = ServerLimits::default();
+        let most = Arc::new(Mutex::new((0usize, 0usize)));
+        let threads: Vec<_> = (0..20)
+            .map(|i| {
+                let (limits, most) = (limits.clone(), most.clone());
+                std::thread::spawn(move || {
+                    let server = if i % 2 == 0 { "SSHFS:a" } else { "SSHFS:b" };
+                    let _turn = limits.take(server.into());
+                    if server == "SSHFS:a" {
+                        let mut m = most.lock().unwrap_or_else(|e| e.into_inner());
+                        m.0 += 1;
+                        m.1 = m.1.max(m.0);
+                    }
+                    std::thread::sleep(Duration::from_millis(30));
+                    if server == "SSHFS:a" {
+                        most.lock().unwrap_or_else(|e| e.into_inner()).0 -= 1;
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            assert!(t.join().is_ok());
+        }
+        let peak = most.lock().unwrap_or_else(|e| e.into_inner()).1;
+        assert!((2..=PER_SERVER).contains(&peak), "at most {PER_SERVER} at once, got {peak}");
+    }
+
+    #[test]
+    fn entries_name_their_server() {
+        let e = |source: &str, provider: &str| RememberedEntry {
+            local_name: "/mnt/x".into(),
+            remote_name: "x".into(),
+            source: source.into(),
+            provider: provider.into(),
+            fstype: String::new(),
+            options: String::new(),
+        };
+        assert_eq!(server_of(&e("sftp://me@h:2222/srv", "SSHFS")), "SSHFS:h:2222");
+        assert_eq!(server_of(&e("me@h:/srv", "SSHFS")), "SSHFS:h");
+        assert_eq!(server_of(&e("//nas/media", "SMB")), "SMB:nas");
+        assert_eq!(server_of(&e("not a name", "SMB")), "local:/mnt/x");
     }
 }

@@ -92,6 +92,21 @@ impl Target {
         }
     }
 
+    /// The server it connects to (`host:port`, the port when given), for limiting how
+    /// many connections go to one server at once.
+    pub(crate) fn server(&self) -> String {
+        match self {
+            Target::Smb { host, port, .. }
+            | Target::Sftp { host, port, .. }
+            | Target::WebDav { host, port, .. } => {
+                format!("{}:{}", self.provider().name(), url_host(host))
+                    + &port.map(|p| format!(":{p}")).unwrap_or_default()
+            }
+            Target::Nfs { host, .. } => format!("NFS:{host}"),
+            Target::Rclone { remote } => format!("rclone:{}", remote.split(':').next().unwrap_or(remote)),
+        }
+    }
+
     /// The name shown for it: `\\server\share\path`.
     pub(crate) fn unc(&self) -> String {
         let join = |host: &str, path: &str| {
