@@ -8,6 +8,8 @@
 //! - [`who_uses`] a connection: processes with files, folders or maps on it;
 //! - [`cancel`] a connection: `WNetCancelConnection2`, with force, detach and
 //!   "update profile"; [`connect`] one: `WNetAddConnection2`;
+//! - [`restore`] remembered connections, as at sign-in, in parallel under one bound;
+//! - [`keyring`]: network passwords in the desktop keyring (the Secret Service);
 //! - [`profile`]: remembered connections;
 //! - [`Error`]: failures with their Win32 codes, and [`last_error`] per thread
 //!   (`WNetGetLastError`).
