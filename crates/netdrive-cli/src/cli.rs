@@ -87,6 +87,27 @@ answer is reported and the rest of the tree still comes. Nothing is mounted.\n\n
 Examples:\n  netdrive browse\n  netdrive browse '\\\\nas.local'\n  netdrive browse SMB --json\n  \
 netdrive browse '\\\\files.local' --provider NFS")]
     Browse(BrowseArgs),
+    /// Connect a network drive (WNetAddConnection2): SMB, SSHFS, WebDAV, NFS or rclone
+    #[command(
+        after_help = "The provider comes from the remote's form: \\\\server\\share and smb://[user@]server/share are SMB (rclone's SMB backend for any user; kernel cifs as root where the kernel has it), sftp://[user@]host/path and user@host:/path SSHFS, https://[user@]host/path WebDAV (rclone), nfs://server/export NFS (root, or an /etc/fstab entry with the `user` option).\n\n\
+Without --password-stdin the desktop keyring's password is used, if it has one. The password \
+never appears on a command line or in an environment.\n\n\
+Exit status: 0 connected, 3 failed: ERROR_LOGON_FAILURE (1326) a password is needed, \
+ERROR_INVALID_PASSWORD (86) it was refused, ERROR_BAD_NETPATH (53) no such server, \
+ERROR_BAD_NET_NAME (67) no such share, ERROR_ACCESS_DENIED (5).\n\n\
+Examples:\n  netdrive connect smb://me@nas/media ~/Network/media --password-stdin --save-password --remember\n  \
+netdrive connect me@host:/srv ~/srv\n  netdrive connect https://dav.example/remote.php/dav ~/dav --user me --interactive"
+    )]
+    Connect(ConnectArgs),
+    /// Reconnect remembered drives, as at sign-in (keyring passwords; asks nobody unless --interactive)
+    #[command(after_help = "Every drive your profile remembers and that is not connected is connected \
+again, all at once, each within --timeout seconds: a dead server delays no other drive. Passwords \
+come from the desktop keyring. When some drives cannot be restored, a desktop notification says \
+so (where a notification service runs) and a line goes to standard error (the journal, under \
+systemd). Shipped as the systemd user unit netdrive-restore.service and an XDG autostart entry.\n\n\
+Exit status: 0 all restored, 3 some could not be.\n\n\
+Examples:\n  netdrive restore\n  netdrive restore --json\n  netdrive restore --interactive")]
+    Restore(RestoreArgs),
     /// Print shell completions (bash, zsh, fish, elvish, powershell)
     #[command(
         after_help = "Example:\n  netdrive completions bash > ~/.local/share/bash-completion/completions/netdrive"
@@ -207,6 +228,54 @@ pub struct BrowseArgs {
     /// List SMB shares as this user (the password is read from the PASSWD environment variable)
     #[arg(long)]
     pub user: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ConnectArgs {
+    /// The remote: \\server\share, smb://, sftp://, user@host:/path, https://, nfs://
+    pub remote: OsString,
+    /// The folder to mount on (it must exist)
+    pub local: OsString,
+    /// SMB, SSHFS, WebDAV, NFS or rclone (default: from the remote's form)
+    #[arg(long)]
+    pub provider: Option<String>,
+    /// The user to log in as (for SMB also DOMAIN\user)
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Read the password from the first line of standard input
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// Ask for the password on the terminal when the server wants one
+    #[arg(long)]
+    pub interactive: bool,
+    /// Save the password in the desktop keyring once it worked (CONNECT_CMD_SAVECRED)
+    #[arg(long)]
+    pub save_password: bool,
+    /// Remember the connection, to restore at sign-in (CONNECT_UPDATE_PROFILE)
+    #[arg(long)]
+    pub remember: bool,
+    /// Print JSON: {local_name, remote_name, code, error, message, ...}
+    #[arg(long)]
+    pub json: bool,
+    /// How long the server may take, in seconds
+    #[arg(long, default_value = "30", value_parser = parse_seconds)]
+    pub timeout: Duration,
+}
+
+#[derive(Args)]
+pub struct RestoreArgs {
+    /// Print JSON: an array of {local_name, remote_name, provider, outcome, code, error, message}
+    #[arg(long)]
+    pub json: bool,
+    /// Ask on the terminal for passwords the keyring does not have
+    #[arg(long)]
+    pub interactive: bool,
+    /// How long each drive may take, in seconds (all are tried at once)
+    #[arg(long, default_value = "10", value_parser = parse_seconds)]
+    pub timeout: Duration,
+    /// Do not show a desktop notification when some drives cannot be restored
+    #[arg(long)]
+    pub no_notify: bool,
 }
 
 #[derive(Args)]

@@ -7,6 +7,7 @@
 
 mod browse;
 mod cli;
+mod connect;
 mod demo;
 mod json;
 mod output;
@@ -72,6 +73,8 @@ fn run(command: Command, out: &mut impl Write) -> ExitCode {
         Command::Disconnect(a) => status(output::disconnect(out, &a)),
         Command::Remember(a) => status(output::remember(out, &a)),
         Command::Browse(a) => status(browse::run(out, &a)),
+        Command::Connect(a) => status(connect::connect(out, &a)),
+        Command::Restore(a) => status(connect::restore(out, &a)),
         // The dialog and the demo have exit statuses of their own.
         Command::Dialog(a) => output::dialog(out, &a),
         Command::ConnectDialog(a) => output::dialog(out, &cli::DialogArgs { connect: true, ..a }),

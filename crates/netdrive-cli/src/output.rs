@@ -18,7 +18,7 @@ use crate::stderr::say;
 
 pub type Res = Result<bool, Box<dyn std::error::Error>>;
 
-fn print_json(out: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<()> {
+pub fn print_json(out: &mut impl Write, v: &impl serde::Serialize) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, v)?;
     writeln!(out)
 }
@@ -50,7 +50,7 @@ fn table(out: &mut impl Write, header: &[&str], rows: &[Vec<String>]) -> std::io
 
 /// An error as the person reads it. Names in it are escaped already; other text in it
 /// (a tool's message, a parser's) is made safe here too.
-fn report(e: &Error) -> String {
+pub fn report(e: &Error) -> String {
     netdrive::escape::escape_text(&format!("{e}: {}", e.code()))
 }
 

@@ -288,7 +288,9 @@ impl Sshd {
     }
 }
 
-/// Samba `smbd` with its own config, port and a guest share named `share`.
+/// Samba `smbd` with its own config, port and a guest share named `share`; with
+/// [`Smbd::start_with_user`] also a share named `secure` that only that user (with that
+/// password, in the server's own password database) may use.
 pub struct Smbd {
     pub server: Server,
     pub share: PathBuf,
@@ -296,6 +298,15 @@ pub struct Smbd {
 
 impl Smbd {
     pub fn start() -> Result<Smbd> {
+        Smbd::start_inner(None)
+    }
+
+    /// Also a share `secure` for `user` (an existing system account) with `password`.
+    pub fn start_with_user(user: &str, password: &str) -> Result<Smbd> {
+        Smbd::start_inner(Some((user, password)))
+    }
+
+    fn start_inner(login: Option<(&str, &str)>) -> Result<Smbd> {
         let smbd = require("smbd", "samba")?;
         let dir = open_tempdir()?;
         let d = dir.path().to_path_buf();
@@ -312,10 +323,41 @@ impl Smbd {
              cache directory = {d}/cache\npid directory = {d}/pid\nncalrpc dir = {d}/pid/ncalrpc\n\
              log file = {d}/log\nmap to guest = Bad User\nguest account = nobody\n\
              server role = standalone server\ndisable spoolss = yes\nload printers = no\n\
+             passdb backend = tdbsam:{d}/priv/passdb.tdb\n\
              [share]\npath = {d}/share\nguest ok = yes\nread only = no\nforce user = root\n",
             d = d.display()
         );
+        let mut conf = conf;
+        if let Some((user, _)) = login {
+            conf.push_str(&format!(
+                "[secure]\npath = {}/share\nread only = no\nvalid users = {user}\nforce user = root\n",
+                d.display()
+            ));
+        }
         fs::write(d.join("smb.conf"), conf).map_err(io("smb.conf"))?;
+        if let Some((user, password)) = login {
+            // smbpasswd reads the new password twice from standard input (-s).
+            let mut c = Command::new("smbpasswd")
+                .args(["-c"])
+                .arg(d.join("smb.conf"))
+                .args(["-a", "-s", user])
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .map_err(io("smbpasswd"))?;
+            if let Some(mut i) = c.stdin.take() {
+                std::io::Write::write_all(&mut i, format!("{password}\n{password}\n").as_bytes())
+                    .map_err(io("smbpasswd"))?;
+            }
+            let out = c.wait_with_output().map_err(io("smbpasswd"))?;
+            if !out.status.success() {
+                return Err(err(format!(
+                    "smbpasswd -a {user}: {}",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                )));
+            }
+        }
         let mut child = daemon(
             Command::new(smbd).args(["--foreground", "--no-process-group", "-s"]).arg(d.join("smb.conf")),
             "smbd",
@@ -344,6 +386,10 @@ pub struct WebDav {
 }
 
 impl WebDav {
+    /// The user and password the server asks for (HTTP basic authentication).
+    pub const USER: &'static str = "dav";
+    pub const PASSWORD: &'static str = "netdrive-dav-password";
+
     pub fn start() -> Result<WebDav> {
         require("rclone", "rclone")?;
         let dir = open_tempdir()?;
@@ -352,7 +398,7 @@ impl WebDav {
         fs::write(root.join("hello.txt"), "hello from webdav\n").map_err(io("hello.txt"))?;
         let port = free_port()?;
         let addr = format!("127.0.0.1:{port}");
-        let serve = ["serve", "webdav", "--addr", &addr, "--user", "dav", "--pass", "secret"];
+        let serve = ["serve", "webdav", "--addr", &addr, "--user", Self::USER, "--pass", Self::PASSWORD];
         let mut child =
             daemon(Command::new("rclone").args(serve).args(QUIET_RCLONE).arg(&root), "rclone serve webdav")?;
         wait_for_port(port, "rclone serve webdav", &mut child)?;
@@ -369,7 +415,8 @@ impl WebDav {
         fs::create_dir_all(mount_point).map_err(io("mount point"))?;
         let d = self.server.dir.path();
         let secrets = d.join("secrets");
-        fs::write(&secrets, format!("{} dav secret\n", self.url())).map_err(io("secrets"))?;
+        fs::write(&secrets, format!("{} {} {}\n", self.url(), Self::USER, Self::PASSWORD))
+            .map_err(io("secrets"))?;
         fs::set_permissions(&secrets, fs::Permissions::from_mode(0o600)).map_err(io("chmod"))?;
         let conf = d.join("davfs2.conf");
         fs::write(&conf, format!("ask_auth 0\nuse_locks 0\nsecrets {}\n", secrets.display()))

@@ -60,6 +60,16 @@ impl Drain {
     }
 }
 
+/// What a program gets on its standard input.
+pub(crate) enum Input {
+    /// Nothing (`/dev/null`).
+    None,
+    /// These bytes, through a pipe that is closed once they are written.
+    Bytes(Vec<u8>),
+    /// This file (a `memfd` with a secret, read as `/dev/stdin`).
+    File(std::os::fd::OwnedFd),
+}
+
 /// Run `cmd` with `stdin` (or none) for at most `bound`. `Err` when it cannot start,
 /// `Ok(None)` when it did not end in time.
 pub(crate) fn run_bounded(
@@ -67,7 +77,16 @@ pub(crate) fn run_bounded(
     stdin: Option<Vec<u8>>,
     bound: Duration,
 ) -> std::io::Result<Option<Finished>> {
-    run_bounded_unless(cmd, stdin, bound, &|| false)
+    run_bounded_input(cmd, stdin.map_or(Input::None, Input::Bytes), bound)
+}
+
+/// [`run_bounded`] with any [`Input`].
+pub(crate) fn run_bounded_input(
+    cmd: &mut Command,
+    input: Input,
+    bound: Duration,
+) -> std::io::Result<Option<Finished>> {
+    run_bounded_input_unless(cmd, input, bound, &|| false)
 }
 
 /// [`run_bounded`], also ending the program (`Ok(None)`) as soon as `stop` says so.
@@ -77,9 +96,21 @@ pub(crate) fn run_bounded_unless(
     bound: Duration,
     stop: &dyn Fn() -> bool,
 ) -> std::io::Result<Option<Finished>> {
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    run_bounded_input_unless(cmd, stdin.map_or(Input::None, Input::Bytes), bound, stop)
+}
+
+fn run_bounded_input_unless(
+    cmd: &mut Command,
+    input: Input,
+    bound: Duration,
+    stop: &dyn Fn() -> bool,
+) -> std::io::Result<Option<Finished>> {
+    let (stdin_io, stdin) = match input {
+        Input::None => (Stdio::null(), None),
+        Input::Bytes(b) => (Stdio::piped(), Some(b)),
+        Input::File(fd) => (Stdio::from(fd), None),
+    };
+    cmd.stdin(stdin_io).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn()?;
     if let (Some(text), Some(mut pipe)) = (stdin, child.stdin.take()) {
         // Closed when written, so a program reading to the end sees it.
@@ -95,6 +126,13 @@ pub(crate) fn run_bounded_unless(
             Ok(Some(status)) => break status,
             Ok(None) if Instant::now() < deadline && !stop() => std::thread::sleep(Duration::from_millis(2)),
             _ => {
+                // A program that leads its own process group (the mount tools do) goes
+                // with everything it started (sshfs's ssh); others alone.
+                let pid = rustix::process::Pid::from_raw(child.id() as i32);
+                let leads = pid.is_some_and(|p| rustix::process::getpgid(Some(p)).is_ok_and(|g| g == p));
+                if let (true, Some(p)) = (leads, pid) {
+                    let _ = rustix::process::kill_process_group(p, rustix::process::Signal::KILL);
+                }
                 let _ = child.kill();
                 std::thread::spawn(move || child.wait());
                 return Ok(None);

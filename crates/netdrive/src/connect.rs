@@ -1,17 +1,42 @@
 //! Connecting (`WNetAddConnection2`): mount a network drive with its filesystem's own tool.
 //!
-//! | provider | remote name | runs |
+//! The provider comes from the remote name's form, or from the one the caller names:
+//!
+//! | remote name | provider | runs |
 //! |---|---|---|
-//! | SSHFS | `\\host[@port]\path`, `\\host\~\dir` | `sshfs [-p port] [user@]host:/path LOCAL` (password on stdin) |
-//! | rclone | an rclone remote: `remote:path`, `:smb,host=H:share` | `rclone mount REMOTE LOCAL --daemon` |
-//! | SMB (the default for `\\server\share`, as on Windows) | `\\server\share` | `mount -t cifs //server/share LOCAL` (root) |
-//! | NFS | `\\server\export\path` | `mount -t nfs server:/export/path LOCAL` (root) |
+//! | `\\server\share`, `smb://[dom;][user@]server[:port]/share` | SMB | `mount.cifs` (kernel `cifs`) as root where the kernel has it; otherwise rclone's SMB backend (`rclone mount`, FUSE: any user) |
+//! | `sftp://[user@]host[:port]/path`, `user@host:/path` (`\\host[@port]\path` with SSHFS) | SSHFS | `sshfs` (a key from `~/.ssh`, or the password) |
+//! | `https://[user@]host[:port]/path`, `http://`, `davs://` (`\\host[@SSL][@port]\path` with WebDAV) | WebDAV | rclone's WebDAV backend (`rclone mount`) |
+//! | `nfs://server/export`, `server:/export` with NFS | NFS | `mount -t nfs` (root) |
+//! | an rclone remote, with provider rclone | rclone | `rclone mount REMOTE LOCAL` |
+//!
+//! A user who is not root mounts what FUSE lets them (sshfs, rclone), and kernel
+//! filesystems only through an `/etc/fstab` entry with the `user` or `users` option for
+//! that folder (`mount LOCAL`, as `mount(8)` allows); netdrive has no setuid helper.
+//!
+//! Passwords never appear on a command line or in an environment: sshfs reads it on its
+//! standard input (`password_stdin`); `mount.cifs` reads a credentials file and rclone its
+//! configuration (the password obscured as rclone requires, by `rclone obscure -` from
+//! standard input) from an anonymous memory file (`memfd`) given as standard input, which
+//! exists on no disk and goes with the process. With no password given, the desktop
+//! keyring ([`crate::keyring`]) is asked first; `remember_credentials` stores the password
+//! there once the connection worked.
+//!
+//! Failures carry the code a program can act on: [`Error::needs_credentials`] (wrong or
+//! missing password: `ERROR_INVALID_PASSWORD`, `ERROR_LOGON_FAILURE`), `ERROR_BAD_NETPATH`
+//! (unknown server, nothing listening), `ERROR_BAD_NET_NAME` (no such share or folder),
+//! `ERROR_ACCESS_DENIED`, `ERROR_SEM_TIMEOUT` (no answer within the bound).
 //!
 //! SSHFS accepts a host key it has never seen (`StrictHostKeyChecking=accept-new`, as a
 //! first `ssh` does) and refuses a changed one. Every tool runs under a time bound; a tool
 //! that does not finish is left to the kernel and reported as not responding.
 
+mod failure;
+mod rclone;
+pub(crate) mod target;
+
 use std::ffi::{OsStr, OsString};
+use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::Path;
 use std::process::Command;
@@ -19,25 +44,32 @@ use std::time::Duration;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::child::Input;
 use crate::connection::{self, normalize, Connection};
 use crate::error::{Error, Result, Waiting};
 use crate::escape::escape;
+use crate::keyring;
 use crate::list::{self, Scope};
 use crate::profile;
 use crate::provider::Provider;
+use failure::classify;
+use target::Target;
 
 /// What to connect.
 #[derive(Clone, Debug, Default)]
 pub struct ConnectRequest {
     /// The folder to mount on (must exist, and not be a mount point already).
     pub local_name: OsString,
-    /// `\\server\share\path`, or an rclone remote for rclone.
+    /// The remote: `\\server\share\path`, `smb://`, `sftp://`, `user@host:/path`,
+    /// `https://` (WebDAV), `nfs://`; or an rclone remote with provider rclone.
     pub remote_name: OsString,
-    /// `SSHFS`, `rclone`, `SMB`, `NFS` (case-insensitive); none means SMB, as on Windows.
+    /// `SMB`, `SSHFS`, `WebDAV`, `NFS`, `rclone` (case-insensitive); none: from the remote
+    /// name's form (`\\server\share` is SMB, as on Windows).
     pub provider: Option<String>,
-    /// The user to log in as, when not the current one.
+    /// The user to log in as (for SMB `DOMAIN\user` too), when not the one in the remote
+    /// name or the current one.
     pub user: Option<String>,
-    /// The password, passed to the tool on its standard input.
+    /// The password; none: the desktop keyring's, if it has one, else none.
     pub password: Option<String>,
     /// Also remember it (Win32 `CONNECT_UPDATE_PROFILE`).
     pub update_profile: bool,
@@ -60,15 +92,47 @@ pub struct ConnectRequest {
     pub timeout: Duration,
 }
 
+/// A connection made, and what happened with its password.
+#[derive(Clone, Debug)]
+pub struct Connected {
+    /// The new connection, as the mount table shows it.
+    pub connection: Connection,
+    /// The password came from the desktop keyring.
+    pub password_from_keyring: bool,
+    /// The password given was stored in the keyring (`remember_credentials`).
+    pub password_saved: bool,
+    /// For people, once per process: the keyring could not be used (so the password is
+    /// asked for each time, or was not saved).
+    pub keyring_notice: Option<String>,
+}
+
 /// Connect, and return the new connection as the mount table shows it.
 /// On failure the error is also the thread's last error.
 pub fn connect(req: &ConnectRequest) -> Result<Connection> {
+    connect_report(req).map(|c| c.connection)
+}
+
+/// [`connect`], also saying where the password came from and whether it was saved.
+pub fn connect_report(req: &ConnectRequest) -> Result<Connected> {
     connect_now(req).map_err(Error::record)
 }
 
-fn connect_now(req: &ConnectRequest) -> Result<Connection> {
+fn timeout_of(req: &ConnectRequest) -> Duration {
+    if req.timeout.is_zero() {
+        Duration::from_secs(30)
+    } else {
+        req.timeout
+    }
+}
+
+fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     if req.local_name.is_empty() {
-        return connect_deviceless(req);
+        return connect_deviceless(req).map(|connection| Connected {
+            connection,
+            password_from_keyring: false,
+            password_saved: false,
+            keyring_notice: None,
+        });
     }
     let local = normalize(&req.local_name);
     let shown = escape(&local);
@@ -81,24 +145,32 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         return Err(Error::AlreadyAssigned { local: local.as_os_str().into() });
     }
     let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => Provider::Smb,
-        Some(p) => match Provider::from_name(p) {
-            None => {
-                return Err(Error::BadProvider(format!(
-                    "{p:?} is not a network provider netdrive knows; use SSHFS, rclone, SMB or NFS"
-                )))
-            }
-            Some(known)
-                if !matches!(known, Provider::Sshfs | Provider::Rclone | Provider::Smb | Provider::Nfs) =>
-            {
-                return Err(Error::NotSupported(format!(
-                    "cannot connect with provider {p:?}: use SSHFS, rclone, SMB or NFS"
-                )))
-            }
-            Some(known) => known,
-        },
+        None => None,
+        Some(p) => Some(Provider::from_name(p).or_else(|| alias(p)).ok_or_else(|| {
+            Error::BadProvider(format!(
+                "{p:?} is not a network provider netdrive knows; use SMB, SSHFS, WebDAV, NFS or rclone"
+            ))
+        })?),
     };
-    if provider == Provider::Rclone && (req.require_integrity || req.require_privacy) {
+    // A drive GNOME Files had mounted (remembered from the list) is connected by its
+    // form (`smb://`, `sftp://`, `dav://`): netdrive mounts it with the tools above.
+    let provider = provider.filter(|p| *p != Provider::Gvfs);
+    let remote = req
+        .remote_name
+        .to_str()
+        .ok_or_else(|| Error::BadNetName("the remote name is not UTF-8 text".into()))?;
+    let mut target = target::parse(remote, provider)?;
+    for value in [req.user.as_deref(), req.password.as_deref()].into_iter().flatten() {
+        if value.chars().any(char::is_control) {
+            return Err(Error::InvalidParameter(
+                "a user name or password cannot hold control characters".into(),
+            ));
+        }
+    }
+    if let Some(u) = req.user.as_deref().filter(|u| !u.is_empty()) {
+        target.set_user(u);
+    }
+    if matches!(target, Target::Rclone { .. }) && (req.require_integrity || req.require_privacy) {
         return Err(Error::NotSupported(
             "rclone cannot promise signed or encrypted traffic for every backend; \
              connect without CONNECT_REQUIRE_INTEGRITY/CONNECT_REQUIRE_PRIVACY, or with SSHFS or SMB"
@@ -106,120 +178,356 @@ fn connect_now(req: &ConnectRequest) -> Result<Connection> {
         ));
     }
     if req.update_profile {
-        refuse_remembered_elsewhere(&local, &req.remote_name)?;
+        check_not_remembered_elsewhere(&local, &target)?;
     }
-    let remote = req.remote_name.as_bytes();
-    let mut cmd;
-    let mut stdin = None;
-    match provider {
-        Provider::Sshfs => {
-            let (host, port, path) = split_unc(remote)?;
-            let path = match path.strip_prefix("~/").or(if path == "~" { Some("") } else { None }) {
-                Some(rel) => rel.to_owned(),
-                None => format!("/{path}"),
-            };
-            let target = match &req.user {
-                Some(u) => format!("{u}@{host}:{path}"),
-                None => format!("{host}:{path}"),
-            };
-            cmd = Command::new("sshfs");
-            if let Some(p) = &port {
-                cmd.args(["-p", p]);
-                // The mount table names the source; with a port it says so, so the drive's
-                // remote name is the one it was connected with (`\\host@port\path`).
-                cmd.args(["-o", &format!("fsname={}", sftp_url(req.user.as_deref(), &host, p, &path))]);
-            }
-            if req.global {
-                cmd.args(["-o", "allow_other"]);
-            }
-            cmd.args(["-o", "StrictHostKeyChecking=accept-new"]);
-            match &req.password {
-                Some(pw) => {
-                    cmd.args(["-o", "password_stdin"]);
-                    stdin = Some(format!("{pw}\n"));
+
+    // The password: the caller's, else the keyring's.
+    let key = keyring_key(&target);
+    let mut notice = None;
+    let mut from_keyring = false;
+    let mut no_keyring = None;
+    let mut password = req.password.clone();
+    if let (None, Some(k)) = (&password, &key) {
+        match keyring::lookup(k) {
+            Ok(Some(found)) => {
+                if target.user().is_none() {
+                    if let Some(u) = &found.user {
+                        target.set_user(u);
+                    }
                 }
-                None => {
-                    cmd.args(["-o", "BatchMode=yes"]);
-                }
+                password = Some(found.password);
+                from_keyring = true;
             }
-            cmd.arg(target).arg(&local);
-        }
-        Provider::Rclone => {
-            cmd = Command::new("rclone");
-            cmd.arg("mount").arg(&req.remote_name).arg(&local).args(["--daemon", "--daemon-timeout", "20s"]);
-            if req.global {
-                cmd.arg("--allow-other");
+            Ok(None) => {}
+            Err(e) => {
+                notice = e.first_notice();
+                no_keyring = Some(e);
             }
         }
-        Provider::Smb | Provider::Nfs => {
-            let (host, port, path) = split_unc(remote)?;
-            if port.is_some() {
-                return Err(Error::BadNetName("a port cannot be given for SMB or NFS here".into()));
-            }
-            cmd = Command::new("mount");
-            if provider == Provider::Smb {
-                let mut opts = Vec::new();
-                if let Some(u) = &req.user {
-                    opts.push(format!("username={u}"));
-                }
-                if let Some(pw) = &req.password {
-                    // mount.cifs reads PASSWD from the environment: never on a command line.
-                    cmd.env("PASSWD", pw);
-                }
-                if opts.is_empty() && req.password.is_none() {
-                    opts.push("guest".into());
-                }
-                opts.extend(
-                    [
-                        (req.require_integrity, "sign"),
-                        (req.require_privacy, "seal"),
-                        (req.write_through, "cache=none"),
-                    ]
-                    .into_iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, o)| o.to_owned()),
-                );
-                cmd.args(["-t", "cifs", &format!("//{host}/{path}"), "-o", &opts.join(",")]).arg(&local);
-            } else {
-                cmd.args(["-t", "nfs", &format!("{host}:/{path}")]);
-                let sec = if req.require_privacy {
-                    Some("sec=krb5p")
-                } else {
-                    req.require_integrity.then_some("sec=krb5i")
-                };
-                let opts: Vec<&str> = sec.into_iter().chain(req.write_through.then_some("sync")).collect();
-                if !opts.is_empty() {
-                    cmd.args(["-o", &opts.join(",")]);
-                }
-                cmd.arg(&local);
-            }
-        }
-        other => return Err(Error::NotSupported(format!("cannot connect with {other}"))),
     }
-    mount_bounded(cmd, stdin, req.timeout, provider, &local)?;
+    let how = How {
+        password: password.as_deref(),
+        from_keyring,
+        timeout: timeout_of(req),
+        require_integrity: req.require_integrity,
+        require_privacy: req.require_privacy,
+        write_through: req.write_through,
+        global: req.global,
+    };
+    mount(&target, &local, &how).map_err(|e| match (e, no_keyring) {
+        // Say why no saved password was tried.
+        (Error::LogonFailure(m), Some(k)) => Error::LogonFailure(format!("{m}; {k}")),
+        (e, _) => e,
+    })?;
+
     let conns = list::list(Scope::Connected)?;
     let conn = connection::resolve(&conns, &local)
         .map_err(|_| Error::Extended {
-            provider: provider.name().into(),
+            provider: target.provider().name().into(),
             message: format!("{shown}: the mount did not appear"),
         })?
         .clone();
+    let mut saved = false;
+    if req.remember_credentials && !from_keyring {
+        if let (Some(k), Some(pw)) = (&key, req.password.as_deref()) {
+            let mut k = k.clone();
+            k.user = k.user.or_else(|| target.user().map(str::to_owned));
+            match keyring::store(&k, pw) {
+                Ok(()) => saved = true,
+                Err(e) => notice = notice.or(Some(e.to_string())),
+            }
+        }
+    }
     if req.update_profile {
-        let text = |s: &OsStr| s.to_str().map(str::to_owned);
-        if let (Some(l), Some(r), Some(src)) =
-            (text(&conn.local_name), text(&conn.remote_name), text(&conn.source))
-        {
+        let l = conn.local_name.to_str().map(str::to_owned);
+        if let Some(l) = l {
             profile::remember(profile::RememberedEntry {
                 local_name: l,
-                remote_name: r,
-                source: src,
-                provider: conn.provider.name().into(),
+                remote_name: target.unc(),
+                source: target.spec(),
+                provider: target.provider().name().into(),
                 fstype: conn.fstype.clone(),
                 options: String::new(),
             })?;
         }
     }
-    Ok(conn)
+    Ok(Connected {
+        connection: conn,
+        password_from_keyring: from_keyring,
+        password_saved: saved,
+        keyring_notice: notice,
+    })
+}
+
+fn alias(p: &str) -> Option<Provider> {
+    match p.to_ascii_lowercase().as_str() {
+        "cifs" | "smb3" | "samba" => Some(Provider::Smb),
+        "sftp" | "ssh" => Some(Provider::Sshfs),
+        "dav" | "davfs2" | "webdav" => Some(Provider::WebDav),
+        "nfs4" => Some(Provider::Nfs),
+        _ => None,
+    }
+}
+
+/// `ERROR_DEVICE_ALREADY_REMEMBERED` when the folder is remembered for another remote.
+fn check_not_remembered_elsewhere(local: &OsStr, target: &Target) -> Result<()> {
+    let Some(l) = local.to_str() else { return Ok(()) };
+    let spec = target.spec();
+    if let Some(e) = profile::load()?.into_iter().find(|e| e.local_name == l) {
+        if e.source != spec && !e.remote_name.eq_ignore_ascii_case(&target.unc()) {
+            return Err(Error::DeviceAlreadyRemembered { local: local.into(), remote: e.remote_name.into() });
+        }
+    }
+    Ok(())
+}
+
+/// The keyring item a target's password is kept under (gvfs's attributes).
+fn keyring_key(t: &Target) -> Option<keyring::Key> {
+    let (protocol, server, port, domain, object) = match t {
+        Target::Smb { host, port, share, domain, .. } => {
+            ("smb", host, port.filter(|p| *p != 445), domain.clone(), Some(share.clone()))
+        }
+        Target::Sftp { host, port, .. } => ("sftp", host, port.filter(|p| *p != 22), None, None),
+        Target::WebDav { secure, host, port, .. } => {
+            let default = if *secure { 443 } else { 80 };
+            (if *secure { "davs" } else { "dav" }, host, port.filter(|p| *p != default), None, None)
+        }
+        Target::Nfs { .. } | Target::Rclone { .. } => return None,
+    };
+    Some(keyring::Key {
+        protocol: protocol.into(),
+        server: server.clone(),
+        port,
+        user: t.user().map(str::to_owned),
+        domain,
+        object,
+    })
+}
+
+/// How to log in.
+pub(crate) struct How<'a> {
+    pub password: Option<&'a str>,
+    pub from_keyring: bool,
+    pub timeout: Duration,
+    /// [`ConnectRequest::require_integrity`] and the three after it.
+    pub require_integrity: bool,
+    pub require_privacy: bool,
+    pub write_through: bool,
+    pub global: bool,
+}
+
+fn is_root() -> bool {
+    rustix::process::geteuid().is_root()
+}
+
+fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
+    // A user's fstab entry for this folder is what the administrator allows: use it.
+    if !is_root() && !matches!(target, Target::Sftp { .. } | Target::Rclone { .. }) {
+        if let Some(e) =
+            profile::fstab().into_iter().find(|e| e.mount_point == local && user_mountable(&e.options))
+        {
+            let mut cmd = Command::new("mount");
+            cmd.arg(&e.mount_point);
+            return run_tool(cmd, Input::None, target, local, how);
+        }
+    }
+    match target {
+        Target::Sftp { host, port, user, path } => {
+            let rel = path.strip_prefix("~/").or((path == "~").then_some(""));
+            let path = rel.map(str::to_owned).unwrap_or_else(|| path.clone());
+            let remote = match user {
+                Some(u) => format!("{u}@{}:{path}", bracket(host)),
+                None => format!("{}:{path}", bracket(host)),
+            };
+            let mut cmd = Command::new("sshfs");
+            if let Some(p) = port {
+                cmd.args(["-p", &p.to_string()]);
+                // The mount table names the source; with a port it says so, so the drive's
+                // remote name is the one it was connected with (`\\host@port\path`).
+                let fsname = sftp_url(user.as_deref(), host, &p.to_string(), &path);
+                cmd.args(["-o", &format!("fsname={fsname}")]);
+            }
+            if how.global {
+                cmd.args(["-o", "allow_other"]);
+            }
+            cmd.args(["-o", "StrictHostKeyChecking=accept-new"]);
+            let input = match how.password {
+                Some(pw) => {
+                    cmd.args(["-o", "password_stdin"]);
+                    // The password is what was given: no key is tried first (a server
+                    // counts each refused key against its limit).
+                    cmd.args(["-o", "PreferredAuthentications=password"]);
+                    Input::Bytes(format!("{pw}\n").into_bytes())
+                }
+                None => {
+                    cmd.args(["-o", "BatchMode=yes"]);
+                    Input::None
+                }
+            };
+            cmd.arg("--").arg(remote).arg(local);
+            run_tool(cmd, input, target, local, how)
+        }
+        Target::Smb { host, port, share, path, user, domain }
+            if is_root() && kernel_has("cifs") && installed("mount.cifs") =>
+        {
+            let mut creds = String::new();
+            if let Some(u) = user {
+                creds.push_str(&format!("username={u}\n"));
+            }
+            if let Some(pw) = how.password {
+                creds.push_str(&format!("password={pw}\n"));
+            }
+            if let Some(d) = domain {
+                creds.push_str(&format!("domain={d}\n"));
+            }
+            let mut opts =
+                vec![if creds.is_empty() { "guest".to_owned() } else { "credentials=/dev/stdin".into() }];
+            if let Some(p) = port {
+                opts.push(format!("port={p}"));
+            }
+            let (uid, gid) = (rustix::process::getuid().as_raw(), rustix::process::getgid().as_raw());
+            opts.push(format!("uid={uid},gid={gid}"));
+            opts.extend(
+                [
+                    (how.require_integrity, "sign"),
+                    (how.require_privacy, "seal"),
+                    (how.write_through, "cache=none"),
+                ]
+                .into_iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, o)| o.to_owned()),
+            );
+            let unc = if path.is_empty() {
+                format!("//{host}/{share}")
+            } else {
+                format!("//{host}/{share}/{path}")
+            };
+            let mut cmd = Command::new("mount.cifs");
+            cmd.arg(unc).arg(local).args(["-o", &opts.join(",")]);
+            let input =
+                if creds.is_empty() { Input::None } else { Input::File(secret_file(creds.as_bytes())?) };
+            run_tool(cmd, input, target, local, how)
+        }
+        Target::Smb { .. } | Target::WebDav { .. } => rclone::mount_backend(target, local, how),
+        Target::Nfs { host, path } => {
+            if !is_root() {
+                return Err(Error::AccessDenied {
+                    target: local.into(),
+                    reason: "only root mounts NFS, or anyone where /etc/fstab has an entry with the `user` \
+                             option for this folder; ask your administrator for one"
+                        .into(),
+                });
+            }
+            let mut cmd = Command::new("mount");
+            cmd.args(["-t", "nfs", &format!("{}:{path}", bracket(host))]);
+            let sec = if how.require_privacy {
+                Some("sec=krb5p")
+            } else {
+                how.require_integrity.then_some("sec=krb5i")
+            };
+            let opts: Vec<&str> = sec.into_iter().chain(how.write_through.then_some("sync")).collect();
+            if !opts.is_empty() {
+                cmd.args(["-o", &opts.join(",")]);
+            }
+            cmd.arg(local);
+            run_tool(cmd, Input::None, target, local, how)
+        }
+        Target::Rclone { remote } => {
+            let mut cmd = Command::new("rclone");
+            cmd.arg("mount").arg(remote).arg(local).args(["--daemon", "--daemon-timeout", "20s"]);
+            if how.global {
+                cmd.arg("--allow-other");
+            }
+            run_tool(cmd, Input::None, target, local, how)
+        }
+    }
+}
+
+fn bracket(host: &str) -> String {
+    if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    }
+}
+
+fn user_mountable(options: &OsStr) -> bool {
+    options.as_encoded_bytes().split(|&b| b == b',').any(|o| o == b"user" || o == b"users")
+}
+
+/// Is a system program there (root's mount helpers live in the sbin folders)?
+fn installed(program: &str) -> bool {
+    ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].iter().any(|d| Path::new(d).join(program).exists())
+}
+
+/// Does the kernel have (or can it load) this filesystem?
+fn kernel_has(fs: &str) -> bool {
+    let listed = std::fs::read_to_string("/proc/filesystems")
+        .map(|t| t.lines().any(|l| l.split_whitespace().last() == Some(fs)))
+        .unwrap_or(false);
+    listed || {
+        let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+        let release = release.trim();
+        ["kernel/fs/smb/client", "kernel/fs/cifs", "kernel/fs/nfs"].iter().any(|d| {
+            std::fs::read_dir(format!("/lib/modules/{release}/{d}"))
+                .map(|rd| {
+                    rd.flatten().any(|e| e.file_name().to_string_lossy().starts_with(&format!("{fs}.ko")))
+                })
+                .unwrap_or(false)
+        })
+    }
+}
+
+/// An anonymous memory file holding `text`, rewound: given to a tool as its standard
+/// input, it is read as `/dev/stdin` and never touches a disk or a command line.
+pub(crate) fn secret_file(text: &[u8]) -> Result<OwnedFd> {
+    use rustix::fs::{memfd_create, MemfdFlags};
+    let fail =
+        |e: std::io::Error| Error::Extended { provider: "netdrive".into(), message: format!("memfd: {e}") };
+    let fd = memfd_create("netdrive-credentials", MemfdFlags::CLOEXEC).map_err(|e| fail(e.into()))?;
+    let mut file = std::fs::File::from(fd);
+    std::io::Write::write_all(&mut file, text).map_err(fail)?;
+    std::io::Seek::rewind(&mut file).map_err(fail)?;
+    Ok(file.into())
+}
+
+fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how: &How) -> Result<()> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    // Its own process group: past the bound it goes with what it started (ssh).
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let ran = crate::child::run_bounded_input(&mut cmd, input, how.timeout).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(&program)))
+        } else {
+            Error::Extended { provider: target.provider().name().into(), message: format!("{program}: {e}") }
+        }
+    })?;
+    match ran {
+        Some(done) if done.status.success() => Ok(()),
+        Some(done) => {
+            let said = done.stderr_text();
+            // sshfs gives ssh a terminal for the password, so ssh's own message (refused,
+            // unknown host, wrong password) never reaches us: only "read: Connection reset
+            // by peer". Whether the server answers at all tells them apart.
+            if let Target::Sftp { host, port, .. } = target {
+                if said.to_ascii_lowercase().contains("connection reset by peer") {
+                    let bound = how.timeout.min(Duration::from_secs(5));
+                    let why = match reachable(host, port.unwrap_or(22), bound) {
+                        Err(e) => e,
+                        Ok(()) => "Permission denied, please try again (the server closed the login)".into(),
+                    };
+                    return Err(classify(target, local, how, &why));
+                }
+            }
+            Err(classify(target, local, how, &said))
+        }
+        None => {
+            // sshfs mounts before the server has answered: a drive left on the folder
+            // by a tool that gave up would hang whoever opens it.
+            detach_if_mounted(local);
+            Err(Error::NotResponding { target: local.into(), after: how.timeout, waiting: Waiting::Nothing })
+        }
+    }
 }
 
 /// What stays as it is in a URI's user, host and path: the rest is percent-encoded.
@@ -232,19 +540,6 @@ fn sftp_url(user: Option<&str>, host: &str, port: &str, path: &str) -> String {
     let path = if path.starts_with('/') { path.to_owned() } else { format!("/~/{path}") };
     let user = user.map(|u| format!("{}@", utf8_percent_encode(u, KEEP))).unwrap_or_default();
     format!("sftp://{user}{}:{port}{}", utf8_percent_encode(host, KEEP), utf8_percent_encode(&path, KEEP))
-}
-
-/// Win32 `ERROR_DEVICE_ALREADY_REMEMBERED`: with `CONNECT_UPDATE_PROFILE`, a local name the
-/// profile remembers for another remote is refused before anything is mounted (the same
-/// remote again is fine: it is remembered anew).
-fn refuse_remembered_elsewhere(local: &OsStr, remote: &OsStr) -> Result<()> {
-    let key = |s: &[u8]| connection::unc_key(s);
-    match profile::load()?.into_iter().find(|e| OsStr::new(&e.local_name) == local) {
-        Some(e) if key(e.remote_name.as_bytes()) != key(remote.as_bytes()) => {
-            Err(Error::DeviceAlreadyRemembered { local: local.into(), remote: e.remote_name.into() })
-        }
-        _ => Ok(()),
-    }
 }
 
 /// A connection without a local name (Win32 `WNetAddConnection2` with `lpLocalName` NULL
@@ -285,8 +580,8 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
     let uri = format!("{scheme}://{user}{host}{port_part}/{}", utf8_percent_encode(&path, KEEP));
     let mut cmd = Command::new("gio");
     cmd.arg("mount").arg(&uri);
-    let stdin = req.password.as_ref().map(|pw| format!("{pw}\n"));
-    mount_bounded(cmd, stdin, req.timeout, provider, OsStr::new(&uri))?;
+    let input = req.password.as_ref().map_or(Input::None, |pw| Input::Bytes(format!("{pw}\n").into_bytes()));
+    gio_mount(cmd, input, timeout_of(req), &uri)?;
     list::list(Scope::Connected)?
         .into_iter()
         .find(|c| c.provider == Provider::Gvfs && c.is_deviceless_to(req.remote_name.as_bytes()))
@@ -319,69 +614,89 @@ fn split_unc(remote: &[u8]) -> Result<(String, Option<String>, String)> {
     Ok((host.to_owned(), port, parts.collect::<Vec<_>>().join("/")))
 }
 
-fn mount_bounded(
-    mut cmd: Command,
-    stdin: Option<String>,
-    timeout: Duration,
-    provider: Provider,
-    local: &std::ffi::OsStr,
-) -> Result<()> {
-    let program = cmd.get_program().to_string_lossy().into_owned();
-    let had_password = stdin.is_some();
-    let ran = crate::child::run_bounded(&mut cmd, stdin.map(String::into_bytes), timeout).map_err(|e| {
+/// Run `gio mount` within `timeout`; its failure in the words GVfs gave.
+fn gio_mount(mut cmd: Command, input: Input, timeout: Duration, uri: &str) -> Result<()> {
+    let ran = crate::child::run_bounded_input(&mut cmd, input, timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
-            Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(provider)))
+            Error::NotSupported("gio is not installed (apt-get install libglib2.0-bin)".into())
         } else {
-            Error::Extended { provider: provider.name().into(), message: format!("{program}: {e}") }
+            Error::Extended { provider: "GVfs".into(), message: format!("gio: {e}") }
         }
     })?;
     match ran {
         Some(done) if done.status.success() => Ok(()),
-        // ssh refusing the password given makes sshfs say only that the server hung up.
-        Some(done) if had_password && provider == Provider::Sshfs && refused(&done.stderr_text()) => Err(
-            Error::LogonFailure(format!("{}: the server refused the user name or password", escape(local))),
-        ),
-        Some(done) => Err(classify_failure(provider, local, &done.stderr_text())),
-        None => Err(Error::NotResponding { target: local.into(), after: timeout, waiting: Waiting::Nothing }),
+        Some(done) => {
+            let said = done.stderr_text();
+            let lower = said.to_ascii_lowercase();
+            let message = format!("{uri}: {}", crate::escape::escape_text(&said));
+            Err(if lower.contains("permission denied") || lower.contains("password") {
+                Error::LogonFailure(message)
+            } else if lower.contains("not found") || lower.contains("no such") {
+                Error::BadNetName(message)
+            } else {
+                Error::Extended { provider: "GVfs".into(), message }
+            })
+        }
+        None => Err(Error::NotResponding { target: uri.into(), after: timeout, waiting: Waiting::Nothing }),
     }
 }
 
-fn package(p: Provider) -> &'static str {
-    match p {
-        Provider::Sshfs => "sshfs",
-        Provider::Rclone => "rclone",
-        Provider::Nfs => "nfs-common",
-        _ => "cifs-utils",
+/// Detach what a failed attempt left mounted on `local` (checked empty before it began).
+pub(crate) fn detach_if_mounted(local: &OsStr) {
+    let mounted = crate::mountinfo::read_table().is_ok_and(|t| t.iter().any(|e| e.mount_point == local));
+    if !mounted {
+        return;
     }
-}
-
-/// What sshfs says when ssh gave up after the server refused the password.
-fn refused(err: &str) -> bool {
-    let lower = err.to_ascii_lowercase();
-    lower.contains("connection reset by peer") || lower.contains("permission denied")
-}
-
-fn classify_failure(provider: Provider, local: &std::ffi::OsStr, err: &str) -> Error {
-    let shown = escape(local);
-    let lower = err.to_ascii_lowercase();
-    let message = format!("{shown}: {}", crate::escape::escape_text(err));
-    if lower.contains("unknown filesystem type")
-        || lower.contains("no such device")
-        || lower.contains("wrong fs type")
-    {
-        Error::NotSupported(format!("{message} (this system cannot mount {} drives)", provider.name()))
-    } else if lower.contains("permission denied")
-        || lower.contains("only root")
-        || lower.contains("operation not permitted")
-    {
-        Error::AccessDenied { target: local.into(), reason: crate::escape::escape_text(err) }
-    } else if lower.contains("no such file")
-        || lower.contains("not found")
-        || lower.contains("could not resolve")
-    {
-        Error::BadNetName(message)
+    if is_root() {
+        // A lazy unmount: never waits for the server.
+        let _ = rustix::mount::unmount(local, rustix::mount::UnmountFlags::DETACH);
     } else {
-        Error::Extended { provider: provider.name().into(), message }
+        let mut c = Command::new("fusermount3");
+        c.arg("-u").arg("-z").arg(local);
+        let _ = crate::child::run_bounded(&mut c, None, Duration::from_secs(3));
+    }
+}
+
+/// Can a TCP connection be made to `host:port` within `bound`? The error in the words
+/// `classify` reads (name lookup can block: it runs on a thread of its own).
+fn reachable(host: &str, port: u16, bound: Duration) -> std::result::Result<(), String> {
+    use std::net::{TcpStream, ToSocketAddrs};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let target = (host.to_owned(), port);
+    std::thread::spawn(move || {
+        let r = match target.to_socket_addrs() {
+            Err(e) => Err(format!("could not resolve hostname {}: {e}", target.0)),
+            Ok(addrs) => {
+                let mut last = "no address".to_owned();
+                let mut ok = false;
+                for a in addrs {
+                    match TcpStream::connect_timeout(&a, bound) {
+                        Ok(_) => {
+                            ok = true;
+                            break;
+                        }
+                        Err(e) => last = format!("connect to {a}: {e}"),
+                    }
+                }
+                if ok {
+                    Ok(())
+                } else {
+                    Err(last)
+                }
+            }
+        };
+        let _ = tx.send(r);
+    });
+    rx.recv_timeout(bound + Duration::from_millis(200))
+        .unwrap_or_else(|_| Err(format!("connect to {host}:{port}: connection timed out")))
+}
+
+pub(crate) fn package(program: &str) -> &'static str {
+    match program {
+        "sshfs" => "sshfs",
+        "rclone" => "rclone",
+        "mount.cifs" => "cifs-utils",
+        _ => "mount nfs-common",
     }
 }
 

@@ -392,6 +392,12 @@ impl Error {
         }
     }
 
+    /// The server wants credentials: none were given (`ERROR_LOGON_FAILURE`) or those
+    /// given were refused (`ERROR_INVALID_PASSWORD`). A dialog asks for them and tries again.
+    pub fn needs_credentials(&self) -> bool {
+        matches!(self, Error::InvalidPassword(_) | Error::LogonFailure(_))
+    }
+
     /// The provider that produced an extended error, if any.
     pub fn provider(&self) -> Option<&str> {
         match self {

@@ -8,6 +8,8 @@
 //! - [`who_uses`] a connection: processes with files, folders or maps on it;
 //! - [`cancel`] a connection: `WNetCancelConnection2`, with force, detach and
 //!   "update profile"; [`connect`] one: `WNetAddConnection2`;
+//! - [`restore`] remembered connections, as at sign-in, in parallel under one bound;
+//! - [`keyring`]: network passwords in the desktop keyring (the Secret Service);
 //! - [`profile`]: remembered connections;
 //! - [`browse`] the network: providers, servers and shares (`RESOURCE_GLOBALNET`);
 //! - [`Error`]: failures with their Win32 codes, and [`last_error`] per thread
@@ -43,6 +45,7 @@
 pub mod browse;
 pub mod escape;
 pub mod json;
+pub mod keyring;
 pub mod mountinfo;
 pub mod names;
 pub mod profile;
@@ -60,6 +63,7 @@ mod link;
 mod list;
 mod procfs;
 mod provider;
+mod restore;
 mod unmount;
 mod users;
 mod wait;
@@ -69,7 +73,7 @@ pub use cancel::{
     cancel, cancel_device_or_deviceless, cancel_listed, CancelOptions, Disconnected, How, Upload,
     DEFAULT_TIMEOUT,
 };
-pub use connect::{connect, ConnectRequest};
+pub use connect::{connect, connect_report, ConnectRequest, Connected};
 pub use connection::{connected_in, normalize, resolve, Connection, Remembered};
 pub use error::{
     clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,
@@ -80,5 +84,6 @@ pub use list::{connected_drive, find_connected, list, list_with_warnings, Listin
 pub use names::{free_local_name, universal_name, UniversalName};
 pub use procfs::{Holder, Use};
 pub use provider::Provider;
+pub use restore::{restore, restore_one, Ask, Credentials, Restoration, RestoreOptions, Restored};
 pub use users::{current_user_name, user_name};
 pub use who::{who_uses, who_uses_in, who_uses_mount, Usage, UNMOUNT_CHILD_NAME};

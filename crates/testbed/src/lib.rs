@@ -9,6 +9,7 @@
 //! What it is not: part of netdrive. It needs root, as the test command provides.
 
 pub mod gui;
+pub mod keyring;
 pub mod tmux;
 pub mod wayland;
 
@@ -80,6 +81,16 @@ impl Sshd {
         ok(self.0.mount_remote(remote, mount_point))
     }
 
+    /// Forget this server's host key in root's `known_hosts`: netdrive accepts a new host
+    /// key as a first `ssh` does, and an earlier server on the same port had another.
+    pub fn forget_host_key(&self) {
+        let _ = Command::new("ssh-keygen")
+            .args(["-R", &format!("[127.0.0.1]:{}", self.server.port)])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+
     /// Mount the export at `mount_point` as the unprivileged test user.
     pub fn mount_as_test_user(&self, mount_point: &Path) -> Mount {
         ensure_test_user();
@@ -146,6 +157,12 @@ impl Deref for Smbd {
 impl Smbd {
     pub fn start() -> Smbd {
         Smbd(ok(netdrive_loopback::Smbd::start()))
+    }
+
+    /// With a share `secure` only [`TEST_USER`] may use, with [`TEST_PASSWORD`].
+    pub fn start_with_user() -> Smbd {
+        ensure_test_user();
+        Smbd(ok(netdrive_loopback::Smbd::start_with_user(TEST_USER, TEST_PASSWORD)))
     }
 
     pub fn rclone_mount(&self, mount_point: &Path) -> Mount {

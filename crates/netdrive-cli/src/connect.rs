@@ -1,0 +1,225 @@
+//! `netdrive connect` and `netdrive restore`: connecting drives, and the remembered ones
+//! back at sign-in, with the desktop notification when some cannot be.
+
+use std::io::{BufRead, Write};
+use std::time::Duration;
+
+use netdrive::escape::escape_text;
+use netdrive::profile::RememberedEntry;
+use netdrive::{escape, ConnectRequest, Credentials, Error, Restoration, RestoreOptions};
+
+use crate::cli::{ConnectArgs, RestoreArgs};
+use crate::output::{print_json, report, Res};
+use crate::stderr::say;
+
+#[derive(serde::Serialize)]
+struct ConnectJson {
+    local_name: String,
+    remote_name: String,
+    code: u32,
+    error: Option<&'static str>,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<&'static str>,
+    password_from_keyring: bool,
+    password_saved: bool,
+}
+
+/// A password typed on the terminal (no echo); `None` when there is no terminal.
+fn ask_password(prompt: &str) -> Option<String> {
+    rpassword::prompt_password(prompt).ok()
+}
+
+pub fn connect(out: &mut impl Write, a: &ConnectArgs) -> Res {
+    let password = if a.password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        Some(line.trim_end_matches(['\n', '\r']).to_owned())
+    } else {
+        None
+    };
+    let mut req = ConnectRequest {
+        local_name: a.local.clone(),
+        remote_name: a.remote.clone(),
+        provider: a.provider.clone(),
+        user: a.user.clone(),
+        password,
+        update_profile: a.remember,
+        remember_credentials: a.save_password,
+        timeout: a.timeout,
+        ..Default::default()
+    };
+    let mut result = netdrive::connect_report(&req);
+    // CONNECT_INTERACTIVE: ask again while the server wants a password (three times, as a
+    // login does).
+    let mut tries = 0;
+    while let Err(e) = &result {
+        if !a.interactive || !e.needs_credentials() || tries == 3 {
+            break;
+        }
+        tries += 1;
+        say!("netdrive: {}", report(e));
+        let shown = escape_text(&a.remote.to_string_lossy());
+        let Some(pw) = ask_password(&format!("Password for {shown}: ")) else { break };
+        req.password = Some(pw);
+        result = netdrive::connect_report(&req);
+    }
+    let local = escape(&a.local);
+    let remote = escape(&a.remote);
+    let ok = result.is_ok();
+    if let Ok(c) = &result {
+        if let Some(n) = &c.keyring_notice {
+            say!("netdrive: note: {}", escape_text(n));
+        }
+    }
+    if a.json {
+        let v = match &result {
+            Ok(c) => ConnectJson {
+                local_name: c.connection.local_name.to_string_lossy().into_owned(),
+                remote_name: c.connection.remote_name.to_string_lossy().into_owned(),
+                code: 0,
+                error: None,
+                message: format!("Connected {remote} at {local}."),
+                provider: Some(c.connection.provider.name()),
+                password_from_keyring: c.password_from_keyring,
+                password_saved: c.password_saved,
+            },
+            Err(e) => ConnectJson {
+                local_name: a.local.to_string_lossy().into_owned(),
+                remote_name: a.remote.to_string_lossy().into_owned(),
+                code: e.code().0,
+                error: e.code().name(),
+                message: escape_text(&e.to_string()),
+                provider: None,
+                password_from_keyring: false,
+                password_saved: false,
+            },
+        };
+        print_json(out, &v)?;
+    } else {
+        match &result {
+            Ok(c) => {
+                let mut line = format!("Connected {} at {local}", escape(&c.connection.remote_name));
+                if c.password_from_keyring {
+                    line.push_str(" (password from the keyring)");
+                }
+                if c.password_saved {
+                    line.push_str(" (password saved in the keyring)");
+                }
+                writeln!(out, "{line}.")?;
+            }
+            Err(e) => say!("netdrive: {}", report(e)),
+        }
+    }
+    Ok(ok)
+}
+
+#[derive(serde::Serialize)]
+struct RestoredJson<'a> {
+    local_name: &'a str,
+    remote_name: &'a str,
+    provider: &'a str,
+    outcome: &'static str,
+    code: u32,
+    error: Option<&'static str>,
+    message: String,
+}
+
+pub fn restore(out: &mut impl Write, a: &RestoreArgs) -> Res {
+    let ask = |e: &RememberedEntry, err: &Error| -> Option<Credentials> {
+        say!("netdrive: {}: {}", escape_text(&e.local_name), report(err));
+        let pw = ask_password(&format!("Password for {} (empty to skip): ", escape_text(&e.remote_name)))?;
+        (!pw.is_empty()).then_some(Credentials { user: None, password: pw, save: true })
+    };
+    let opts = RestoreOptions { timeout: a.timeout, ask: a.interactive.then_some(&ask as netdrive::Ask) };
+    let results = netdrive::restore(&opts)?;
+    let failed: Vec<&netdrive::Restored> = results.iter().filter(|r| r.result.is_err()).collect();
+    if a.json {
+        let rows: Vec<RestoredJson> = results
+            .iter()
+            .map(|r| {
+                let (outcome, code, error, message) = match &r.result {
+                    Ok(Restoration::AlreadyConnected) => {
+                        ("already-connected", 0, None, "Already connected.".into())
+                    }
+                    Ok(Restoration::Connected { password_from_keyring }) => (
+                        "connected",
+                        0,
+                        None,
+                        if *password_from_keyring {
+                            "Connected with the password from the keyring.".into()
+                        } else {
+                            "Connected.".into()
+                        },
+                    ),
+                    Err(e) => ("failed", e.code().0, e.code().name(), escape_text(&e.to_string())),
+                };
+                RestoredJson {
+                    local_name: &r.entry.local_name,
+                    remote_name: &r.entry.remote_name,
+                    provider: &r.entry.provider,
+                    outcome,
+                    code,
+                    error,
+                    message,
+                }
+            })
+            .collect();
+        print_json(out, &rows)?;
+    } else {
+        for r in &results {
+            let what = match &r.result {
+                Ok(Restoration::AlreadyConnected) => "already connected".to_owned(),
+                Ok(Restoration::Connected { .. }) => "reconnected".to_owned(),
+                Err(e) => report(e),
+            };
+            writeln!(
+                out,
+                "{}  {}  {what}",
+                escape_text(&r.entry.local_name),
+                escape_text(&r.entry.remote_name)
+            )?;
+        }
+    }
+    if !failed.is_empty() {
+        // The journal's line (standard error under systemd), then the desktop's.
+        let names: Vec<String> = failed.iter().map(|r| escape_text(&r.entry.local_name)).collect();
+        say!(
+            "netdrive: could not reconnect {} of {} network drives: {}",
+            failed.len(),
+            results.len(),
+            names.join(", ")
+        );
+        if !a.no_notify {
+            notify(failed.len(), results.len(), &names);
+        }
+    }
+    Ok(failed.is_empty())
+}
+
+/// "Could not reconnect all network drives", as Windows says it, through
+/// org.freedesktop.Notifications; on a worker with a bound, and not at all without a
+/// session bus (no notification service: the line on standard error is all there is).
+fn notify(failed: usize, total: usize, names: &[String]) {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|a| a.is_empty()) {
+        return;
+    }
+    let body = format!(
+        "{failed} of {total} remembered drives are not connected: {}. Run `netdrive restore` to try again, \
+         or `netdrive list --all` to see them.",
+        names.join(", ")
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _ = std::thread::Builder::new().name("netdrive-notify".into()).spawn(move || {
+        let shown = notify_rust::Notification::new()
+            .appname("netdrive")
+            .summary("Could not reconnect all network drives")
+            .body(&body)
+            .icon("network-server")
+            .show();
+        let _ = tx.send(shown.is_ok());
+    });
+    if !matches!(rx.recv_timeout(Duration::from_secs(2)), Ok(true)) {
+        say!("netdrive: no desktop notification could be shown");
+    }
+}

@@ -1,0 +1,413 @@
+//! `netdrive connect` on real servers with passwords (smbd with a user, sshd accepting the
+//! test user's password, WebDAV with basic auth), with a real GNOME Keyring on a private
+//! session bus: wrong password → ERROR_INVALID_PASSWORD and nothing stored; none →
+//! ERROR_LOGON_FAILURE; right + --save-password → found by a separate `secret-tool
+//! lookup`; the next connect uses it without being given one; a password GNOME Files
+//! saved (gvfs's attributes) is found. While all that runs, no process's command line or
+//! environment ever holds the password.
+
+#![allow(clippy::unwrap_used)] // tests: a panic is the failure report
+
+mod common;
+
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{Run, BIN};
+use serde_json::Value;
+use testbed::keyring::Keyring;
+use testbed::{is_mounted, Mount, Smbd, Sshd, WebDav, TEST_PASSWORD, TEST_USER};
+
+/// `netdrive ARGS` in a keyring session, with `stdin` as its standard input.
+fn nd_in(k: Option<&Keyring>, config: &Path, stdin: Option<&str>, args: &[&str]) -> Run {
+    let mut c = Command::new(BIN);
+    c.args(args).env("XDG_CONFIG_HOME", config).env("NETDRIVE_FSTAB", "/dev/null");
+    c.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    if let Some(k) = k {
+        c.envs(k.env());
+    } else {
+        // No bus: neither an address nor a runtime folder with one.
+        c.env("XDG_RUNTIME_DIR", config);
+    }
+    c.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let start = Instant::now();
+    let mut child = c.spawn().unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(format!("{text}\n").as_bytes()).unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: start.elapsed(),
+    }
+}
+
+/// `netdrive connect REMOTE LOCAL --json ARGS`, its JSON; the mount adopted for cleanup.
+fn connect(
+    k: Option<&Keyring>,
+    cfg: &Path,
+    remote: &str,
+    local: &Path,
+    pw: Option<&str>,
+    args: &[&str],
+) -> Value {
+    let local_s = local.to_str().unwrap();
+    let mut all = vec!["connect", remote, local_s, "--json", "--timeout", "20"];
+    if pw.is_some() {
+        all.push("--password-stdin");
+    }
+    all.extend_from_slice(args);
+    let r = nd_in(k, cfg, pw, &all);
+    let v = r.json();
+    assert_eq!(r.code == 0, v["code"] == 0, "exit status and JSON agree: {v} {}", r.stderr);
+    v
+}
+
+fn disconnect(cfg: &Path, local: &Path) {
+    let r = nd_in(None, cfg, None, &["disconnect", local.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!is_mounted(local));
+}
+
+fn folder(base: &Path, name: &str) -> PathBuf {
+    let p = base.join(name);
+    std::fs::create_dir_all(&p).unwrap();
+    p
+}
+
+/// Watches every process this test starts (its descendants, and anything mentioning the
+/// test's folder: rclone's mount daemon outlives netdrive) for `secret` in its command
+/// line or environment, until stopped; returns what it saw.
+struct Watch {
+    stop: Arc<AtomicBool>,
+    thread: std::thread::JoinHandle<(usize, Vec<String>)>,
+}
+
+fn descendants_of(root: u32) -> HashSet<u32> {
+    let mut parent = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else { continue };
+        let ppid = stat.rsplit_once(") ").and_then(|(_, r)| r.split(' ').nth(1)?.parse::<u32>().ok());
+        parent.push((pid, ppid.unwrap_or(0)));
+    }
+    let mut out: HashSet<u32> = [root].into();
+    loop {
+        let before = out.len();
+        for (p, pp) in &parent {
+            if out.contains(pp) {
+                out.insert(*p);
+            }
+        }
+        if out.len() == before {
+            return out;
+        }
+    }
+}
+
+impl Watch {
+    fn start(secret: &str, mark: &Path) -> Watch {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (s, secret, mark) =
+            (stop.clone(), secret.as_bytes().to_vec(), mark.as_os_str().as_encoded_bytes().to_vec());
+        let me = std::process::id();
+        // The servers (started before: the WebDAV server takes its password as an
+        // argument) and the keyring are not what is checked.
+        let before = descendants_of(me);
+        let thread = std::thread::spawn(move || {
+            let mut seen = HashSet::new();
+            let mut found = Vec::new();
+            let has = |hay: &[u8], needle: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+            while !s.load(Ordering::Relaxed) {
+                let ours = descendants_of(me);
+                for e in std::fs::read_dir("/proc").unwrap().flatten() {
+                    let Some(pid) = e.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+                        continue;
+                    };
+                    let cmdline = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+                    if before.contains(&pid) || !(ours.contains(&pid) || has(&cmdline, &mark)) {
+                        continue;
+                    }
+                    seen.insert(pid);
+                    let environ = std::fs::read(e.path().join("environ")).unwrap_or_default();
+                    if (has(&cmdline, &secret) || has(&environ, &secret)) && found.len() < 5 {
+                        found.push(format!(
+                            "PID {pid}: {}",
+                            String::from_utf8_lossy(&cmdline).replace('\0', " ")
+                        ));
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            (seen.len(), found)
+        });
+        Watch { stop, thread }
+    }
+
+    fn finish(self) -> (usize, Vec<String>) {
+        self.stop.store(true, Ordering::Relaxed);
+        self.thread.join().unwrap()
+    }
+}
+
+#[test]
+fn smb_password_codes_keyring_and_reuse() {
+    let keyring = Keyring::start();
+    let k = Some(&keyring);
+    let smbd = Smbd::start_with_user();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "smb");
+    let port = smbd.server.port;
+    let remote = format!("smb://{TEST_USER}@127.0.0.1:{port}/secure");
+    let watch = Watch::start(TEST_PASSWORD, base.path());
+
+    // Wrong password: the code a dialog asks again on, nothing mounted, nothing stored.
+    let v = connect(k, &cfg, &remote, &local, Some("not-the-password"), &["--save-password"]);
+    assert_eq!((v["code"].as_u64(), v["error"].as_str()), (Some(86), Some("ERROR_INVALID_PASSWORD")), "{v}");
+    assert!(v["message"].as_str().unwrap().contains("refused the user name or password"), "{v}");
+    assert!(!is_mounted(&local));
+    assert_eq!(
+        keyring.lookup(&["protocol", "smb", "server", "127.0.0.1"]),
+        None,
+        "a refused password is not stored"
+    );
+
+    // No password and none in the keyring: "a password is needed".
+    let v = connect(k, &cfg, &remote, &local, None, &[]);
+    assert_eq!(v["error"], "ERROR_LOGON_FAILURE", "{v}");
+    // No such share; nothing listening.
+    let v = connect(
+        k,
+        &cfg,
+        &format!("smb://{TEST_USER}@127.0.0.1:{port}/nosuch"),
+        &local,
+        Some(TEST_PASSWORD),
+        &[],
+    );
+    assert_eq!(v["error"], "ERROR_BAD_NET_NAME", "{v}");
+    let dead = testbed::free_port().unwrap();
+    let v = connect(k, &cfg, &format!("smb://127.0.0.1:{dead}/secure"), &local, Some(TEST_PASSWORD), &[]);
+    assert_eq!(v["error"], "ERROR_BAD_NETPATH", "{v}");
+    let v = connect(k, &cfg, "smb://no-such-host.invalid/secure", &local, Some(TEST_PASSWORD), &[]);
+    assert_eq!(v["error"], "ERROR_BAD_NETPATH", "{v}");
+
+    // Right password, saved: a separate secret-tool finds it, by gvfs's attributes.
+    let v = connect(k, &cfg, &remote, &local, Some(TEST_PASSWORD), &["--save-password", "--remember"]);
+    assert_eq!(v["code"], 0, "{v}");
+    let _m = Mount::adopt(&local);
+    assert_eq!(v["remote_name"], r"\\127.0.0.1\secure", "{v}");
+    assert_eq!(v["password_saved"], true, "{v}");
+    assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from smbd\n");
+    let port_s = port.to_string();
+    let found =
+        keyring.lookup(&["protocol", "smb", "server", "127.0.0.1", "user", TEST_USER, "port", &port_s]);
+    assert_eq!(found.as_deref(), Some(TEST_PASSWORD));
+    let schema = keyring.secret_tool(&["search", "--all", "protocol", "smb", "server", "127.0.0.1"]);
+    let text = String::from_utf8_lossy(&schema.stdout);
+    assert!(text.contains("schema = org.gnome.keyring.NetworkPassword"), "{text}");
+    disconnect(&cfg, &local);
+
+    // The next connect uses it without being given one (and without a user: the keyring's).
+    let v = connect(k, &cfg, &format!("smb://127.0.0.1:{port}/secure"), &local, None, &[]);
+    assert_eq!(v["code"], 0, "{v}");
+    assert_eq!(v["password_from_keyring"], true, "{v}");
+    assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from smbd\n");
+    disconnect(&cfg, &local);
+
+    let (seen, found) = watch.finish();
+    assert!(seen >= 5, "the watch saw the tools run ({seen} processes)");
+    assert!(found.is_empty(), "the password was on a command line or in an environment: {found:?}");
+}
+
+#[test]
+fn sshfs_with_a_password_and_a_password_gnome_files_saved() {
+    let keyring = Keyring::start();
+    let k = Some(&keyring);
+    testbed::ensure_test_user();
+    let sshd = Sshd::start();
+    sshd.forget_host_key();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "ssh");
+    let port = sshd.server.port;
+    let export = sshd.export.display().to_string();
+    let remote = format!("sftp://{TEST_USER}@127.0.0.1:{port}{export}");
+    let watch = Watch::start(TEST_PASSWORD, base.path());
+
+    let v = connect(k, &cfg, &remote, &local, Some("not-the-password"), &["--save-password"]);
+    assert_eq!(v["error"], "ERROR_INVALID_PASSWORD", "{v}");
+    assert_eq!(keyring.lookup(&["protocol", "sftp", "server", "127.0.0.1"]), None);
+    let v = connect(k, &cfg, &remote, &local, None, &[]);
+    assert_eq!(v["error"], "ERROR_LOGON_FAILURE", "{v}");
+    let v = connect(
+        k,
+        &cfg,
+        &format!("sftp://{TEST_USER}@127.0.0.1:{port}/no/such/folder"),
+        &local,
+        Some(TEST_PASSWORD),
+        &[],
+    );
+    assert_eq!(v["error"], "ERROR_BAD_NET_NAME", "{v}");
+
+    let v = connect(k, &cfg, &remote, &local, Some(TEST_PASSWORD), &[]);
+    assert_eq!(v["code"], 0, "{v}");
+    let _m = Mount::adopt(&local);
+    assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from sshd\n");
+    disconnect(&cfg, &local);
+
+    // Saved the way gvfs saves an sftp password (GNOME Files, "Remember forever"):
+    // found and used by a connect that is given none.
+    let port_s = port.to_string();
+    let mut store = Command::new("secret-tool");
+    store
+        .args(["store", "--label", "sftp password (gvfs)", "xdg:schema", "org.gnome.keyring.NetworkPassword"])
+        .args([
+            "user",
+            TEST_USER,
+            "server",
+            "127.0.0.1",
+            "protocol",
+            "sftp",
+            "authtype",
+            "password",
+            "port",
+            &port_s,
+        ])
+        .envs(keyring.env())
+        .stdin(Stdio::piped());
+    let mut child = store.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(TEST_PASSWORD.as_bytes()).unwrap();
+    assert!(child.wait().unwrap().success());
+    let v = connect(k, &cfg, &remote, &local, None, &[]);
+    assert_eq!((v["code"].as_u64(), v["password_from_keyring"].as_bool()), (Some(0), Some(true)), "{v}");
+    disconnect(&cfg, &local);
+
+    let (seen, found) = watch.finish();
+    assert!(seen >= 3, "the watch saw the tools run ({seen} processes)");
+    assert!(found.is_empty(), "the password was on a command line or in an environment: {found:?}");
+}
+
+#[test]
+fn webdav_with_basic_auth() {
+    let keyring = Keyring::start();
+    let k = Some(&keyring);
+    let dav = WebDav::start();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "dav");
+    let remote = format!("http://dav@127.0.0.1:{}/", dav.server.port);
+    const PW: &str = netdrive_loopback::WebDav::PASSWORD;
+    let watch = Watch::start(PW, base.path());
+
+    let v = connect(k, &cfg, &remote, &local, Some("wrong"), &["--save-password"]);
+    assert_eq!(v["error"], "ERROR_INVALID_PASSWORD", "{v}");
+    let v = connect(k, &cfg, &remote, &local, None, &[]);
+    assert_eq!(v["error"], "ERROR_LOGON_FAILURE", "{v}");
+    assert_eq!(keyring.lookup(&["protocol", "dav", "server", "127.0.0.1"]), None);
+
+    let v = connect(k, &cfg, &remote, &local, Some(PW), &["--save-password"]);
+    assert_eq!(v["code"], 0, "{v}");
+    let _m = Mount::adopt(&local);
+    assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from webdav\n");
+    assert_eq!(
+        keyring.lookup(&["protocol", "dav", "server", "127.0.0.1", "user", "dav"]).as_deref(),
+        Some(PW)
+    );
+    disconnect(&cfg, &local);
+    let v = connect(k, &cfg, &remote, &local, None, &[]);
+    assert_eq!((v["code"].as_u64(), v["password_from_keyring"].as_bool()), (Some(0), Some(true)), "{v}");
+    disconnect(&cfg, &local);
+
+    let (_, found) = watch.finish();
+    assert!(found.is_empty(), "the password was on a command line or in an environment: {found:?}");
+}
+
+#[test]
+fn without_a_keyring_it_says_so_and_never_waits() {
+    let smbd = Smbd::start_with_user();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "smb");
+    let remote = format!("smb://{TEST_USER}@127.0.0.1:{}/secure", smbd.server.port);
+
+    // A session bus with no Secret Service on it (and none startable by name).
+    let bus = Keyring::bus_only();
+    let local_s = local.to_str().unwrap();
+    let r = nd_in(
+        Some(&bus),
+        &cfg,
+        Some(TEST_PASSWORD),
+        &["connect", &remote, local_s, "--password-stdin", "--save-password"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let _m = Mount::adopt(&local);
+    assert!(r.stderr.contains("keyring is not available"), "it says why nothing was saved: {}", r.stderr);
+    assert!(r.took < Duration::from_secs(10), "took {:?}", r.took);
+    disconnect(&cfg, &local);
+
+    // No bus at all: nothing is tried, the answer is at once, and it says why no saved
+    // password was used.
+    let r = nd_in(None, &cfg, None, &["connect", &remote, local_s]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains("ERROR_LOGON_FAILURE (1326)") && r.stderr.contains("no session bus"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.took < Duration::from_secs(5), "took {:?}", r.took);
+}
+
+#[test]
+fn the_watch_catches_a_password_on_a_command_line_or_in_an_environment() {
+    let base = testbed::open_tempdir();
+    let watch = Watch::start("netdrive-watch-probe", base.path());
+    Command::new("sh").args(["-c", "sleep 0.3", "netdrive-watch-probe"]).status().unwrap();
+    Command::new("sleep").arg("0.3").env("X", "netdrive-watch-probe").status().unwrap();
+    let (_, found) = watch.finish();
+    assert!(found.iter().any(|f| f.contains("sh -c")), "{found:?}");
+    assert!(found.iter().any(|f| f.contains("sleep 0.3")), "{found:?}");
+}
+
+#[test]
+fn interactive_asks_on_the_terminal_again_after_a_wrong_password() {
+    let smbd = Smbd::start_with_user();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "smb");
+    let remote = format!("smb://{TEST_USER}@127.0.0.1:{}/secure", smbd.server.port);
+    let command =
+        format!("{BIN} connect '{remote}' '{}' --interactive; echo EXIT=$?; sleep 60", local.display());
+    let cfg_s = cfg.display().to_string();
+    let run_dir = base.path().display().to_string();
+    let env = [
+        ("XDG_CONFIG_HOME", cfg_s.as_str()),
+        ("NETDRIVE_FSTAB", "/dev/null"),
+        ("XDG_RUNTIME_DIR", run_dir.as_str()),
+    ];
+    let term = testbed::tmux::Tmux::start(&command, 400, 40, &env);
+    // No password anywhere: the server's refusal, then the question.
+    term.wait_for("Password for", Duration::from_secs(20)).unwrap();
+    let screen = term.screen();
+    assert!(screen.contains("ERROR_LOGON_FAILURE (1326)"), "{screen}");
+    term.keys(&["not-the-password", "Enter"]);
+    let screen =
+        term.wait_until(|s| s.matches("Password for").count() == 2, Duration::from_secs(20)).unwrap();
+    assert!(screen.contains("ERROR_INVALID_PASSWORD (86)"), "{screen}");
+    term.keys(&[TEST_PASSWORD, "Enter"]);
+    let screen = term.wait_for("EXIT=", Duration::from_secs(20)).unwrap();
+    let _m = Mount::adopt(&local);
+    assert!(screen.contains("EXIT=0") && screen.contains(r"Connected \\127.0.0.1\secure"), "{screen}");
+    assert!(!screen.contains(TEST_PASSWORD) && !screen.contains("not-the-password"), "no echo: {screen}");
+    assert!(is_mounted(&local));
+    disconnect(&cfg, &local);
+}

@@ -1,0 +1,152 @@
+//! A private desktop keyring: a session bus of the test's own and a real
+//! `gnome-keyring-daemon` on it, unlocked, its files under a temporary folder.
+
+use std::fs;
+use std::io::{BufRead, BufReader, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::require;
+
+/// A session bus, with or without a keyring on it; both stopped on drop.
+pub struct Keyring {
+    pub dir: tempfile::TempDir,
+    /// `DBUS_SESSION_BUS_ADDRESS` of the bus.
+    pub address: String,
+    bus: Child,
+    daemon: Option<Child>,
+}
+
+fn stop(c: &mut Child) {
+    if let Ok(pgid) = i32::try_from(c.id()) {
+        // SAFETY: kill has no memory preconditions; the group is the child's own.
+        unsafe { libc::kill(-pgid, libc::SIGTERM) };
+    }
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while Instant::now() < deadline && matches!(c.try_wait(), Ok(None)) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let _ = c.kill();
+    let _ = c.wait();
+}
+
+impl Drop for Keyring {
+    fn drop(&mut self) {
+        if let Some(d) = self.daemon.as_mut() {
+            stop(d);
+        }
+        stop(&mut self.bus);
+    }
+}
+
+impl Keyring {
+    /// A bus with an unlocked GNOME Keyring (login password `password`) on it.
+    pub fn start() -> Keyring {
+        let mut k = Keyring::bus_only();
+        let gkd = require("gnome-keyring-daemon", "gnome-keyring");
+        require("secret-tool", "libsecret-tools");
+        let mut daemon = Command::new(gkd)
+            .args(["--unlock", "--components=secrets", "--foreground"])
+            .envs(k.env())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("start gnome-keyring-daemon");
+        // --unlock reads the login keyring's password to the end of standard input.
+        let mut stdin = daemon.stdin.take().expect("stdin");
+        stdin.write_all(b"netdrive-test-login").expect("unlock password");
+        drop(stdin);
+        k.daemon = Some(daemon);
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let has = Command::new("dbus-send")
+                .args(["--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
+                .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
+                .envs(k.env())
+                .output()
+                .expect("dbus-send");
+            if String::from_utf8_lossy(&has.stdout).contains("boolean true") {
+                return k;
+            }
+            assert!(Instant::now() < deadline, "gnome-keyring-daemon did not come up on the private bus");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// A bus on which nothing provides org.freedesktop.secrets (and nothing can be
+    /// started by name): a desktop without a keyring.
+    pub fn bus_only() -> Keyring {
+        let dbus_daemon = require("dbus-daemon", "dbus-daemon");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        for sub in ["run", "services", "home", "data"] {
+            fs::create_dir(d.join(sub)).expect("folder");
+        }
+        fs::set_permissions(d.join("run"), fs::Permissions::from_mode(0o700)).expect("chmod");
+        fs::write(
+            d.join("bus.conf"),
+            format!(
+                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n \
+                 \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n\
+                 <busconfig><type>session</type><listen>unix:path={d}/bus</listen><auth>EXTERNAL</auth>\
+                 <servicedir>{d}/services</servicedir><policy context=\"default\">\
+                 <allow send_destination=\"*\" eavesdrop=\"true\"/><allow eavesdrop=\"true\"/><allow own=\"*\"/>\
+                 </policy></busconfig>\n",
+                d = d.display()
+            ),
+        )
+        .expect("bus.conf");
+        let mut bus = Command::new(dbus_daemon)
+            .arg(format!("--config-file={}/bus.conf", d.display()))
+            .args(["--nofork", "--print-address"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .expect("start dbus-daemon");
+        let mut line = String::new();
+        BufReader::new(bus.stdout.take().expect("stdout")).read_line(&mut line).expect("bus address");
+        let address = line.trim().to_owned();
+        assert!(address.starts_with("unix:"), "dbus-daemon printed {line:?}");
+        Keyring { dir, address, bus, daemon: None }
+    }
+
+    /// The environment of a program in this session (its bus, and a home of its own so
+    /// the keyring's files stay in the temporary folder).
+    pub fn env(&self) -> Vec<(String, String)> {
+        let d: &Path = self.dir.path();
+        vec![
+            ("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()),
+            ("XDG_RUNTIME_DIR".into(), d.join("run").display().to_string()),
+            ("XDG_DATA_HOME".into(), d.join("data").display().to_string()),
+            ("HOME".into(), d.join("home").display().to_string()),
+        ]
+    }
+
+    /// `secret-tool ARGS` in this session (no input), bounded.
+    pub fn secret_tool(&self, args: &[&str]) -> Output {
+        Command::new("timeout")
+            .arg("10")
+            .arg("secret-tool")
+            .args(args)
+            .envs(self.env())
+            .stdin(Stdio::null())
+            .output()
+            .expect("secret-tool")
+    }
+
+    /// `secret-tool lookup ATTR VALUE...`: the password, if one is stored.
+    pub fn lookup(&self, attrs: &[&str]) -> Option<String> {
+        let mut args = vec!["lookup"];
+        args.extend_from_slice(attrs);
+        let out = self.secret_tool(&args);
+        (out.status.success() && !out.stdout.is_empty())
+            .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+}
