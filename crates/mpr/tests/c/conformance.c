@@ -571,10 +571,12 @@ static void connections(void) {
     if (r == NO_ERROR) CHECK(WNetCancelConnection2W(waccess, 0, TRUE) == NO_ERROR, "cancel");
 
     /* WNetAddConnection: "lpRemoteName ... the network resource to connect to"; it takes no
-     * provider, so the default one (SMB) is asked, which takes no port:
-     * ERROR_BAD_NET_NAME, "not valid or cannot be located". */
+     * provider, so the default one (SMB) is asked, at the port given: an SSH server there
+     * does not speak SMB, so the call fails and nothing is connected (the code is the SMB
+     * client's: no such network name or path, or its own message). */
     r = WNetAddConnectionA(remote, NULL, folder);
-    CHECK(r == ERROR_BAD_NET_NAME && !connected(folder), "%u", r);
+    CHECK((r == ERROR_BAD_NET_NAME || r == ERROR_BAD_NETPATH || r == ERROR_EXTENDED_ERROR ||
+           r == ERROR_SEM_TIMEOUT) && !connected(folder), "%u", r);
     r = WNetAddConnectionW(NULL, NULL, nw.lpLocalName);
     CHECK(r == ERROR_BAD_NET_NAME, "%u", r);
 

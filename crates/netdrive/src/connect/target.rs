@@ -117,10 +117,22 @@ impl Target {
                 format!("\\\\{host}\\{}", rest.join("\\"))
             }
         };
+        // A port given stays in the name (`\\host@port\...`, the WebDAV redirector's form,
+        // which netdrive reads back too): the name remembered is the one connected with.
+        let at = |host: &str, ssl: bool, port: &Option<u16>| {
+            let ssl = if ssl { "@SSL" } else { "" };
+            match port {
+                Some(p) => format!("{host}{ssl}@{p}"),
+                None => format!("{host}{ssl}"),
+            }
+        };
         match self {
-            Target::Smb { host, share, path, .. } => join(host, &format!("{share}/{path}")),
-            Target::Sftp { host, path, .. } | Target::Nfs { host, path } => join(host, path),
-            Target::WebDav { host, path, .. } => join(host, path),
+            Target::Smb { host, port, share, path, .. } => {
+                join(&at(host, false, port), &format!("{share}/{path}"))
+            }
+            Target::Sftp { host, port, path, .. } => join(&at(host, false, port), path),
+            Target::Nfs { host, path } => join(host, path),
+            Target::WebDav { secure, host, port, path, .. } => join(&at(host, *secure, port), path),
             Target::Rclone { remote } => remote.clone(),
         }
     }
