@@ -9,6 +9,7 @@
 //! What it is not: part of netdrive. It needs root, as the test command provides.
 
 pub mod gui;
+pub mod netns;
 pub mod tmux;
 pub mod wayland;
 
