@@ -363,7 +363,11 @@ impl Ui {
         if self.tree_pane.is_visible() != open {
             self.tree_pane.set_visible(open);
             if open {
-                self.tree_view.grab_focus();
+                // Once it is mapped: a widget just shown cannot take the keyboard yet.
+                let view = self.tree_view.clone();
+                glib::idle_add_local_once(move || {
+                    view.grab_focus();
+                });
             }
         }
         if open {
@@ -422,9 +426,10 @@ fn node_of_row(row: &gtk::TreeListRow) -> Option<TreeRow> {
     row.item().as_ref().and_then(row_of).filter(|r| matches!(r.kind, RowKind::Node { .. }))
 }
 
-/// The tree's view: rows with an expander, the name, and the comment (its model, which
-/// knows the conversation, comes from `wire_tree`).
-fn tree_view() -> gtk::ListView {
+/// The tree's view: rows with an expander, the name, and the comment. A row's expander
+/// opened or closed (by the keyboard or a click) is told to `expanded`, once per row.
+fn tree_factory(expanded: impl Fn(NodeId, bool) + Clone + 'static) -> gtk::SignalListItemFactory {
+    let wired: Rc<RefCell<HashMap<NodeId, glib::WeakRef<gtk::TreeListRow>>>> = Rc::default();
     let factory = gtk::SignalListItemFactory::new();
     factory.connect_setup(|_, item| {
         let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
@@ -438,12 +443,20 @@ fn tree_view() -> gtk::ListView {
         expander.set_child(Some(&line));
         item.set_child(Some(&expander));
     });
-    factory.connect_bind(|_, item| {
+    factory.connect_bind(move |_, item| {
         let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
         let Some(expander) = item.child().and_downcast::<gtk::TreeExpander>() else { return };
         let Some(tree_row) = item.item().and_downcast::<gtk::TreeListRow>() else { return };
         expander.set_list_row(Some(&tree_row));
         let Some(row) = tree_row.item().as_ref().and_then(row_of) else { return };
+        if matches!(row.kind, RowKind::Node { expandable: true, .. })
+            && wired.borrow().get(&row.node).and_then(|w| w.upgrade()).as_ref() != Some(&tree_row)
+        {
+            let node = row.node;
+            let expanded = expanded.clone();
+            tree_row.connect_expanded_notify(move |r| expanded(node, r.is_expanded()));
+            wired.borrow_mut().insert(node, tree_row.downgrade());
+        }
         let Some(line) = expander.child().and_downcast::<gtk::Box>() else { return };
         let (Some(name), Some(comment)) =
             (line.first_child().and_downcast::<gtk::Label>(), line.last_child().and_downcast::<gtk::Label>())
@@ -462,14 +475,20 @@ fn tree_view() -> gtk::ListView {
         item.set_activatable(matches!(row.kind, RowKind::Node { .. }));
         accessible_label(&expander, &tip);
     });
-    let view = gtk::ListView::new(None::<gtk::SingleSelection>, Some(factory));
+    factory
+}
+
+/// The tree's view, named for screen readers; its model and rows come from `wire_tree`.
+fn tree_view() -> gtk::ListView {
+    let view = gtk::ListView::new(None::<gtk::SingleSelection>, None::<gtk::SignalListItemFactory>);
     accessible_label(&view, texts::NETWORK);
     view
 }
 
 /// The tree's model: a `TreeListModel` over the top level, each expandable node's level
-/// made when it is first expanded, which asks for its children (they fill it as they
-/// come). Enter or a double click on a share chooses it; → and ← expand and collapse.
+/// made when GTK wants it (to draw its expander, too); opening a row asks for its
+/// children, which fill its level as they come. Enter or a double click on a share
+/// chooses it; → and ← expand and collapse.
 fn wire_tree(ui: &Rc<Ui>) {
     let weak = Rc::downgrade(ui);
     let make_children = move |item: &glib::Object| -> Option<gio::ListModel> {
@@ -479,16 +498,23 @@ fn wire_tree(ui: &Rc<Ui>) {
             return None;
         }
         let store = gio::ListStore::new::<glib::BoxedAnyObject>();
+        if let Ok(c) = ui.conversation.try_borrow() {
+            let rows: Vec<glib::BoxedAnyObject> =
+                c.tree().level(Some(row.node)).into_iter().map(glib::BoxedAnyObject::new).collect();
+            store.extend_from_slice(&rows);
+        }
         ui.levels.borrow_mut().insert(Some(row.node), store.downgrade());
-        // GTK is making the level now: what it holds and the question come just after.
-        let node = row.node;
-        glib::idle_add_local_once(move || {
-            feed(&ui, ConnectEvent::Expand(node));
-            let c = ui.conversation.borrow();
-            ui.sync_tree(&c);
-        });
         Some(store.upcast())
     };
+    let weak = Rc::downgrade(ui);
+    let expanded = move |node: NodeId, open: bool| {
+        let Some(ui) = weak.upgrade() else { return };
+        // Told from inside GTK's own change: the question goes out just after.
+        glib::idle_add_local_once(move || {
+            feed(&ui, if open { ConnectEvent::Expand(node) } else { ConnectEvent::Collapse(node) })
+        });
+    };
+    ui.tree_view.set_factory(Some(&tree_factory(expanded)));
     let tree = gtk::TreeListModel::new(ui.top.clone(), false, false, make_children);
     let selection = gtk::SingleSelection::new(Some(tree.clone()));
     ui.tree_view.set_model(Some(&selection));
@@ -539,14 +565,21 @@ impl Ui {
     /// Bring every level GTK holds up to the conversation's tree: new rows appended, a
     /// note replaced, rows already there (and their expanded state) kept.
     fn sync_tree(&self, c: &ConnectConversation) {
-        let mut levels = self.levels.borrow_mut();
-        levels.retain(|_, w| w.upgrade().is_some());
-        for (node, weak) in levels.iter() {
-            let Some(store) = weak.upgrade() else { continue };
-            let want = c.tree().level(*node);
+        // Taken out first: a change below can make GTK create a level (and register it).
+        let levels: Vec<(Option<NodeId>, gio::ListStore)> = {
+            let mut l = self.levels.borrow_mut();
+            l.retain(|_, w| w.upgrade().is_some());
+            l.iter().filter_map(|(n, w)| Some((*n, w.upgrade()?))).collect()
+        };
+        for (node, store) in levels {
+            let want = c.tree().level(node);
             let have: Vec<TreeRow> =
                 (0..store.n_items()).filter_map(|i| store.item(i)).filter_map(|o| row_of(&o)).collect();
-            let same = have.iter().zip(&want).take_while(|(a, b)| a == b).count();
+            // Whether a row is open is GTK's to show (its `TreeListRow`): a row is the same
+            // row while it says the same.
+            let alike =
+                |a: &TreeRow, b: &TreeRow| a.key() == b.key() && a.name == b.name && a.comment == b.comment;
+            let same = have.iter().zip(&want).take_while(|(a, b)| alike(a, b)).count();
             if same == have.len() && same == want.len() {
                 continue;
             }
