@@ -337,6 +337,7 @@ struct Listen {
     window_from: Option<Instant>,
     last_answer: Option<Instant>,
     unresolved: HashSet<String>,
+    resolved: HashSet<String>,
 }
 
 /// After the last answer, how long more may still come (a responder's delay is 20–120 ms,
@@ -352,6 +353,7 @@ impl Listen {
             window_from: None,
             last_answer: None,
             unresolved: HashSet::new(),
+            resolved: HashSet::new(),
         }
     }
 
@@ -361,14 +363,18 @@ impl Listen {
         }
     }
 
+    /// Only news counts: the client's repeated queries bring the same answers again.
     fn found(&mut self, name: String, now: Instant) {
-        self.unresolved.insert(name);
-        self.last_answer = Some(now);
+        if !self.resolved.contains(&name) && self.unresolved.insert(name) {
+            self.last_answer = Some(now);
+        }
     }
 
     fn resolved(&mut self, name: &str, now: Instant) {
         self.unresolved.remove(name);
-        self.last_answer = Some(now);
+        if self.resolved.insert(name.to_owned()) {
+            self.last_answer = Some(now);
+        }
     }
 
     fn goes_on(&self, now: Instant) -> bool {
@@ -404,6 +410,10 @@ mod tests {
         assert!(l.goes_on(ms(4500)) && !l.goes_on(ms(5000)));
         l.resolved("Files._smb._tcp.local.", ms(4500));
         assert!(l.goes_on(ms(4800)) && !l.goes_on(ms(4900)), "a moment more after the last answer");
+        // The same answers again (the client asks again every second) are no news.
+        l.found("Files._smb._tcp.local.".into(), ms(4850));
+        l.resolved("Files._smb._tcp.local.", ms(4850));
+        assert!(!l.goes_on(ms(4900)));
         // Quiet from the start: the plain window.
         let mut quiet = Listen::new(1, ms(5000));
         quiet.started(0, ms(10));
