@@ -14,19 +14,19 @@ use testbed::tmux::Tmux;
 
 const LONG: Duration = Duration::from_secs(20);
 
-/// The tree row the keyboard is on (ratatui's highlight symbol), if any.
-fn selected_row(screen: &str) -> Option<String> {
-    screen.lines().find(|l| l.trim_start_matches(['│', ' ']).starts_with("> ")).map(str::to_owned)
-}
-
-/// Down until the selected row names `name` (a whole word of it).
+/// Up or Down until the selected row names `name` (a whole word of it).
 fn select(t: &Tmux, name: &str) {
+    let names = |l: &str| l.split_whitespace().any(|w| w == name);
     for _ in 0..30 {
         let screen = t.screen();
-        if selected_row(&screen).is_some_and(|l| l.split_whitespace().any(|w| w == name)) {
-            return;
+        let lines: Vec<&str> = screen.lines().collect();
+        let at = lines.iter().position(|l| l.trim_start_matches(['│', ' ']).starts_with("> "));
+        let want = lines.iter().position(|l| l.contains('│') && names(l));
+        match (at, want) {
+            (Some(a), Some(b)) if a == b => return,
+            (Some(a), Some(b)) if a > b => t.keys(&["Up"]),
+            _ => t.keys(&["Down"]),
         }
-        t.keys(&["Down"]);
     }
     panic!("no row {name}:\n{}", t.screen());
 }
@@ -70,7 +70,6 @@ fn browse_finds_a_share_and_fills_folder_in_the_terminal() {
     select(&t, "silent.local");
     t.keys(&["Right"]);
     let asked = Instant::now();
-    t.keys(&["Up"]);
     select(&t, "ndsrv.local");
     t.keys(&["Right"]);
     let screen = t
