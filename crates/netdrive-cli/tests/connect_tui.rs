@@ -64,8 +64,8 @@ fn map_an_sshfs_folder_in_a_terminal_after_a_wrong_password() {
     t.keys(&[remote.as_str()]);
     let screen = t.wait_for("/Network/127.0.0.1 export", LONG).unwrap_or_else(|s| panic!("suggested:\n{s}"));
     assert!(screen.contains("[x] Reconnect at sign-in"), "{screen}");
-    // Tab to "Connect using different credentials", tick it, Tab to the password.
-    t.keys(&["Tab", "Tab", "Tab", "Space", "Tab", "Tab", "not-the-password", "Enter"]);
+    // Tab past Browse… to "Connect using different credentials", tick it, Tab to the password.
+    t.keys(&["Tab", "Tab", "Tab", "Tab", "Space", "Tab", "Tab", "not-the-password", "Enter"]);
     let screen = t.wait_for("(1326)", LONG).unwrap_or_else(|s| panic!("asked again:\n{s}"));
     assert!(screen.contains("password is not right"), "{screen}");
     assert!(screen.contains("> Password:"), "the password has the keyboard, emptied:\n{screen}");

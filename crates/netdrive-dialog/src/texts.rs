@@ -385,7 +385,29 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
         )
     }
 
+    /// The button that shows the network as a tree.
+    pub const BROWSE: &str = "Browse…";
+
+    /// The tree's accessible name and title.
+    pub const NETWORK: &str = "Network";
+
+    /// Under a node whose children are being listed.
+    pub const LOOKING: &str = "Looking…";
+
+    /// Under a node listed without children.
+    pub const NOTHING_FOUND: &str = "Nothing found";
+
+    /// The terminal dialog's key line while the tree has the keyboard.
+    pub const TREE_KEYS: [(&str, &str); 5] =
+        [("↑↓", "move"), ("→", "expand"), ("←", "collapse"), ("Enter", "choose"), ("Esc", "close tree")];
+
     /// The terminal dialog's key line.
-    pub const KEYS: [(&str, &str); 5] =
-        [("Tab ↑↓", "move"), ("Space", "tick"), ("←→", "recent"), ("Enter", "connect"), ("Esc", "cancel")];
+    pub const KEYS: [(&str, &str); 6] = [
+        ("Tab ↑↓", "move"),
+        ("Space", "tick"),
+        ("←→", "recent"),
+        ("F2", "browse"),
+        ("Enter", "connect"),
+        ("Esc", "cancel"),
+    ];
 }

@@ -3,11 +3,13 @@
 //! conversation drawn back. The flow is the conversation's; this only draws.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
 use gtk::prelude::*;
 use gtk::{gio, glib};
+use netdrive_dialog::connect::browse::{Listing, Listings, NodeId, RowKind, TreeRow};
 use netdrive_dialog::connect::{ConnectSetup, Field};
 use netdrive_dialog::texts::connect as texts;
 use netdrive_dialog::texts::CANCEL;
@@ -34,6 +36,13 @@ struct Ui {
     status: gtk::Label,
     spinner: gtk::Spinner,
     connect: gtk::Button,
+    browse: gtk::Button,
+    tree_pane: gtk::ScrolledWindow,
+    tree_view: gtk::ListView,
+    /// The top level of the tree, and each expanded node's children, as GTK holds them.
+    levels: RefCell<HashMap<Option<NodeId>, glib::WeakRef<gio::ListStore>>>,
+    top: gio::ListStore,
+    listings: RefCell<Listings>,
     conversation: RefCell<ConnectConversation>,
     focused: RefCell<u64>,
     recent_shown: RefCell<Vec<String>>,
@@ -61,7 +70,20 @@ impl ConnectFrontEnd for Front<'_> {
         });
     }
 
+    fn list(&mut self, listing: Listing) {
+        let failed = self.0.listings.borrow_mut().start(listing);
+        if let Some(e) = failed {
+            let ui = self.0.clone();
+            glib::idle_add_local_once(move || feed(&ui, e));
+        }
+    }
+
+    fn stop_listing(&mut self) {
+        self.0.listings.borrow_mut().stop();
+    }
+
     fn end(&mut self, outcome: Outcome) {
+        self.0.listings.borrow_mut().stop();
         exit_with(outcome);
     }
 }
@@ -85,6 +107,19 @@ pub fn open(owner: OwnerRef, setup: ConnectSetup) {
     recent_row.append(&recent_label);
     recent_row.append(&recent);
     recent_row.set_visible(false);
+    let browse = gtk::Button::with_label(texts::BROWSE);
+    accessible_label(&browse, "Browse");
+    let folder_row = gtk::Box::new(gtk::Orientation::Horizontal, 8);
+    folder_row.append(&folder);
+    folder_row.append(&browse);
+    let top = gio::ListStore::new::<glib::BoxedAnyObject>();
+    let tree_view = tree_view();
+    let tree_pane = gtk::ScrolledWindow::builder()
+        .child(&tree_view)
+        .min_content_height(220)
+        .vexpand(true)
+        .visible(false)
+        .build();
     let local = gtk::Entry::builder().hexpand(true).activates_default(true).build();
     let local_label = labelled(texts::LOCAL, &local);
     let reconnect = gtk::CheckButton::with_label(texts::RECONNECT);
@@ -98,10 +133,11 @@ pub fn open(owner: OwnerRef, setup: ConnectSetup) {
 
     let grid = gtk::Grid::builder().row_spacing(6).column_spacing(8).build();
     grid.attach(&folder_label, 0, 0, 1, 1);
-    grid.attach(&folder, 1, 0, 1, 1);
+    grid.attach(&folder_row, 1, 0, 1, 1);
     grid.attach(&examples, 1, 1, 1, 1);
-    grid.attach(&local_label, 0, 2, 1, 1);
-    grid.attach(&local, 1, 2, 1, 1);
+    grid.attach(&tree_pane, 1, 2, 1, 1);
+    grid.attach(&local_label, 0, 3, 1, 1);
+    grid.attach(&local, 1, 3, 1, 1);
     let credentials_grid = gtk::Grid::builder().row_spacing(6).column_spacing(8).margin_start(24).build();
     credentials_grid.attach(&user_label, 0, 0, 1, 1);
     credentials_grid.attach(&user, 1, 0, 1, 1);
@@ -163,11 +199,18 @@ pub fn open(owner: OwnerRef, setup: ConnectSetup) {
         status,
         spinner,
         connect,
+        browse,
+        tree_pane,
+        tree_view,
+        levels: RefCell::new(HashMap::from([(None, top.downgrade())])),
+        top,
+        listings: RefCell::default(),
         conversation: RefCell::new(ConnectConversation::new(setup)),
         focused: RefCell::new(0),
         recent_shown: RefCell::default(),
     });
     wire(&ui, &cancel);
+    wire_tree(&ui);
     {
         // The first drawing sets the fields; the echoes it makes are not the person's.
         let c = ui.conversation.borrow();
@@ -177,6 +220,11 @@ pub fn open(owner: OwnerRef, setup: ConnectSetup) {
     glib::timeout_add_local(Duration::from_millis(100), {
         let ui = ui.clone();
         move || {
+            // What the listings found since: drawn as it arrives, never waited for.
+            let found = ui.listings.borrow_mut().poll();
+            for e in found {
+                feed(&ui, e);
+            }
             feed(&ui, ConnectEvent::Tick);
             glib::ControlFlow::Continue
         }
@@ -230,6 +278,13 @@ fn wire(ui: &Rc<Ui>, cancel: &gtk::Button) {
             if let Some(f) = chosen {
                 ui.folder.set_text(&f);
             }
+        }
+    });
+    ui.browse.connect_clicked({
+        let ui = ui.clone();
+        move |_| {
+            let open = ui.conversation.borrow().tree().is_open();
+            feed(&ui, if open { ConnectEvent::CloseBrowse } else { ConnectEvent::Browse });
         }
     });
     ui.connect.connect_clicked({
@@ -303,6 +358,21 @@ impl Ui {
         self.status.set_text(&c.status_line());
         self.spinner.set_spinning(c.connecting());
         self.connect.set_sensitive(c.can_connect());
+        self.browse.set_sensitive(c.can_browse());
+        let open = c.tree().is_open();
+        if self.tree_pane.is_visible() != open {
+            self.tree_pane.set_visible(open);
+            if open {
+                // Once it is mapped: a widget just shown cannot take the keyboard yet.
+                let view = self.tree_view.clone();
+                glib::idle_add_local_once(move || {
+                    view.grab_focus();
+                });
+            }
+        }
+        if open {
+            self.sync_tree(c);
+        }
         let (count, field) = c.focus();
         if *self.focused.borrow() != count {
             *self.focused.borrow_mut() = count;
@@ -311,6 +381,211 @@ impl Ui {
                 Field::Local => self.local.grab_focus(),
                 Field::Password => self.password.grab_focus(),
             };
+        }
+    }
+}
+
+// Since GTK 4.0, though the bindings offer it only from their 4.10 feature on.
+unsafe extern "C" {
+    fn gtk_accessible_update_property_value(
+        accessible: *mut gtk::ffi::GtkAccessible,
+        n_properties: std::ffi::c_int,
+        properties: *mut gtk::ffi::GtkAccessibleProperty,
+        values: *const glib::gobject_ffi::GValue,
+    );
+}
+
+/// Name `widget` for screen readers (what GTK 4.8 would read from its label otherwise).
+fn accessible_label(widget: &impl IsA<gtk::Widget>, label: &str) {
+    use glib::translate::ToGlibPtr;
+    let value = label.to_value();
+    let mut property = [gtk::ffi::GTK_ACCESSIBLE_PROPERTY_LABEL];
+    let w: *mut gtk::ffi::GtkWidget = widget.upcast_ref::<gtk::Widget>().to_glib_none().0;
+    // SAFETY: every GtkWidget implements GtkAccessible (same object pointer); one property
+    // and one value, as the count says, both alive across the call; LABEL takes a string
+    // GValue, and GTK copies what it keeps.
+    unsafe {
+        gtk_accessible_update_property_value(
+            w.cast(),
+            1,
+            property.as_mut_ptr(),
+            ToGlibPtr::<*const glib::gobject_ffi::GValue>::to_glib_none(&value).0,
+        );
+    }
+}
+
+/// The rows of a level, as GTK's list items.
+fn row_of(item: &glib::Object) -> Option<TreeRow> {
+    let boxed = item.downcast_ref::<glib::BoxedAnyObject>()?;
+    let row = boxed.try_borrow::<TreeRow>().ok()?;
+    Some(row.clone())
+}
+
+/// The node of a tree row (`gtk::TreeListRow`), if it is a node and not a note.
+fn node_of_row(row: &gtk::TreeListRow) -> Option<TreeRow> {
+    row.item().as_ref().and_then(row_of).filter(|r| matches!(r.kind, RowKind::Node { .. }))
+}
+
+/// The tree's view: rows with an expander, the name, and the comment. A row's expander
+/// opened or closed (by the keyboard or a click) is told to `expanded`, once per row.
+fn tree_factory(expanded: impl Fn(NodeId, bool) + Clone + 'static) -> gtk::SignalListItemFactory {
+    let wired: Rc<RefCell<HashMap<NodeId, glib::WeakRef<gtk::TreeListRow>>>> = Rc::default();
+    let factory = gtk::SignalListItemFactory::new();
+    factory.connect_setup(|_, item| {
+        let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+        let name = gtk::Label::builder().xalign(0.0).build();
+        let comment = gtk::Label::builder().xalign(0.0).hexpand(true).build();
+        comment.add_css_class("dim-label");
+        let line = gtk::Box::new(gtk::Orientation::Horizontal, 12);
+        line.append(&name);
+        line.append(&comment);
+        let expander = gtk::TreeExpander::new();
+        expander.set_child(Some(&line));
+        item.set_child(Some(&expander));
+    });
+    factory.connect_bind(move |_, item| {
+        let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+        let Some(expander) = item.child().and_downcast::<gtk::TreeExpander>() else { return };
+        let Some(tree_row) = item.item().and_downcast::<gtk::TreeListRow>() else { return };
+        expander.set_list_row(Some(&tree_row));
+        let Some(row) = tree_row.item().as_ref().and_then(row_of) else { return };
+        if matches!(row.kind, RowKind::Node { expandable: true, .. })
+            && wired.borrow().get(&row.node).and_then(|w| w.upgrade()).as_ref() != Some(&tree_row)
+        {
+            let node = row.node;
+            let expanded = expanded.clone();
+            tree_row.connect_expanded_notify(move |r| expanded(node, r.is_expanded()));
+            wired.borrow_mut().insert(node, tree_row.downgrade());
+        }
+        let Some(line) = expander.child().and_downcast::<gtk::Box>() else { return };
+        let (Some(name), Some(comment)) =
+            (line.first_child().and_downcast::<gtk::Label>(), line.last_child().and_downcast::<gtk::Label>())
+        else {
+            return;
+        };
+        name.set_text(&row.name);
+        comment.set_text(&row.comment);
+        if row.kind == RowKind::Error {
+            name.add_css_class("error");
+        } else {
+            name.remove_css_class("error");
+        }
+        let tip =
+            if row.comment.is_empty() { row.name.clone() } else { format!("{}, {}", row.name, row.comment) };
+        item.set_activatable(matches!(row.kind, RowKind::Node { .. }));
+        accessible_label(&expander, &tip);
+    });
+    factory
+}
+
+/// The tree's view, named for screen readers; its model and rows come from `wire_tree`.
+fn tree_view() -> gtk::ListView {
+    let view = gtk::ListView::new(None::<gtk::SingleSelection>, None::<gtk::SignalListItemFactory>);
+    accessible_label(&view, texts::NETWORK);
+    view
+}
+
+/// The tree's model: a `TreeListModel` over the top level, each expandable node's level
+/// made when GTK wants it (to draw its expander, too); opening a row asks for its
+/// children, which fill its level as they come. Enter or a double click on a share
+/// chooses it; → and ← expand and collapse.
+fn wire_tree(ui: &Rc<Ui>) {
+    let weak = Rc::downgrade(ui);
+    let make_children = move |item: &glib::Object| -> Option<gio::ListModel> {
+        let ui = weak.upgrade()?;
+        let row = row_of(item)?;
+        if !matches!(row.kind, RowKind::Node { expandable: true, .. }) {
+            return None;
+        }
+        let store = gio::ListStore::new::<glib::BoxedAnyObject>();
+        if let Ok(c) = ui.conversation.try_borrow() {
+            let rows: Vec<glib::BoxedAnyObject> =
+                c.tree().level(Some(row.node)).into_iter().map(glib::BoxedAnyObject::new).collect();
+            store.extend_from_slice(&rows);
+        }
+        ui.levels.borrow_mut().insert(Some(row.node), store.downgrade());
+        Some(store.upcast())
+    };
+    let weak = Rc::downgrade(ui);
+    let expanded = move |node: NodeId, open: bool| {
+        let Some(ui) = weak.upgrade() else { return };
+        // Told from inside GTK's own change: the question goes out just after.
+        glib::idle_add_local_once(move || {
+            feed(&ui, if open { ConnectEvent::Expand(node) } else { ConnectEvent::Collapse(node) })
+        });
+    };
+    ui.tree_view.set_factory(Some(&tree_factory(expanded)));
+    let tree = gtk::TreeListModel::new(ui.top.clone(), false, false, make_children);
+    let selection = gtk::SingleSelection::new(Some(tree.clone()));
+    ui.tree_view.set_model(Some(&selection));
+    ui.tree_view.connect_activate({
+        let ui = ui.clone();
+        move |view, position| {
+            let Some(row) = view.model().and_then(|m| m.item(position)).and_downcast::<gtk::TreeListRow>()
+            else {
+                return;
+            };
+            let Some(r) = node_of_row(&row) else { return };
+            match r.kind {
+                RowKind::Node { connectable: true, .. } => feed(&ui, ConnectEvent::Pick(r.node)),
+                RowKind::Node { expandable: true, .. } => row.set_expanded(!row.is_expanded()),
+                _ => {}
+            }
+        }
+    });
+    let keys = gtk::EventControllerKey::new();
+    keys.set_propagation_phase(gtk::PropagationPhase::Capture);
+    keys.connect_key_pressed({
+        let selection = selection.clone();
+        move |_, key, _, _| {
+            let Some(row) = selection.selected_item().and_downcast::<gtk::TreeListRow>() else {
+                return glib::Propagation::Proceed;
+            };
+            match key {
+                gtk::gdk::Key::Right | gtk::gdk::Key::KP_Right if row.is_expandable() => {
+                    row.set_expanded(true);
+                    glib::Propagation::Stop
+                }
+                gtk::gdk::Key::Left | gtk::gdk::Key::KP_Left => {
+                    if row.is_expanded() {
+                        row.set_expanded(false);
+                    } else if let Some(parent) = row.parent() {
+                        selection.set_selected(parent.position());
+                    }
+                    glib::Propagation::Stop
+                }
+                _ => glib::Propagation::Proceed,
+            }
+        }
+    });
+    ui.tree_view.add_controller(keys);
+}
+
+impl Ui {
+    /// Bring every level GTK holds up to the conversation's tree: new rows appended, a
+    /// note replaced, rows already there (and their expanded state) kept.
+    fn sync_tree(&self, c: &ConnectConversation) {
+        // Taken out first: a change below can make GTK create a level (and register it).
+        let levels: Vec<(Option<NodeId>, gio::ListStore)> = {
+            let mut l = self.levels.borrow_mut();
+            l.retain(|_, w| w.upgrade().is_some());
+            l.iter().filter_map(|(n, w)| Some((*n, w.upgrade()?))).collect()
+        };
+        for (node, store) in levels {
+            let want = c.tree().level(node);
+            let have: Vec<TreeRow> =
+                (0..store.n_items()).filter_map(|i| store.item(i)).filter_map(|o| row_of(&o)).collect();
+            // Whether a row is open is GTK's to show (its `TreeListRow`): a row is the same
+            // row while it says the same.
+            let alike =
+                |a: &TreeRow, b: &TreeRow| a.key() == b.key() && a.name == b.name && a.comment == b.comment;
+            let same = have.iter().zip(&want).take_while(|(a, b)| alike(a, b)).count();
+            if same == have.len() && same == want.len() {
+                continue;
+            }
+            let fresh: Vec<glib::BoxedAnyObject> =
+                want[same..].iter().map(|r| glib::BoxedAnyObject::new(r.clone())).collect();
+            store.splice(same as u32, (have.len() - same) as u32, &fresh);
         }
     }
 }

@@ -84,12 +84,12 @@ fn a_person_maps_an_sshfs_folder_after_a_wrong_password() {
     ] {
         assert!(tree.contains(&format!("|{role}|{name}\n")), "{role} {name:?} in:\n{tree}");
     }
-    // Folder has the keyboard: type the remote; Tab to the local folder (suggested), to
+    // Folder has the keyboard: type the remote; Tab past Browse… to the local folder (suggested), to
     // "Reconnect at sign-in", to "Connect using different credentials" (tick it), to the
     // user (named in the folder already) and the password.
     type_text(&x, w, &remote);
     x.screenshot("connect-dialog");
-    x.keys(w, &["Tab", "Tab", "Tab", "space", "Tab", "Tab"]);
+    x.keys(w, &["Tab", "Tab", "Tab", "Tab", "space", "Tab", "Tab"]);
     type_text(&x, w, "not-the-password");
     x.keys(w, &["Return"]);
     // Asked again: the window stays, says why, and the password field has the keyboard.

@@ -3,14 +3,17 @@
 //! is the conversation's.
 //!
 //! Keys: Tab / Shift+Tab or ↑↓ move between fields, typing edits a text field, Space ticks
-//! a box, ←→ on "Recent servers" go through the recent folders, Enter connects, Esc
-//! cancels (also while connecting: at once).
+//! a box, ←→ on "Recent servers" go through the recent folders, F2 (or Enter on
+//! "Browse…") shows the network as a tree, Enter connects, Esc cancels (also while
+//! connecting: at once). In the tree: ↑↓ move, → expands, ← collapses (or goes up),
+//! Enter chooses a share for Folder, Esc closes the tree.
 
 use std::fs::File;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use netdrive_dialog::connect::browse::{Listing, Listings, RowKind};
 use netdrive_dialog::connect::{ConnectSetup, Field as Focus};
 use netdrive_dialog::texts::connect as texts;
 use netdrive_dialog::{
@@ -21,7 +24,7 @@ use ratatui::crossterm::event::{self, Event as TermEvent, KeyCode, KeyEvent, Key
 use ratatui::layout::{Constraint, Layout};
 use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::{Frame, Terminal};
 
 const TICK: Duration = Duration::from_millis(100);
@@ -32,6 +35,7 @@ const SPINNER: [char; 4] = ['|', '/', '-', '\\'];
 enum Field {
     Recent,
     Folder,
+    Browse,
     Local,
     Reconnect,
     Other,
@@ -42,6 +46,7 @@ enum Field {
 
 struct Front {
     results: mpsc::Sender<ConnectEvent>,
+    listings: Listings,
     outcome: Option<Outcome>,
 }
 
@@ -53,6 +58,16 @@ impl ConnectFrontEnd for Front {
         std::thread::spawn(move || {
             let _ = tx.send(work.run());
         });
+    }
+
+    fn list(&mut self, listing: Listing) {
+        if let Some(e) = self.listings.start(listing) {
+            let _ = self.results.send(e);
+        }
+    }
+
+    fn stop_listing(&mut self) {
+        self.listings.stop();
     }
 
     fn end(&mut self, outcome: Outcome) {
@@ -76,7 +91,7 @@ impl ConnectApp {
         let (tx, rx) = mpsc::channel();
         ConnectApp {
             c: ConnectConversation::new(setup),
-            front: Front { results: tx, outcome: None },
+            front: Front { results: tx, listings: Listings::default(), outcome: None },
             results: rx,
             at: Field::Folder,
             recent_at: None,
@@ -102,7 +117,11 @@ impl ConnectApp {
         if !self.c.recent().is_empty() && self.c.folder_editable() {
             v.push(Field::Recent);
         }
-        v.extend([Field::Folder, Field::Local]);
+        v.push(Field::Folder);
+        if self.c.can_browse() {
+            v.push(Field::Browse);
+        }
+        v.push(Field::Local);
         if self.c.reconnect_shown() {
             v.push(Field::Reconnect);
         }
@@ -122,6 +141,9 @@ impl ConnectApp {
                 self.feed(ConnectEvent::Cancel);
             }
             while let Ok(e) = self.results.try_recv() {
+                self.feed(e);
+            }
+            for e in self.front.listings.poll() {
                 self.feed(e);
             }
             if ticked.elapsed() >= TICK {
@@ -150,9 +172,16 @@ impl ConnectApp {
         if self.c.connecting() {
             return;
         }
+        if self.c.tree().is_open() {
+            return self.tree_key(k.code);
+        }
+        if k.code == KeyCode::F(2) {
+            return self.feed(ConnectEvent::Browse);
+        }
         let fields = self.fields();
         let i = fields.iter().position(|f| *f == self.at).unwrap_or(0);
         match k.code {
+            KeyCode::Enter if self.at == Field::Browse => self.feed(ConnectEvent::Browse),
             KeyCode::Enter => self.feed(ConnectEvent::Connect),
             KeyCode::Tab | KeyCode::Down => self.at = fields[(i + 1) % fields.len()],
             KeyCode::BackTab | KeyCode::Up => self.at = fields[(i + fields.len() - 1) % fields.len()],
@@ -184,6 +213,35 @@ impl ConnectApp {
         }
     }
 
+    /// A key while the tree has the keyboard.
+    fn tree_key(&mut self, code: KeyCode) {
+        let tree = self.c.tree();
+        let nodes: Vec<_> =
+            tree.rows().into_iter().filter(|r| matches!(r.kind, RowKind::Node { .. })).collect();
+        let Some(at) = tree.selected().or_else(|| nodes.first().map(|r| r.node)) else {
+            if code == KeyCode::Esc {
+                self.feed(ConnectEvent::CloseBrowse);
+            }
+            return;
+        };
+        let i = nodes.iter().position(|r| r.node == at).unwrap_or(0);
+        let expanded = matches!(nodes.get(i).map(|r| &r.kind), Some(RowKind::Node { expanded: true, .. }));
+        let e = match code {
+            KeyCode::Esc => ConnectEvent::CloseBrowse,
+            KeyCode::Down => ConnectEvent::Select(nodes[(i + 1).min(nodes.len() - 1)].node),
+            KeyCode::Up => ConnectEvent::Select(nodes[i.saturating_sub(1)].node),
+            KeyCode::Right => ConnectEvent::Expand(at),
+            KeyCode::Left if expanded => ConnectEvent::Collapse(at),
+            KeyCode::Left => match tree.parent_of(at) {
+                Some(p) => ConnectEvent::Select(p),
+                None => return,
+            },
+            KeyCode::Enter => ConnectEvent::Pick(at),
+            _ => return,
+        };
+        self.feed(e);
+    }
+
     /// Change the text of the field with the keyboard, if it is a text field.
     fn edit(&mut self, f: impl FnOnce(&mut String)) {
         let (mut text, make): (String, fn(String) -> ConnectEvent) = match self.at {
@@ -198,9 +256,14 @@ impl ConnectApp {
     }
 
     fn draw(&self, f: &mut Frame) {
-        let [main, status, keys] =
-            Layout::vertical([Constraint::Min(8), Constraint::Length(1), Constraint::Length(1)])
-                .areas(f.area());
+        let tree_open = self.c.tree().is_open();
+        let [main, tree, status, keys] = Layout::vertical([
+            Constraint::Min(8),
+            Constraint::Percentage(if tree_open { 50 } else { 0 }),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(f.area());
         let block = Block::default()
             .borders(Borders::ALL)
             .title(Line::from(format!(" {} ", texts::TITLE)).centered().add_modifier(Modifier::BOLD));
@@ -216,6 +279,7 @@ impl ConnectApp {
                     ),
                 ),
                 Field::Folder => (texts::FOLDER, self.c.folder().to_owned()),
+                Field::Browse => ("", format!("[ {} ]  (F2)", texts::BROWSE)),
                 Field::Local => (texts::LOCAL, self.c.local().to_owned()),
                 Field::Reconnect => ("", format!("{} {}", mark(self.c.reconnect()), texts::RECONNECT)),
                 Field::Other => {
@@ -225,7 +289,7 @@ impl ConnectApp {
                 Field::Password => (texts::PASSWORD, "•".repeat(self.c.password().chars().count())),
                 Field::Remember => ("", format!("{} {}", mark(self.c.remember()), texts::REMEMBER)),
             };
-            let here = field == self.at && !self.c.connecting();
+            let here = field == self.at && !self.c.connecting() && !tree_open;
             let cursor = if here && !label.is_empty() { "▏" } else { "" };
             let style =
                 if here { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
@@ -250,10 +314,53 @@ impl ConnectApp {
             String::new()
         };
         f.render_widget(Paragraph::new(line), status);
-        let keys_line: Vec<Span> = texts::KEYS
+        if tree_open {
+            self.draw_tree(f, tree);
+        }
+        let keys_line: Vec<Span> = if tree_open { &texts::TREE_KEYS[..] } else { &texts::KEYS[..] }
             .iter()
             .flat_map(|(k, what)| [Span::raw(*k).bold(), Span::raw(format!(" {what}  "))])
             .collect();
         f.render_widget(Paragraph::new(Line::from(keys_line)), keys);
+    }
+
+    /// The Browse… tree: expanders, names and comments, a failing server's error under it.
+    fn draw_tree(&self, f: &mut Frame, area: ratatui::layout::Rect) {
+        let tree = self.c.tree();
+        let rows = tree.rows();
+        let items: Vec<ListItem> = rows
+            .iter()
+            .map(|r| {
+                let indent = "  ".repeat(r.depth);
+                let line = match r.kind {
+                    RowKind::Node { expandable, expanded, .. } => {
+                        let mark = match (expandable, expanded) {
+                            (true, true) => "▾ ",
+                            (true, false) => "▸ ",
+                            _ => "  ",
+                        };
+                        let mut spans = vec![Span::raw(format!("{indent}{mark}{}", r.name))];
+                        if !r.comment.is_empty() {
+                            spans.push(Span::raw(format!("  {}", r.comment)).dim());
+                        }
+                        Line::from(spans)
+                    }
+                    RowKind::Error => Line::from(Span::raw(format!("{indent}  ! {}", r.name)).bold()),
+                    RowKind::Looking | RowKind::Empty => {
+                        Line::from(Span::raw(format!("{indent}  {}", r.name)).dim())
+                    }
+                };
+                ListItem::new(line)
+            })
+            .collect();
+        let selected = tree
+            .selected()
+            .and_then(|n| rows.iter().position(|r| r.node == n && matches!(r.kind, RowKind::Node { .. })));
+        let mut state = ListState::default().with_selected(selected);
+        let list = List::new(items)
+            .block(Block::default().borders(Borders::ALL).title(format!(" {} ", texts::NETWORK)))
+            .highlight_style(Style::default().add_modifier(Modifier::REVERSED))
+            .highlight_symbol("> ");
+        f.render_stateful_widget(list, area, &mut state);
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod gui;
 pub mod keyring;
+pub mod netns;
 pub mod tmux;
 pub mod wayland;
 

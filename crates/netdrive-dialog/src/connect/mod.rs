@@ -7,6 +7,7 @@
 //! It does no I/O and reads no clock: a front end feeds it [`ConnectEvent`]s and gets back
 //! [`ConnectEffect`]s, then draws what the accessors say.
 
+pub mod browse;
 mod dialog;
 pub mod recent;
 pub mod remote;
@@ -26,6 +27,8 @@ pub use dialog::{
     CONNDLG_USE_MRU, CONNECT_TIMEOUT,
 };
 pub use work::{abandon_children, Attempt, ConnectWork};
+
+use browse::{Listing, NodeId, Tree};
 
 use crate::outcome::{CancelledBy, Connected, Outcome};
 use crate::texts::connect as texts;
@@ -60,6 +63,33 @@ pub enum ConnectEvent {
         /// The drive, or why not.
         result: Result<Connected, Error>,
     },
+    /// Browse…: show the network as a tree (its first level is asked for).
+    Browse,
+    /// Close the tree: every listing stops.
+    CloseBrowse,
+    /// Show a node's children (asked for the first time, or again after a failure).
+    Expand(NodeId),
+    /// Hide a node's children.
+    Collapse(NodeId),
+    /// The keyboard moved to a node.
+    Select(NodeId),
+    /// The person chose a node: a share fills Folder (and the tree closes); a container
+    /// opens or closes.
+    Pick(NodeId),
+    /// A [`ConnectEffect::List`] reported this.
+    Listed {
+        /// Which listing ([`Listing::id`]).
+        listing: u64,
+        /// What it found.
+        event: netdrive::browse::Event,
+    },
+    /// A listing has said all it will (`error`: it could not start).
+    ListingEnded {
+        /// Which listing.
+        listing: u64,
+        /// Why it could not start.
+        error: Option<Error>,
+    },
     /// Time passed (the spinner turns, the seconds count).
     Tick,
     /// The person ended the dialog (Cancel, Escape, closing the window, a signal).
@@ -73,6 +103,11 @@ pub enum ConnectEvent {
 pub enum ConnectEffect {
     /// Run this off the drawing thread ([`ConnectWork::run`]) and feed back its event.
     Run(ConnectWork),
+    /// Start this listing (a [`browse::Listings`] does it) and feed back its events as
+    /// [`ConnectEvent::Listed`], then [`ConnectEvent::ListingEnded`].
+    List(Listing),
+    /// Stop every listing at once ([`browse::Listings::stop`]).
+    StopListing,
     /// The conversation is over: answer the host with this and take the dialog away. If a
     /// connect was under way, call [`abandon_children`] first so that it never completes.
     End(Outcome),
@@ -86,6 +121,11 @@ pub trait ConnectFrontEnd {
     /// Run `work` off the drawing thread ([`ConnectWork::run`]), then [`drive_connect`]
     /// the event it gives.
     fn spawn(&mut self, work: ConnectWork);
+    /// Start `listing` without waiting for it ([`browse::Listings::start`]), and feed
+    /// back what it reports as it comes.
+    fn list(&mut self, listing: Listing);
+    /// Stop every listing at once ([`browse::Listings::stop`]).
+    fn stop_listing(&mut self);
     /// The conversation is over: answer the host with `outcome` and take the dialog away.
     fn end(&mut self, outcome: Outcome);
 }
@@ -102,7 +142,11 @@ pub fn drive_connect(
     for effect in conversation.handle(event) {
         match effect {
             ConnectEffect::Run(work) => front.spawn(work),
+            ConnectEffect::List(l) => front.list(l),
+            ConnectEffect::StopListing => front.stop_listing(),
             ConnectEffect::End(outcome) => {
+                // Nothing is browsed for a dialog that has gone.
+                front.stop_listing();
                 if was_connecting && !matches!(outcome, Outcome::Connected(_)) {
                     abandon_children();
                 }
@@ -145,6 +189,7 @@ pub struct ConnectConversation {
     focus: (u64, Field),
     ticks: u64,
     outcome: Option<Outcome>,
+    tree: Tree,
 }
 
 /// How many ticks a second holds (front ends tick every 100 ms or so; the count is only
@@ -174,6 +219,7 @@ impl ConnectConversation {
             focus: (0, Field::Folder),
             ticks: 0,
             outcome: None,
+            tree: Tree::default(),
         };
         c.suggest();
         c
@@ -213,6 +259,17 @@ impl ConnectConversation {
             ConnectEvent::Remember(on) if editing => self.remember = on,
             ConnectEvent::Connect if editing => return self.connect(),
             ConnectEvent::Done { id, result } if id == self.attempt && !editing => return self.done(result),
+            ConnectEvent::Browse if editing && self.folder_editable() => return self.tree.open(),
+            ConnectEvent::CloseBrowse if self.tree.is_open() => return self.tree.close(),
+            ConnectEvent::Expand(n) if self.tree.is_open() => {
+                self.tree.select(n);
+                return self.tree.expand(n);
+            }
+            ConnectEvent::Collapse(n) if self.tree.is_open() => self.tree.collapse(n),
+            ConnectEvent::Select(n) => self.tree.select(n),
+            ConnectEvent::Pick(n) if self.tree.is_open() && editing => return self.pick(n),
+            ConnectEvent::Listed { listing, event } => self.tree.listed(listing, event),
+            ConnectEvent::ListingEnded { listing, error } => self.tree.ended(listing, error),
             ConnectEvent::Tick => {
                 self.ticks = self.ticks.wrapping_add(1);
                 self.since = self.since.saturating_add(1);
@@ -222,6 +279,34 @@ impl ConnectConversation {
             _ => {}
         }
         Vec::new()
+    }
+
+    /// A share chosen in the tree: its name in Folder, the tree closed, the keyboard back in
+    /// Folder. A container chosen opens or closes.
+    fn pick(&mut self, n: NodeId) -> Vec<ConnectEffect> {
+        let Some(r) = self.tree.resource(n) else { return Vec::new() };
+        if let Some(folder) = browse::folder_of(r) {
+            self.folder = folder;
+            self.message = None;
+            self.suggest();
+            self.focus = (self.focus.0 + 1, Field::Folder);
+            return self.tree.close();
+        }
+        if !r.container {
+            return Vec::new();
+        }
+        self.tree.select(n);
+        if self
+            .tree
+            .rows()
+            .iter()
+            .any(|row| row.node == n && matches!(row.kind, browse::RowKind::Node { expanded: true, .. }))
+        {
+            self.tree.collapse(n);
+            Vec::new()
+        } else {
+            self.tree.expand(n)
+        }
     }
 
     /// The local folder offered when the person has typed none: `~/Network/<server> <share>`.
@@ -291,6 +376,7 @@ impl ConnectConversation {
     fn finish(&mut self, o: Outcome) -> Vec<ConnectEffect> {
         self.outcome = Some(o.clone());
         self.connecting = None;
+        self.tree.stopped();
         vec![ConnectEffect::End(o)]
     }
 
@@ -381,6 +467,16 @@ impl ConnectConversation {
     /// How it ended, once it has.
     pub fn outcome(&self) -> Option<&Outcome> {
         self.outcome.as_ref()
+    }
+
+    /// The Browse… tree: whether it shows, its rows.
+    pub fn tree(&self) -> &Tree {
+        &self.tree
+    }
+
+    /// Whether Browse… can be used now (Folder can be changed).
+    pub fn can_browse(&self) -> bool {
+        self.folder_editable()
     }
 
     /// How long a connect may take.

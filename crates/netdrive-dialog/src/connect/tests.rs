@@ -260,6 +260,19 @@ fn events() -> impl Strategy<Value = ConnectEvent> {
         }),
         LazyJust::new(|| ConnectEvent::Tick),
         LazyJust::new(|| ConnectEvent::Cancel),
+        LazyJust::new(|| ConnectEvent::Browse),
+        LazyJust::new(|| ConnectEvent::CloseBrowse),
+        (0usize..8).prop_map(ConnectEvent::Expand),
+        (0usize..8).prop_map(ConnectEvent::Collapse),
+        (0usize..8).prop_map(ConnectEvent::Pick),
+        (1u64..6, 0usize..5).prop_map(|(listing, r)| {
+            let name = [r"\\nas", r"\\nas\media", "SMB", r"\\h\~", r"\\h"][r];
+            let provider = if r == 3 { "SSHFS" } else { "SMB" };
+            let event =
+                netdrive::browse::Event::Found(netdrive::browse::parse(Some(provider), Some(name)).unwrap());
+            ConnectEvent::Listed { listing, event }
+        }),
+        (1u64..6).prop_map(|listing| ConnectEvent::ListingEnded { listing, error: None }),
     ]
 }
 
@@ -282,6 +295,8 @@ proptest! {
                         prop_assert!(c.connecting());
                     }
                     ConnectEffect::Run(ConnectWork::Recent { .. }) => {}
+                    ConnectEffect::List(_) => prop_assert!(c.tree().is_open(), "listing with the tree closed"),
+                    ConnectEffect::StopListing => prop_assert!(!c.tree().listing()),
                     ConnectEffect::End(o) => {
                         ends += 1;
                         if let Outcome::Connected(_) = o {
@@ -294,6 +309,7 @@ proptest! {
             if flags & CONNDLG_RO_PATH != 0 { prop_assert_eq!(c.folder(), r"\\r\o"); }
         }
         prop_assert!(ends <= 1);
+        if ends == 1 { prop_assert!(!c.tree().listing(), "a listing outlives the dialog"); }
         if ends == 0 {
             prop_assert_eq!(c.handle(ConnectEvent::Cancel).len(), 1);
         }

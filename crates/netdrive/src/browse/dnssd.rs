@@ -131,8 +131,9 @@ pub(super) fn discover(ctx: &Ctx, providers: &[Provider], out: &Sender<Resource>
 const AVAHI: &str = "org.freedesktop.Avahi";
 /// How long Auto waits to learn whether Avahi is there: the bus answers at once either way.
 const PROBE: Duration = Duration::from_millis(500);
-/// The mDNS client's listening window: responders answer within 20–120 ms of a query
-/// (RFC 6762 §6), and the client asks again after 1 s.
+/// The mDNS client's listening window, from when its searches have started ([`Listen`]):
+/// responders answer within 20–120 ms of a query (RFC 6762 §6), and the client asks again
+/// after 1 s.
 const MDNS_WINDOW: Duration = Duration::from_millis(1500);
 
 fn system_bus_configured() -> bool {
@@ -278,34 +279,41 @@ fn txt_path<'a>(txt: impl Iterator<Item = &'a [u8]>) -> Option<String> {
 fn mdns(ctx: &Ctx, types: &[String], deadline: Instant, send: &dyn Fn(Answer)) {
     let Ok(daemon) = mdns_sd::ServiceDaemon::new() else { return };
     let receivers: Vec<_> = types.iter().filter_map(|t| daemon.browse(&format!("{t}.local.")).ok()).collect();
-    let until = deadline.min(Instant::now() + MDNS_WINDOW);
+    let mut listen = Listen::new(receivers.len(), deadline);
     let mut seen = HashSet::new();
-    while Instant::now() < until && !ctx.cancel.cancelled() {
+    while listen.goes_on(Instant::now()) && !ctx.cancel.cancelled() {
         let mut idle = true;
-        for rx in &receivers {
+        for (i, rx) in receivers.iter().enumerate() {
             while let Ok(ev) = rx.try_recv() {
                 idle = false;
-                if let mdns_sd::ServiceEvent::ServiceResolved(s) = ev {
-                    if !seen.insert(s.fullname.clone()) {
-                        continue;
+                let now = Instant::now();
+                match ev {
+                    mdns_sd::ServiceEvent::SearchStarted(_) => listen.started(i, now),
+                    mdns_sd::ServiceEvent::ServiceFound(_, name) => listen.found(name, now),
+                    mdns_sd::ServiceEvent::ServiceResolved(s) => {
+                        listen.resolved(&s.fullname, now);
+                        if !seen.insert(s.fullname.clone()) {
+                            continue;
+                        }
+                        let instance = s
+                            .fullname
+                            .strip_suffix(s.ty_domain.as_str())
+                            .unwrap_or(&s.fullname)
+                            .trim_end_matches('.')
+                            .to_owned();
+                        let mut addresses: Vec<IpAddr> = s.addresses.iter().map(|a| a.to_ip_addr()).collect();
+                        // IPv4 first: reachable without an interface scope.
+                        addresses.sort_by_key(|a| (a.is_ipv6(), *a));
+                        send(Answer {
+                            instance,
+                            ty: s.ty_domain.clone(),
+                            host: s.host.clone(),
+                            addresses,
+                            port: s.port,
+                            path: s.txt_properties.get_property_val_str("path").map(str::to_owned),
+                        });
                     }
-                    let instance = s
-                        .fullname
-                        .strip_suffix(s.ty_domain.as_str())
-                        .unwrap_or(&s.fullname)
-                        .trim_end_matches('.')
-                        .to_owned();
-                    let mut addresses: Vec<IpAddr> = s.addresses.iter().map(|a| a.to_ip_addr()).collect();
-                    // IPv4 first: reachable without an interface scope.
-                    addresses.sort_by_key(|a| (a.is_ipv6(), *a));
-                    send(Answer {
-                        instance,
-                        ty: s.ty_domain.clone(),
-                        host: s.host.clone(),
-                        addresses,
-                        port: s.port,
-                        path: s.txt_properties.get_property_val_str("path").map(str::to_owned),
-                    });
+                    _ => {}
                 }
             }
         }
@@ -316,10 +324,101 @@ fn mdns(ctx: &Ctx, types: &[String], deadline: Instant, send: &dyn Fn(Answer)) {
     let _ = daemon.shutdown();
 }
 
+/// How long the built-in client listens. A fixed window from the call was too short on
+/// a loaded machine: the daemon's thread, its sockets and its first query may start late,
+/// and a found service needs more answers (SRV, TXT, address) before it resolves. So the
+/// window runs from when every type's search has started (the daemon is up and asking),
+/// and goes on while a found service is not resolved yet or answers are still arriving;
+/// never past the deadline.
+struct Listen {
+    deadline: Instant,
+    waiting_start: usize,
+    started: HashSet<usize>,
+    window_from: Option<Instant>,
+    last_answer: Option<Instant>,
+    unresolved: HashSet<String>,
+    resolved: HashSet<String>,
+}
+
+/// After the last answer, how long more may still come (a responder's delay is 20–120 ms,
+/// RFC 6762 §6; a burst of them, and a loaded machine's scheduling, take longer).
+const MDNS_QUIET: Duration = Duration::from_millis(400);
+
+impl Listen {
+    fn new(types: usize, deadline: Instant) -> Listen {
+        Listen {
+            deadline,
+            waiting_start: types,
+            started: HashSet::new(),
+            window_from: None,
+            last_answer: None,
+            unresolved: HashSet::new(),
+            resolved: HashSet::new(),
+        }
+    }
+
+    fn started(&mut self, receiver: usize, now: Instant) {
+        if self.started.insert(receiver) && self.started.len() >= self.waiting_start {
+            self.window_from.get_or_insert(now);
+        }
+    }
+
+    /// Only news counts: the client's repeated queries bring the same answers again.
+    fn found(&mut self, name: String, now: Instant) {
+        if !self.resolved.contains(&name) && self.unresolved.insert(name) {
+            self.last_answer = Some(now);
+        }
+    }
+
+    fn resolved(&mut self, name: &str, now: Instant) {
+        self.unresolved.remove(name);
+        if self.resolved.insert(name.to_owned()) {
+            self.last_answer = Some(now);
+        }
+    }
+
+    fn goes_on(&self, now: Instant) -> bool {
+        if now >= self.deadline {
+            return false;
+        }
+        let Some(from) = self.window_from else { return true };
+        now < from + MDNS_WINDOW
+            || !self.unresolved.is_empty()
+            || self.last_answer.is_some_and(|t| now < t + MDNS_QUIET)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn the_mdns_window_runs_from_the_search_and_waits_for_what_is_found() {
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        let mut l = Listen::new(2, ms(5000));
+        // A daemon that starts late: the window has not begun.
+        assert!(l.goes_on(ms(2000)));
+        l.started(0, ms(2000));
+        l.started(0, ms(2100));
+        assert!(l.goes_on(ms(4000)), "one type of two is being asked");
+        l.started(1, ms(2500));
+        assert!(l.goes_on(ms(3900)) && !l.goes_on(ms(4000)), "1.5 s from when both are asked");
+        // Found and not resolved: on, to the deadline if need be.
+        l.found("Files._smb._tcp.local.".into(), ms(3800));
+        assert!(l.goes_on(ms(4500)) && !l.goes_on(ms(5000)));
+        l.resolved("Files._smb._tcp.local.", ms(4500));
+        assert!(l.goes_on(ms(4800)) && !l.goes_on(ms(4900)), "a moment more after the last answer");
+        // The same answers again (the client asks again every second) are no news.
+        l.found("Files._smb._tcp.local.".into(), ms(4850));
+        l.resolved("Files._smb._tcp.local.", ms(4850));
+        assert!(!l.goes_on(ms(4900)));
+        // Quiet from the start: the plain window.
+        let mut quiet = Listen::new(1, ms(5000));
+        quiet.started(0, ms(10));
+        assert!(quiet.goes_on(ms(1500)) && !quiet.goes_on(ms(1510)));
+    }
 
     #[test]
     fn answers_become_servers_named_as_windows_does() {
