@@ -194,10 +194,16 @@ fn packages_install_work_and_purge_cleanly() {
         GTK_HELPER,
         "/usr/share/man/man1/netdrive.1.gz",
         "/usr/include/netdrive/winnetwk.h",
+        "/usr/share/applications/netdrive-connect.desktop",
+        // Reconnect at sign-in, running the installed command.
+        "/usr/lib/systemd/user/netdrive-restore.service",
+        "/etc/xdg/autostart/netdrive-restore.desktop",
     ] {
         assert!(dpkg_l.contains(Path::new(f)), "dpkg -L lists {f}");
         assert!(Path::new(f).exists(), "{f} is installed");
     }
+    let unit = std::fs::read_to_string("/usr/lib/systemd/user/netdrive-restore.service").unwrap();
+    assert!(unit.contains("ExecStart=/usr/bin/netdrive restore"), "{unit}");
 
     // The command: a real drive, listed by the installed program.
     let x = Xvfb::start();
