@@ -64,7 +64,7 @@ fn run_or_fail(out: &mut impl Write, a: &BrowseArgs) -> Result<bool, Failure> {
         timeout: a.timeout,
         discovery,
         user: a.user.clone(),
-        password: a.user.as_ref().and_then(|_| std::env::var("PASSWD").ok()),
+        password: if a.password_stdin { Some(read_password()?) } else { None },
         ..Options::default()
     };
     let start = match (&a.target, &a.provider) {
@@ -222,4 +222,13 @@ fn node_json(
         v["error"] = e.clone();
     }
     v
+}
+
+/// The first line of standard input, without its line end.
+fn read_password() -> Result<String, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Error::InvalidParameter(format!("--password-stdin: cannot read standard input: {e}")))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_owned())
 }

@@ -225,9 +225,12 @@ pub struct BrowseArgs {
     /// How to find servers: auto (Avahi if it runs, else mDNS), avahi, mdns, none
     #[arg(long, default_value = "auto")]
     pub discovery: String,
-    /// List SMB shares as this user (the password is read from the PASSWD environment variable)
+    /// List SMB shares as this user (DOMAIN\user too)
     #[arg(long)]
     pub user: Option<String>,
+    /// With --user: read the password from the first line of standard input
+    #[arg(long, requires = "user")]
+    pub password_stdin: bool,
 }
 
 #[derive(Args)]

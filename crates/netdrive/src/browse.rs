@@ -11,7 +11,8 @@
 //! Every level is bounded ([`Options::timeout`]: a silent server costs at most that, and
 //! only its own branch), cancellable ([`Browse::cancel`], or dropping the [`Browse`]),
 //! streamed (each [`Event`] as it arrives) and cached for [`CACHE_TTL`]. Nothing is
-//! mounted, and no password reaches a command line (`smbclient` gets it in `PASSWD`).
+//! mounted, and no password reaches a command line or an environment (`smbclient` reads
+//! an authentication file on its standard input).
 //!
 //! [`children`] lists one level, [`walk`] everything below a node (the whole tree from the
 //! root), [`parent_of`] goes up, [`parse`] turns a provider and remote name (a
@@ -292,7 +293,8 @@ pub struct Options {
     pub use_cache: bool,
     /// The user to list SMB shares as (none: as a guest).
     pub user: Option<String>,
-    /// Its password (given to `smbclient` in its environment, never on a command line).
+    /// Its password (given to `smbclient` on its standard input, never on a command line or
+    /// in an environment).
     pub password: Option<String>,
 }
 

@@ -24,14 +24,15 @@ pub(super) fn list(ctx: &Ctx, server: &Resource) -> Result<Vec<Resource>> {
     };
     match server.provider {
         Provider::Smb => {
-            let out = run(ctx, server, smbclient(ctx, server), "smbclient", "smbclient")?;
+            let (cmd, auth) = smbclient(ctx, server);
+            let out = run(ctx, server, cmd, auth, "smbclient", "smbclient")?;
             Ok(parse_smbclient(&out).into_iter().map(|(n, c)| share(n, c)).collect())
         }
         Provider::Nfs => {
             let program = std::env::var_os("NETDRIVE_SHOWMOUNT").unwrap_or_else(|| "showmount".into());
             let mut cmd = Command::new(program);
             cmd.args(["-e", "--no-headers", "--"]).arg(reach(&endpoint));
-            let out = run(ctx, server, cmd, "showmount", "nfs-common")?;
+            let out = run(ctx, server, cmd, None, "showmount", "nfs-common")?;
             Ok(parse_showmount(&out)
                 .into_iter()
                 .map(|(path, clients)| share(unc_path(&path), clients))
@@ -57,7 +58,10 @@ fn reach(e: &super::Endpoint) -> String {
     e.addresses.first().map(ToString::to_string).unwrap_or_else(|| e.host.clone())
 }
 
-fn smbclient(ctx: &Ctx, server: &Resource) -> Command {
+/// smbclient for one server, and the authentication file it reads on its standard input
+/// (`-A /dev/stdin`, a pipe): a password reaches neither a command line nor an
+/// environment, which other processes of the same user can read in `/proc`.
+fn smbclient(ctx: &Ctx, server: &Resource) -> (Command, Option<Vec<u8>>) {
     let e = server.endpoint.clone().unwrap_or_default();
     let mut cmd = Command::new("smbclient");
     let secs = ctx.opts.timeout.as_secs().max(1).to_string();
@@ -68,32 +72,44 @@ fn smbclient(ctx: &Ctx, server: &Resource) -> Command {
     if let Some(p) = e.port {
         cmd.arg("-p").arg(p.to_string());
     }
-    // Never a password on the command line: smbclient reads PASSWD from its environment.
-    cmd.env_remove("PASSWD").env_remove("PASSWD_FD").env_remove("PASSWD_FILE");
+    // Not the caller's: smbclient would take a password from these.
+    cmd.env_remove("PASSWD").env_remove("PASSWD_FD").env_remove("PASSWD_FILE").env_remove("USER");
+    let mut auth = None;
     match (&ctx.opts.user, &ctx.opts.password) {
-        (Some(u), pw) => {
-            cmd.arg("-U").arg(u);
-            match pw {
-                Some(pw) => {
-                    cmd.env("PASSWD", pw);
-                }
-                None => {
-                    cmd.arg("-N");
-                }
+        (Some(u), Some(pw)) => {
+            let (domain, user) = match u.split_once('\\') {
+                Some((d, u)) => (Some(d), u),
+                None => (None, u.as_str()),
+            };
+            let mut file = format!("username = {user}\npassword = {pw}\n");
+            if let Some(d) = domain {
+                file.push_str(&format!("domain = {d}\n"));
             }
+            cmd.args(["-A", "/dev/stdin"]);
+            auth = Some(file.into_bytes());
+        }
+        (Some(u), None) => {
+            cmd.arg("-N").arg("-U").arg(u);
         }
         // Anonymous (a null session), as Windows' browser does before asking.
         (None, _) => {
             cmd.args(["-N", "-U", "%"]);
         }
     }
-    cmd
+    (cmd, auth)
 }
 
-fn run(ctx: &Ctx, server: &Resource, mut cmd: Command, program: &str, package: &str) -> Result<String> {
+fn run(
+    ctx: &Ctx,
+    server: &Resource,
+    mut cmd: Command,
+    stdin: Option<Vec<u8>>,
+    program: &str,
+    package: &str,
+) -> Result<String> {
     let target = Name::from(server.remote_name.as_str());
     let cancel = ctx.cancel.clone();
-    let ran = crate::child::run_bounded_unless(&mut cmd, None, ctx.opts.timeout, &|| cancel.cancelled())
+    let ran = crate::child::run_bounded_unless(&mut cmd, stdin, ctx.opts.timeout, &|| cancel.cancelled())
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 Error::NotSupported(format!("{program} is not installed (apt-get install {package})"))
