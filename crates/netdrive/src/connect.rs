@@ -170,12 +170,8 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     if let Some(u) = req.user.as_deref().filter(|u| !u.is_empty()) {
         target.set_user(u);
     }
-    if matches!(target, Target::Rclone { .. }) && (req.require_integrity || req.require_privacy) {
-        return Err(Error::NotSupported(
-            "rclone cannot promise signed or encrypted traffic for every backend; \
-             connect without CONNECT_REQUIRE_INTEGRITY/CONNECT_REQUIRE_PRIVACY, or with SSHFS or SMB"
-                .into(),
-        ));
+    if req.require_integrity || req.require_privacy {
+        refuse_unprotected(&target)?;
     }
     if req.update_profile {
         check_not_remembered_elsewhere(&local, &target)?;
@@ -267,6 +263,31 @@ fn alias(p: &str) -> Option<Provider> {
         "nfs4" => Some(Provider::Nfs),
         _ => None,
     }
+}
+
+/// `CONNECT_REQUIRE_INTEGRITY`/`CONNECT_REQUIRE_PRIVACY` with a tool that cannot promise
+/// them: `ERROR_NOT_SUPPORTED` before anything is tried, never a drive that is quietly
+/// unsigned or in the clear. SSH signs and encrypts always, WebDAV over HTTPS through TLS,
+/// the kernel's cifs with `sign`/`seal`, NFS with Kerberos; rclone's SMB client and plain
+/// HTTP cannot.
+fn refuse_unprotected(target: &Target) -> Result<()> {
+    let why = match target {
+        Target::Rclone { .. } => "rclone cannot promise signed or encrypted traffic for every backend",
+        Target::WebDav { secure: false, .. } => "plain http:// is neither signed nor encrypted; use https://",
+        Target::Smb { .. } if !kernel_cifs() => {
+            "signing and encryption of SMB need the kernel's cifs client (as root, with cifs-utils); \
+             rclone's SMB client, used otherwise, cannot promise them"
+        }
+        _ => return Ok(()),
+    };
+    Err(Error::NotSupported(format!(
+        "{why}: connect without CONNECT_REQUIRE_INTEGRITY/CONNECT_REQUIRE_PRIVACY, or over SSH"
+    )))
+}
+
+/// Does SMB go through the kernel's cifs here (else rclone's SMB client)?
+fn kernel_cifs() -> bool {
+    is_root() && kernel_has("cifs") && installed("mount.cifs")
 }
 
 /// `ERROR_DEVICE_ALREADY_REMEMBERED` when the folder is remembered for another remote.
@@ -367,9 +388,7 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
             cmd.arg("--").arg(remote).arg(local);
             run_tool(cmd, input, target, local, how)
         }
-        Target::Smb { host, port, share, path, user, domain }
-            if is_root() && kernel_has("cifs") && installed("mount.cifs") =>
-        {
+        Target::Smb { host, port, share, path, user, domain } if kernel_cifs() => {
             let mut creds = String::new();
             if let Some(u) = user {
                 creds.push_str(&format!("username={u}\n"));
@@ -714,6 +733,22 @@ mod tests {
         assert_eq!(split_unc(b"//h/s").unwrap(), ("h".into(), None, "s".into()));
         assert_eq!(split_unc(b"h:/x").unwrap_err().code().0, 67);
         assert_eq!(split_unc(br"\\-oProxyCommand=x\s").unwrap_err().code().0, 67);
+    }
+
+    /// CONNECT_REQUIRE_PRIVACY/INTEGRITY are refused where the tool cannot promise them,
+    /// never quietly dropped.
+    #[test]
+    fn protection_asked_of_a_tool_that_cannot_give_it_is_refused() {
+        let code = |remote: &str| {
+            let t = target::parse(remote, None).unwrap_or_else(|e| panic!("{e}"));
+            refuse_unprotected(&t).err().map(|e| e.code().0)
+        };
+        assert_eq!(code("http://dav.example/files"), Some(50));
+        assert_eq!(code("https://dav.example/files"), None);
+        assert_eq!(code("sftp://me@host/srv"), None);
+        if !kernel_cifs() {
+            assert_eq!(code(r"\\nas\media"), Some(50), "rclone's SMB client signs nothing");
+        }
     }
 
     /// WNetAddConnection2 with `\\host@port\path`: the drive's remote name, read back from

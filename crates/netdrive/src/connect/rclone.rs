@@ -131,8 +131,12 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
     let log = secret_file(b"")?;
     let log_read = std::fs::File::from(log.try_clone().map_err(spawn_error)?);
     let mut cmd = rclone();
-    cmd.args(["mount", "--config", "/dev/stdin", "--log-level", "ERROR"])
-        .arg(&remote)
+    cmd.args(["mount", "--config", "/dev/stdin", "--log-level", "ERROR"]);
+    if how.global {
+        // CONNECT_GLOBAL_MAPPING: every user sees the drive (FUSE's allow_other).
+        cmd.arg("--allow-other");
+    }
+    cmd.arg(&remote)
         .arg(local)
         .stdin(Stdio::from(secret_file(text.as_bytes())?))
         .stdout(Stdio::null())
