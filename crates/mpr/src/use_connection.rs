@@ -479,11 +479,12 @@ pub unsafe extern "C" fn WNetUseConnection4W(
     }
 }
 
-/// Connect again the drive the user's profile remembers at `device` (a mount point), with
-/// the remembered remote name and provider and no password (a key or an agent, as at
-/// login). WNetRestoreConnectionW's page: "ERROR_ALREADY_ASSIGNED: The local device
-/// specified by lpDevice is already connected"; "ERROR_BAD_DEVICE: The value specified by
-/// lpDevice is invalid" -- here, a folder the profile does not remember.
+/// Connect again the drive the user's profile remembers at `device` (a mount point), as
+/// `netdrive restore` does: by the form it was connected with, with the keyring's password
+/// and nobody asked (these calls show no window). WNetRestoreConnectionW's page:
+/// "ERROR_ALREADY_ASSIGNED: The local device specified by lpDevice is already connected";
+/// "ERROR_BAD_DEVICE: The value specified by lpDevice is invalid" -- here, a folder the
+/// profile does not remember.
 fn restore(device: &OsStr) -> Result<DWORD, Error> {
     let want = netdrive::normalize(device);
     let connected = netdrive::list(netdrive::Scope::Connected)?;
@@ -494,18 +495,15 @@ fn restore(device: &OsStr) -> Result<DWORD, Error> {
         .into_iter()
         .find(|e| OsStr::new(&e.local_name) == want)
         .ok_or_else(|| Error::BadDevice(format!("{device:?}: the profile remembers no drive there")))?;
-    connect_entry(entry)
+    match restore_entry(&entry)? {
+        // Connected meanwhile by someone else: the page's code for a connected device.
+        netdrive::Restoration::AlreadyConnected => Err(Error::AlreadyAssigned { local: want.into() }),
+        netdrive::Restoration::Connected { .. } => Ok(0),
+    }
 }
 
-fn connect_entry(entry: netdrive::profile::RememberedEntry) -> Result<DWORD, Error> {
-    let req = netdrive::ConnectRequest {
-        local_name: entry.local_name.into(),
-        remote_name: entry.remote_name.into(),
-        provider: Some(entry.provider),
-        timeout: Duration::from_secs(30),
-        ..Default::default()
-    };
-    netdrive::connect(&req).map(|_| 0)
+fn restore_entry(entry: &netdrive::profile::RememberedEntry) -> Result<netdrive::Restoration, Error> {
+    netdrive::restore_one(entry, Duration::from_secs(30), None)
 }
 
 /// `WNetRestoreSingleConnectionW(hwndParent, lpDevice, fUseUI)`: connect again a drive the
@@ -551,7 +549,7 @@ pub unsafe extern "C" fn WNetRestoreConnectionW(_hWnd: HWND, lpDevice: *const u1
             if connected.iter().any(|c| c.local_name == OsStr::new(&entry.local_name)) {
                 continue;
             }
-            if let Err(e) = connect_entry(entry) {
+            if let Err(e) = restore_entry(&entry) {
                 first.get_or_insert(e);
             }
         }

@@ -119,6 +119,12 @@ Examples:\n  netdrive restore\n  netdrive restore --json\n  netdrive restore --i
     /// Print the manual page (roff)
     #[command(after_help = "Example:\n  netdrive man | man -l -")]
     Man,
+    /// `netdrive restore`'s notification, shown and waited on by a process of its own
+    #[command(hide = true)]
+    RestoreNotice {
+        /// The notification's text
+        body: String,
+    },
 }
 
 #[derive(Args)]

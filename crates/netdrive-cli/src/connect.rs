@@ -198,8 +198,10 @@ pub fn restore(out: &mut impl Write, a: &RestoreArgs) -> Res {
 }
 
 /// "Could not reconnect all network drives", as Windows says it, through
-/// org.freedesktop.Notifications; on a worker with a bound, and not at all without a
-/// session bus (no notification service: the line on standard error is all there is).
+/// org.freedesktop.Notifications, not at all without a session bus (no notification
+/// service: the line on standard error is all there is). Clicking it opens the list of
+/// drives, as Windows' does: a process of its own ([`restore_notice`]) shows it and
+/// waits for the click, so `netdrive restore` (a systemd oneshot) still ends at once.
 fn notify(failed: usize, total: usize, names: &[String]) {
     if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|a| a.is_empty()) {
         return;
@@ -209,17 +211,72 @@ fn notify(failed: usize, total: usize, names: &[String]) {
          or `netdrive list --all` to see them.",
         names.join(", ")
     );
-    let (tx, rx) = std::sync::mpsc::channel();
-    let _ = std::thread::Builder::new().name("netdrive-notify".into()).spawn(move || {
-        let shown = notify_rust::Notification::new()
-            .appname("netdrive")
-            .summary("Could not reconnect all network drives")
-            .body(&body)
-            .icon("network-server")
-            .show();
-        let _ = tx.send(shown.is_ok());
-    });
-    if !matches!(rx.recv_timeout(Duration::from_secs(2)), Ok(true)) {
+    if !spawn_notice(&body) {
         say!("netdrive: no desktop notification could be shown");
     }
+}
+
+/// Start the notice's process, detached, and wait (bounded) for its word that the
+/// notification is shown.
+fn spawn_notice(body: &str) -> bool {
+    use std::os::unix::process::CommandExt;
+    use std::process::{Command, Stdio};
+    let Ok(exe) = std::env::current_exe() else { return false };
+    let child = Command::new(exe)
+        .arg("restore-notice")
+        .arg(body)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        // Its own group: a terminal's Ctrl-C for `netdrive restore` is not for it.
+        .process_group(0)
+        .spawn();
+    let Ok(mut child) = child else { return false };
+    let Some(stdout) = child.stdout.take() else { return false };
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _ = std::thread::Builder::new().name("netdrive-notify".into()).spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line.trim() == "shown");
+        // Reaped if it ends while this process runs; else it outlives it, as meant.
+        let _ = child.wait();
+    });
+    matches!(rx.recv_timeout(Duration::from_secs(2)), Ok(true))
+}
+
+/// How long the notice waits for a click when the notification service never says the
+/// notification closed.
+const NOTICE_WAIT: Duration = Duration::from_secs(300);
+
+/// `netdrive restore-notice BODY` (hidden): show the notification with a default action,
+/// say "shown" on standard output, and wait -- until it is closed or expires, or
+/// [`NOTICE_WAIT`] -- for a click, which opens the list of drives (`netdrive dialog`:
+/// the connected ones and the remembered ones that are not).
+pub fn restore_notice(body: &str) -> Res {
+    let _ = std::thread::Builder::new().name("netdrive-notice-bound".into()).spawn(|| {
+        std::thread::sleep(NOTICE_WAIT);
+        std::process::exit(0);
+    });
+    let shown = notify_rust::Notification::new()
+        .appname("netdrive")
+        .summary("Could not reconnect all network drives")
+        .body(body)
+        .icon("network-server")
+        .action("default", "Show network drives")
+        .show()?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "shown")?;
+    stdout.flush()?;
+    let mut clicked = false;
+    shown.wait_for_action(|action| clicked = action == "default");
+    if clicked {
+        use std::os::unix::process::CommandExt;
+        // This process becomes the dialog; the pipe `netdrive restore` read is gone.
+        let err = std::process::Command::new(std::env::current_exe()?)
+            .arg("dialog")
+            .stdout(std::process::Stdio::null())
+            .exec();
+        return Err(err.into());
+    }
+    Ok(true)
 }

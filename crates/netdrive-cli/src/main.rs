@@ -75,6 +75,7 @@ fn run(command: Command, out: &mut impl Write) -> ExitCode {
         Command::Browse(a) => status(browse::run(out, &a)),
         Command::Connect(a) => status(connect::connect(out, &a)),
         Command::Restore(a) => status(connect::restore(out, &a)),
+        Command::RestoreNotice { body } => status(connect::restore_notice(&body)),
         // The dialog and the demo have exit statuses of their own.
         Command::Dialog(a) => output::dialog(out, &a),
         Command::ConnectDialog(a) => output::dialog(out, &cli::DialogArgs { connect: true, ..a }),

@@ -226,3 +226,173 @@ fn the_install_script_puts_a_valid_unit_and_autostart_entry_in_place() {
     let v = Command::new("desktop-file-validate").arg(&entry).output().unwrap();
     assert!(v.status.success() && v.stdout.is_empty(), "{}", String::from_utf8_lossy(&v.stdout));
 }
+
+/// A notification service of the test's own on `bus`: it records each `Notify` (summary
+/// and actions, one JSON line in `log`) and, a moment later, as a person would, clicks
+/// the first notification (`ActionInvoked` with its default action, when it has one) and
+/// closes the others (`NotificationClosed`, dismissed).
+const FAKE_NOTIFICATIONS: &str = r#"
+import json, sys
+import dbus, dbus.service
+from dbus.mainloop.glib import DBusGMainLoop
+from gi.repository import GLib
+
+DBusGMainLoop(set_as_default=True)
+log = sys.argv[1]
+IFACE = "org.freedesktop.Notifications"
+
+class Server(dbus.service.Object):
+    shown = 0
+
+    @dbus.service.method(IFACE, in_signature="susssasa{sv}i", out_signature="u")
+    def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout):
+        with open(log, "a") as f:
+            f.write(json.dumps({"summary": str(summary), "actions": [str(a) for a in actions]}) + "\n")
+        self.shown += 1
+        id = self.shown
+        if id == 1 and "default" in actions:
+            GLib.timeout_add(1500, lambda: self.ActionInvoked(id, "default") and False)
+        else:
+            GLib.timeout_add(1500, lambda: self.NotificationClosed(id, 2) and False)
+        return id
+
+    @dbus.service.method(IFACE, out_signature="as")
+    def GetCapabilities(self):
+        return ["actions", "body"]
+
+    @dbus.service.method(IFACE, out_signature="ssss")
+    def GetServerInformation(self):
+        return ("fake", "netdrive-tests", "1", "1.2")
+
+    @dbus.service.method(IFACE, in_signature="u")
+    def CloseNotification(self, id):
+        self.NotificationClosed(id, 3)
+
+    @dbus.service.signal(IFACE, signature="us")
+    def ActionInvoked(self, id, action):
+        pass
+
+    @dbus.service.signal(IFACE, signature="uu")
+    def NotificationClosed(self, id, reason):
+        pass
+
+name = dbus.service.BusName(IFACE, dbus.SessionBus())
+Server(dbus.SessionBus(), "/org/freedesktop/Notifications")
+print("ready", flush=True)
+GLib.MainLoop().run()
+"#;
+
+#[test]
+fn clicking_the_notification_opens_the_list_of_drives() {
+    use std::io::BufRead;
+    let bus = Keyring::bus_only();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let log = base.path().join("notifications.log");
+    let script = base.path().join("notifications.py");
+    std::fs::write(&script, FAKE_NOTIFICATIONS).unwrap();
+    let mut server = testbed::Reaped(
+        Command::new("/usr/bin/python3")
+            .arg(&script)
+            .arg(&log)
+            .envs(bus.env())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut ready = String::new();
+    std::io::BufReader::new(server.0.stdout.take().unwrap()).read_line(&mut ready).unwrap();
+    assert_eq!(ready.trim(), "ready");
+
+    // The dialog's window program: one that records how it was started.
+    let opened = base.path().join("opened");
+    let helper = base.path().join("dialog-helper");
+    std::fs::write(&helper, format!("#!/bin/sh\necho \"$@\" >> '{}'\n", opened.display())).unwrap();
+    std::fs::set_permissions(&helper, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+
+    // One remembered drive where nothing listens: it cannot be restored.
+    let local = folder(base.path(), "refused");
+    std::fs::create_dir_all(cfg.join("netdrive")).unwrap();
+    std::fs::write(
+        cfg.join("netdrive/connections.toml"),
+        format!(
+            "[[connection]]\nlocal_name = {:?}\nremote_name = 'x'\nsource = 'smb://127.0.0.1:{}/share'\nprovider = 'SMB'\n",
+            local.to_str().unwrap(),
+            testbed::free_port().unwrap()
+        ),
+    )
+    .unwrap();
+
+    let r = finish_restore(&bus, &cfg, &helper);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!r.stderr.contains("no desktop notification"), "{}", r.stderr);
+    // `netdrive restore` ended before the click (a oneshot unit's process ends at once).
+    assert!(!opened.exists(), "the list opened before the notification was clicked");
+    assert!(running(&cfg), "a process of its own waits for the click");
+    let shown = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        shown.contains("Could not reconnect all network drives")
+            && shown.contains(r#""actions": ["default""#),
+        "the notification has an action: {shown}"
+    );
+
+    // The click opens the list: `netdrive dialog`'s window.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while !opened.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let args = std::fs::read_to_string(&opened).unwrap_or_default();
+    assert!(!args.is_empty(), "clicking the notification opened no list");
+    // The Disconnect Network Drives dialog: connected and remembered drives.
+    assert!(args.contains("--owner=") && !args.contains("--connect"), "{args}");
+    assert_gone(&cfg, "the notice's process (now the dialog)");
+
+    // Dismissed: nothing opens, and the waiting ends.
+    let r = finish_restore(&bus, &cfg, &helper);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&log).unwrap().lines().count(), 2);
+    assert_gone(&cfg, "the notice's process, once the notification was closed");
+    assert_eq!(std::fs::read_to_string(&opened).unwrap(), args, "nothing more opened");
+}
+
+/// Whether a process runs with `cfg` as its XDG_CONFIG_HOME (started by the test's
+/// `netdrive restore`).
+fn running(cfg: &Path) -> bool {
+    let needle = format!("XDG_CONFIG_HOME={}\0", cfg.display());
+    std::fs::read_dir("/proc").unwrap().flatten().any(|p| {
+        std::fs::read(p.path().join("environ"))
+            .is_ok_and(|e| e.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    })
+}
+
+/// Wait (bounded) until no process runs with `cfg` as its XDG_CONFIG_HOME.
+fn assert_gone(cfg: &Path, what: &str) {
+    let running = || running(cfg);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while running() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(!running(), "{what} is still running");
+}
+
+/// `netdrive restore` on `bus`, with `helper` as the dialog's window program and a display
+/// to show it on.
+fn finish_restore(bus: &Keyring, cfg: &Path, helper: &Path) -> Run {
+    let start = std::time::Instant::now();
+    let out = Command::new(BIN)
+        .args(["restore", "--timeout", "2"])
+        .env("XDG_CONFIG_HOME", cfg)
+        .env("NETDRIVE_FSTAB", "/dev/null")
+        .env("NETDRIVE_DIALOG_HELPER", helper)
+        .env("DISPLAY", ":netdrive-test")
+        .envs(bus.env())
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        took: start.elapsed(),
+    }
+}
