@@ -41,6 +41,22 @@ fn stopped_server_never_hangs_netdrive() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.took < Duration::from_secs(1), "who took {:?}", r.took);
 
+    eprintln!("step: connect on a folder inside the dead drive");
+    let inside = mount.path.join("sub");
+    let r = nd(
+        cfg,
+        [
+            "connect".as_ref(),
+            "sftp://127.0.0.1/x".as_ref(),
+            inside.as_os_str(),
+            "--timeout".as_ref(),
+            "2".as_ref(),
+        ],
+    );
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("not responding"), "{}", r.stderr);
+    assert!(r.took < Duration::from_secs(4), "connect took {:?} with a 2 s bound", r.took);
+
     eprintln!("step: disconnect");
     let r = nd(cfg, ["disconnect".as_ref(), mount.path.as_os_str(), "--timeout".as_ref(), "2".as_ref()]);
     assert_eq!(r.code, 3, "{}", r.stderr);

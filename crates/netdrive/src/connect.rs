@@ -136,13 +136,37 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     }
     let local = normalize(&req.local_name);
     let shown = escape(&local);
-    // The folder itself is local (a network mount would be refused below): safe to look at.
-    if !Path::new(&local).is_dir() {
-        return Err(Error::BadDevice(format!("{shown}: no such folder; create it first")));
-    }
     let table = crate::mountinfo::read_table().map_err(|e| Error::NoNetwork(e.to_string()))?;
     if table.iter().any(|e| e.mount_point == local) {
         return Err(Error::AlreadyAssigned { local: local.as_os_str().into() });
+    }
+    // A folder inside another network drive (a home folder on NFS) is looked at on a
+    // thread with a bound: a dead server must not hang the caller.
+    let inside = connection::connected_in(&table)
+        .iter()
+        .any(|c| Path::new(&local).starts_with(Path::new(&c.local_name)));
+    // (In a process of its own: a thread stuck in the kernel would keep this process from
+    // ever ending.)
+    let is_dir = if inside {
+        let bound = timeout_of(req).min(Duration::from_secs(5));
+        let mut test = Command::new("test");
+        test.arg("-d").arg(&local);
+        match crate::child::run_bounded(&mut test, None, bound) {
+            Ok(Some(done)) => done.status.success(),
+            Ok(None) => {
+                return Err(Error::NotResponding {
+                    target: local.as_os_str().into(),
+                    after: bound,
+                    waiting: Waiting::Nothing,
+                })
+            }
+            Err(e) => return Err(Error::BadDevice(format!("{shown}: cannot look at it: {e}"))),
+        }
+    } else {
+        Path::new(&local).is_dir()
+    };
+    if !is_dir {
+        return Err(Error::BadDevice(format!("{shown}: no such folder; create it first")));
     }
     let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
         None => None,
