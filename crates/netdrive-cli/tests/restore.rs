@@ -130,7 +130,7 @@ fn remembered_drives_come_back_and_dead_ones_cost_one_bound() {
     // What is said on the bus: the notification is sent even with nobody to show it.
     let monitor = testbed::Reaped(
         Command::new("dbus-monitor")
-            .args(["--address", &keyring.address, "interface='org.freedesktop.Notifications'"])
+            .args(["--address", keyring.address(), "interface='org.freedesktop.Notifications'"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
