@@ -71,11 +71,7 @@ fn c_program_uses_every_export_against_real_drives() {
     let config = tempfile::tempdir().unwrap();
     let prefix = tempfile::tempdir().unwrap();
     install(prefix.path());
-    let known = format!("[127.0.0.1]:{}", sshd.server.port);
-    let forget_host = || {
-        let _ = Command::new("ssh-keygen").args(["-R", &known]).output();
-    };
-    forget_host();
+    common::forget_host_key(sshd.server.port);
 
     for (name, sanitize) in [("plain", false), ("sanitized", true)] {
         let dir = base.path().join(name);
@@ -122,7 +118,7 @@ fn c_program_uses_every_export_against_real_drives() {
         }
         println!("{name}: {}", stdout.trim());
     }
-    forget_host();
+    common::forget_host_key(sshd.server.port);
 }
 
 #[test]

@@ -72,11 +72,7 @@ fn c_program_written_from_the_docs_gets_what_they_say() {
     let export = sshd.export.display().to_string().replace('/', "\\");
     let unc = format!(r"\\127.0.0.1{export}");
     let add_remote = format!(r"\\127.0.0.1@{}{export}", sshd.server.port);
-    let known = format!("[127.0.0.1]:{}", sshd.server.port);
-    let forget_host = || {
-        let _ = Command::new("ssh-keygen").args(["-R", &known]).output();
-    };
-    forget_host();
+    common::forget_host_key(sshd.server.port);
 
     for (name, sanitize) in [("plain", false), ("sanitized", true)] {
         let dir = base.path().join(name);
@@ -142,5 +138,5 @@ fn c_program_written_from_the_docs_gets_what_they_say() {
         drop(frozen);
         check(name, "frozen", &out);
     }
-    forget_host();
+    common::forget_host_key(sshd.server.port);
 }

@@ -12,43 +12,28 @@ mod common;
 
 use std::collections::HashSet;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::{Run, BIN};
+use common::{folder, run_with_input, Run, BIN};
 use serde_json::Value;
 use testbed::keyring::Keyring;
 use testbed::{is_mounted, Mount, Smbd, Sshd, WebDav, TEST_PASSWORD, TEST_USER};
 
 /// `netdrive ARGS` in a keyring session, with `stdin` as its standard input.
 fn nd_in(k: Option<&Keyring>, config: &Path, stdin: Option<&str>, args: &[&str]) -> Run {
-    let mut c = Command::new(BIN);
-    c.args(args).env("XDG_CONFIG_HOME", config).env("NETDRIVE_FSTAB", "/dev/null");
-    c.env_remove("DBUS_SESSION_BUS_ADDRESS");
+    let mut c = common::command(config);
+    c.args(args).env_remove("DBUS_SESSION_BUS_ADDRESS");
     if let Some(k) = k {
         c.envs(k.env());
     } else {
         // No bus: neither an address nor a runtime folder with one.
         c.env("XDG_RUNTIME_DIR", config);
     }
-    c.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let start = Instant::now();
-    let mut child = c.spawn().unwrap();
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(format!("{text}\n").as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        took: start.elapsed(),
-    }
+    run_with_input(c, stdin)
 }
 
 /// `netdrive connect REMOTE LOCAL --json ARGS`, its JSON; the mount adopted for cleanup.
@@ -76,12 +61,6 @@ fn disconnect(cfg: &Path, local: &Path) {
     let r = nd_in(None, cfg, None, &["disconnect", local.to_str().unwrap()]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!is_mounted(local));
-}
-
-fn folder(base: &Path, name: &str) -> PathBuf {
-    let p = base.join(name);
-    std::fs::create_dir_all(&p).unwrap();
-    p
 }
 
 /// Watches every process this test starts (its descendants, and anything mentioning the

@@ -15,93 +15,40 @@ mod common;
 
 use std::ffi::OsStr;
 use std::fs;
-use std::io::{BufRead, BufReader};
-use std::os::unix::fs::PermissionsExt;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{nd_env, Run};
-use testbed::{require, Sshd};
-
-const GVFSD: &str = "/usr/libexec/gvfsd";
+use testbed::{bus, require, Sshd};
 
 /// A private session bus on which gvfsd can be started (by name, as on a desktop), plus a
 /// `gio` that leaves a mark when anything runs it.
-struct SessionBus {
-    dir: tempfile::TempDir,
-    address: String,
-    daemon: Child,
-}
+struct SessionBus(bus::SessionBus);
 
 impl SessionBus {
     fn start() -> SessionBus {
-        let dbus_daemon = require("dbus-daemon", "dbus-daemon");
         let real_gio = require("gio", "libglib2.0-bin");
-        assert!(
-            Path::new(GVFSD).exists(),
-            "{GVFSD} is missing: apt-get install gvfs gvfs-backends gvfs-fuse"
-        );
-        let dir = tempfile::tempdir().unwrap();
-        let d = dir.path();
-        for sub in ["bin", "run", "services"] {
-            fs::create_dir(d.join(sub)).unwrap();
-        }
-        fs::set_permissions(d.join("run"), fs::Permissions::from_mode(0o700)).unwrap();
-        fs::write(
-            d.join("bus.conf"),
-            format!(
-                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n \
-                 \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n\
-                 <busconfig><type>session</type><listen>unix:path={d}/bus</listen><auth>EXTERNAL</auth>\
-                 <servicedir>{d}/services</servicedir><policy context=\"default\">\
-                 <allow send_destination=\"*\" eavesdrop=\"true\"/><allow eavesdrop=\"true\"/><allow own=\"*\"/>\
-                 </policy></busconfig>\n",
-                d = d.display()
-            ),
-        )
-        .unwrap();
-        // gvfsd as a desktop has it, started on first use of its name; without FUSE, so
-        // nothing is mounted on the test machine.
-        fs::write(
-            d.join("services/org.gtk.vfs.Daemon.service"),
-            format!("[D-BUS Service]\nName=org.gtk.vfs.Daemon\nExec={GVFSD} --no-fuse\n"),
-        )
-        .unwrap();
-        write_script(
-            &d.join("bin/gio"),
-            &format!(
-                "#!/bin/sh\necho \"$@\" >> {}/gio-ran\nexec {} \"$@\"\n",
-                d.display(),
-                real_gio.display()
-            ),
-        );
-        let mut daemon = Command::new(dbus_daemon)
-            .arg(format!("--config-file={}/bus.conf", d.display()))
-            .args(["--nofork", "--print-address"])
-            .envs(env_of(d))
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(daemon.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let address = line.trim().to_owned();
-        assert!(address.starts_with("unix:"), "dbus-daemon printed {line:?}");
-        SessionBus { dir, address, daemon }
+        SessionBus(bus::SessionBus::start(|d| {
+            bus::gvfsd_service(d);
+            bus::write_script(
+                &d.join("bin/gio"),
+                &format!(
+                    "#!/bin/sh\necho \"$@\" >> {}/gio-ran\nexec {} \"$@\"\n",
+                    d.display(),
+                    real_gio.display()
+                ),
+            );
+        }))
     }
 
     fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.0.path(name)
     }
 
     /// The environment of a program in this session: its bus, its runtime folder, its `gio`.
     fn env(&self) -> Vec<(String, String)> {
-        let mut e = env_of(self.dir.path());
-        e.push(("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()));
-        e
+        self.0.env()
     }
 
     fn netdrive(&self, args: &[&str]) -> Run {
@@ -124,64 +71,17 @@ impl SessionBus {
 
     /// Whether anyone owns gvfsd's name on this bus (asked without starting it).
     fn gvfsd_running(&self) -> bool {
-        let out = Command::new("dbus-send")
-            .args(["--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
-            .args(["org.freedesktop.DBus.NameHasOwner", "string:org.gtk.vfs.Daemon"])
-            .envs(self.env())
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success() && text.contains("boolean"), "dbus-send: {text}");
-        text.contains("boolean true")
+        self.0.has_owner("org.gtk.vfs.Daemon")
     }
 
     fn gio_ran(&self) -> Option<String> {
         fs::read_to_string(self.path("gio-ran")).ok()
     }
 
-    /// Processes of this session: those with its runtime folder in their environment.
+    /// Processes of this session, the bus among them.
     fn processes(&self) -> Vec<i32> {
-        let mark = format!("XDG_RUNTIME_DIR={}", self.path("run").display()).into_bytes();
-        let me = std::process::id() as i32;
-        fs::read_dir("/proc")
-            .unwrap()
-            .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
-            .filter(|&pid| pid != me)
-            .filter(|pid| {
-                fs::read(format!("/proc/{pid}/environ"))
-                    .is_ok_and(|env| env.split(|&b| b == 0).any(|v| v == mark))
-            })
-            .collect()
+        self.0.processes()
     }
-}
-
-impl Drop for SessionBus {
-    fn drop(&mut self) {
-        let signal = |pids: &[i32], sig| {
-            for &p in pids {
-                // SAFETY: kill has no memory preconditions; these are this test's processes.
-                unsafe { libc::kill(p, sig) };
-            }
-        };
-        signal(&self.processes(), libc::SIGTERM);
-        let _ = self.daemon.kill();
-        let _ = self.daemon.wait();
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while !self.processes().is_empty() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        signal(&self.processes(), libc::SIGKILL);
-    }
-}
-
-fn env_of(dir: &Path) -> Vec<(String, String)> {
-    let path = format!("{}/bin:{}", dir.display(), std::env::var("PATH").unwrap_or_default());
-    vec![("PATH".into(), path), ("XDG_RUNTIME_DIR".into(), format!("{}/run", dir.display()))]
-}
-
-fn write_script(path: &Path, text: &str) {
-    fs::write(path, text).unwrap();
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 /// The tests change the process environment (for the library call): one at a time, and
@@ -279,15 +179,7 @@ fn gvfs_sftp_drive_is_listed_and_disconnected() {
     let bus = SessionBus::start();
     // gvfsd-sftp runs `ssh` from PATH: log in with the test key, and keep the test's
     // throwaway host key out of root's known_hosts.
-    write_script(
-        &bus.path("bin/ssh"),
-        &format!(
-            "#!/bin/sh\nexec {} -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o IdentitiesOnly=yes \
-             -o BatchMode=yes -o LogLevel=ERROR -i {} \"$@\"\n",
-            require("ssh", "openssh-client").display(),
-            sshd.key.display()
-        ),
-    );
+    bus::ssh_with_key(bus.0.dir(), &sshd.key);
     let uri = format!("sftp://root@127.0.0.1:{}/", sshd.server.port);
     let mount = |bus: &SessionBus| {
         let out = bus.gio(&["mount", &uri]);
@@ -338,15 +230,7 @@ fn a_deviceless_connection_is_a_gvfs_mount_cancelled_by_its_remote_name() {
     let sshd = Sshd::start();
     let bus = SessionBus::start();
     // As above: gvfsd-sftp's ssh logs in with the test key.
-    write_script(
-        &bus.path("bin/ssh"),
-        &format!(
-            "#!/bin/sh\nexec {} -o UserKnownHostsFile=/dev/null -o StrictHostKeyChecking=no -o IdentitiesOnly=yes \
-             -o BatchMode=yes -o LogLevel=ERROR -i {} \"$@\"\n",
-            require("ssh", "openssh-client").display(),
-            sshd.key.display()
-        ),
-    );
+    bus::ssh_with_key(bus.0.dir(), &sshd.key);
     let remote =
         format!(r"\\127.0.0.1@{}{}", sshd.server.port, sshd.export.display().to_string().replace('/', "\\"));
     let env = EnvGuard::set(&bus.env());

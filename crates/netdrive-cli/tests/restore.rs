@@ -7,40 +7,19 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::{Run, BIN};
+use common::{folder, run_with_input, Run, BIN};
 use serde_json::Value;
 use testbed::keyring::Keyring;
 use testbed::{is_mounted, Mount, Smbd, Sshd, WebDav, TEST_PASSWORD, TEST_USER};
 
 fn nd(k: &Keyring, config: &Path, stdin: Option<&str>, args: &[&str]) -> Run {
-    let mut c = Command::new(BIN);
-    c.args(args).env("XDG_CONFIG_HOME", config).env("NETDRIVE_FSTAB", "/dev/null").envs(k.env());
-    c.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let start = std::time::Instant::now();
-    let mut child = c.spawn().unwrap();
-    if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(format!("{text}\n").as_bytes()).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        took: start.elapsed(),
-    }
-}
-
-fn folder(base: &Path, name: &str) -> PathBuf {
-    let p = base.join(name);
-    std::fs::create_dir_all(&p).unwrap();
-    p
+    let mut c = common::command(config);
+    c.args(args).envs(k.env());
+    run_with_input(c, stdin)
 }
 
 /// Connect with a password, saving it and remembering the drive; then disconnect (the
@@ -130,7 +109,7 @@ fn remembered_drives_come_back_and_dead_ones_cost_one_bound() {
     // What is said on the bus: the notification is sent even with nobody to show it.
     let monitor = testbed::Reaped(
         Command::new("dbus-monitor")
-            .args(["--address", &keyring.address, "interface='org.freedesktop.Notifications'"])
+            .args(["--address", keyring.address(), "interface='org.freedesktop.Notifications'"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

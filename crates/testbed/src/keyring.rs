@@ -2,22 +2,19 @@
 //! `gnome-keyring-daemon` on it, unlocked, its files under a temporary folder.
 
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
-use std::os::unix::fs::PermissionsExt;
+use std::io::Write;
 use std::os::unix::process::CommandExt;
-use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::bus::SessionBus;
 use crate::require;
 
 /// A session bus, with or without a keyring on it; both stopped on drop.
 pub struct Keyring {
-    pub dir: tempfile::TempDir,
-    /// `DBUS_SESSION_BUS_ADDRESS` of the bus.
-    pub address: String,
-    bus: Child,
     daemon: Option<Child>,
+    // Dropped after the daemon is stopped.
+    bus: SessionBus,
 }
 
 fn stop(c: &mut Child) {
@@ -38,7 +35,6 @@ impl Drop for Keyring {
         if let Some(d) = self.daemon.as_mut() {
             stop(d);
         }
-        stop(&mut self.bus);
     }
 }
 
@@ -64,13 +60,7 @@ impl Keyring {
         k.daemon = Some(daemon);
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
-            let has = Command::new("dbus-send")
-                .args(["--print-reply", "--dest=org.freedesktop.DBus", "/org/freedesktop/DBus"])
-                .args(["org.freedesktop.DBus.NameHasOwner", "string:org.freedesktop.secrets"])
-                .envs(k.env())
-                .output()
-                .expect("dbus-send");
-            if String::from_utf8_lossy(&has.stdout).contains("boolean true") {
+            if k.bus.has_owner("org.freedesktop.secrets") {
                 return k;
             }
             assert!(Instant::now() < deadline, "gnome-keyring-daemon did not come up on the private bus");
@@ -81,52 +71,26 @@ impl Keyring {
     /// A bus on which nothing provides org.freedesktop.secrets (and nothing can be
     /// started by name): a desktop without a keyring.
     pub fn bus_only() -> Keyring {
-        let dbus_daemon = require("dbus-daemon", "dbus-daemon");
-        let dir = tempfile::tempdir().expect("tempdir");
-        let d = dir.path();
-        for sub in ["run", "services", "home", "data"] {
-            fs::create_dir(d.join(sub)).expect("folder");
-        }
-        fs::set_permissions(d.join("run"), fs::Permissions::from_mode(0o700)).expect("chmod");
-        fs::write(
-            d.join("bus.conf"),
-            format!(
-                "<!DOCTYPE busconfig PUBLIC \"-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN\"\n \
-                 \"http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd\">\n\
-                 <busconfig><type>session</type><listen>unix:path={d}/bus</listen><auth>EXTERNAL</auth>\
-                 <servicedir>{d}/services</servicedir><policy context=\"default\">\
-                 <allow send_destination=\"*\" eavesdrop=\"true\"/><allow eavesdrop=\"true\"/><allow own=\"*\"/>\
-                 </policy></busconfig>\n",
-                d = d.display()
-            ),
-        )
-        .expect("bus.conf");
-        let mut bus = Command::new(dbus_daemon)
-            .arg(format!("--config-file={}/bus.conf", d.display()))
-            .args(["--nofork", "--print-address"])
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .expect("start dbus-daemon");
-        let mut line = String::new();
-        BufReader::new(bus.stdout.take().expect("stdout")).read_line(&mut line).expect("bus address");
-        let address = line.trim().to_owned();
-        assert!(address.starts_with("unix:"), "dbus-daemon printed {line:?}");
-        Keyring { dir, address, bus, daemon: None }
+        let bus = SessionBus::start(|d| {
+            for sub in ["home", "data"] {
+                fs::create_dir(d.join(sub)).expect("folder");
+            }
+        });
+        Keyring { daemon: None, bus }
+    }
+
+    /// `DBUS_SESSION_BUS_ADDRESS` of the bus.
+    pub fn address(&self) -> &str {
+        self.bus.address()
     }
 
     /// The environment of a program in this session (its bus, and a home of its own so
     /// the keyring's files stay in the temporary folder).
     pub fn env(&self) -> Vec<(String, String)> {
-        let d: &Path = self.dir.path();
-        vec![
-            ("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()),
-            ("XDG_RUNTIME_DIR".into(), d.join("run").display().to_string()),
-            ("XDG_DATA_HOME".into(), d.join("data").display().to_string()),
-            ("HOME".into(), d.join("home").display().to_string()),
-        ]
+        let mut e = self.bus.env();
+        e.push(("XDG_DATA_HOME".into(), self.bus.path("data").display().to_string()));
+        e.push(("HOME".into(), self.bus.path("home").display().to_string()));
+        e
     }
 
     /// `secret-tool ARGS` in this session (no input), bounded.

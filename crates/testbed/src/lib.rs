@@ -8,6 +8,7 @@
 //!
 //! What it is not: part of netdrive. It needs root, as the test command provides.
 
+pub mod bus;
 pub mod gui;
 pub mod keyring;
 pub mod netns;

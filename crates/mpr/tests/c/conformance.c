@@ -19,6 +19,10 @@
  */
 #include <winnetwk.h>
 
+#define CHECK_PROGRAM "conformance"
+#include "check.h"
+#include "wide.h"
+
 #include <dirent.h>
 #include <pwd.h>
 #include <stddef.h>
@@ -50,52 +54,6 @@ _Static_assert(sizeof(ERROR_MORE_DATA) == 4 && _Generic(ERROR_BAD_PROVIDER, DWOR
 _Static_assert(WN_BAD_PROVIDER == ERROR_BAD_PROVIDER && WN_BAD_LEVEL == 124 && WN_BAD_USER == 2202 &&
                    WN_NOT_VALIDATED == 1311 && WN_DEVICE_ERROR == 31,
                "WN_ aliases");
-
-static int passes, failures;
-
-#define CHECK(cond, ...)                                                    \
-    do {                                                                    \
-        if (cond) {                                                         \
-            passes++;                                                       \
-        } else {                                                            \
-            failures++;                                                     \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-            fprintf(stderr, __VA_ARGS__);                                   \
-            fputc('\n', stderr);                                            \
-        }                                                                   \
-    } while (0)
-
-static const char *env(const char *name) {
-    const char *v = getenv(name);
-    if (!v || !*v) {
-        fprintf(stderr, "conformance: %s is not set\n", name);
-        exit(2);
-    }
-    return v;
-}
-
-/* ASCII to a new UTF-16 string (the test's names are ASCII). */
-static WCHAR *wide(const char *s) {
-    size_t n = strlen(s);
-    WCHAR *w = calloc(n + 1, sizeof(WCHAR));
-    for (size_t i = 0; i < n; i++) w[i] = (unsigned char)s[i];
-    return w;
-}
-
-static int wide_eq(const WCHAR *w, const char *s) {
-    if (!w) return 0;
-    size_t i = 0;
-    for (; s[i]; i++)
-        if (w[i] != (unsigned char)s[i]) return 0;
-    return w[i] == 0;
-}
-
-static char *cat(const char *a, const char *b) {
-    char *r = malloc(strlen(a) + strlen(b) + 1);
-    strcpy(r, a);
-    strcat(r, b);
-    return r;
-}
 
 /* The last error this thread recorded. */
 static DWORD last_code(void) {

@@ -17,6 +17,10 @@
 #define _POSIX_C_SOURCE 200809L
 #include <winnetwk.h>
 
+#define CHECK_PROGRAM "contract"
+#include "check.h"
+#include "wide.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,61 +80,6 @@
 #ifndef CONNECT_GLOBAL_MAPPING
 #define CONNECT_GLOBAL_MAPPING 0x00040000
 #endif
-
-static int passes, failures;
-
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passes++;                                                        \
-        } else {                                                             \
-            failures++;                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-            fprintf(stderr, __VA_ARGS__);                                    \
-            fputc('\n', stderr);                                             \
-        }                                                                    \
-    } while (0)
-
-static const char *env(const char *name) {
-    const char *v = getenv(name);
-    if (!v || !*v) {
-        fprintf(stderr, "contract: %s is not set\n", name);
-        exit(2);
-    }
-    return v;
-}
-
-/* ASCII/UTF-8 bytes to UTF-16, one unit per byte (ASCII only) or decoded (for the tests'
- * own non-ASCII literals, which are BMP or 4-byte). */
-static WCHAR *wide(const char *s) {
-    size_t n = strlen(s), o = 0;
-    WCHAR *w = calloc(n + 1, sizeof(WCHAR));
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned c;
-        if (*p < 0x80) c = *p++;
-        else if ((*p & 0xE0) == 0xC0) { c = (p[0] & 0x1F) << 6 | (p[1] & 0x3F); p += 2; }
-        else if ((*p & 0xF0) == 0xE0) { c = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F); p += 3; }
-        else { c = (p[0] & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F); p += 4; }
-        if (c >= 0x10000) {
-            c -= 0x10000;
-            w[o++] = (WCHAR)(0xD800 | c >> 10);
-            w[o++] = (WCHAR)(0xDC00 | (c & 0x3FF));
-        } else {
-            w[o++] = (WCHAR)c;
-        }
-    }
-    return w;
-}
-
-static int wide_eq(const WCHAR *w, const char *s) {
-    WCHAR *x = wide(s);
-    size_t i = 0;
-    int eq = w != NULL;
-    for (; eq && (w[i] || x[i]); i++) eq = w[i] == x[i];
-    free(x);
-    return eq;
-}
 
 static size_t wlen(const WCHAR *w) {
     size_t n = 0;
@@ -198,13 +147,6 @@ static WCHAR *wcat(const WCHAR *w, const char *a) {
     WCHAR *r = calloc(n + m + 1, sizeof(WCHAR));
     memcpy(r, w, n * sizeof(WCHAR));
     for (size_t i = 0; i < m; i++) r[n + i] = (unsigned char)a[i];
-    return r;
-}
-
-static char *cat(const char *a, const char *b) {
-    char *r = malloc(strlen(a) + strlen(b) + 1);
-    strcpy(r, a);
-    strcat(r, b);
     return r;
 }
 

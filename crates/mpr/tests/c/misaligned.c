@@ -13,23 +13,12 @@
  */
 #include <winnetwk.h>
 
+#define CHECK_PROGRAM "misaligned"
+#include "check.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passes, failures;
-
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passes++;                                                        \
-        } else {                                                             \
-            failures++;                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-            fprintf(stderr, __VA_ARGS__);                                    \
-            fputc('\n', stderr);                                             \
-        }                                                                    \
-    } while (0)
 
 /* Storage for one misaligned object: the object starts at byte 1. */
 typedef struct {

@@ -9,6 +9,10 @@
  */
 #include <winnetwk.h>
 
+#define CHECK_PROGRAM "test_mpr"
+#include "check.h"
+#include "wide.h"
+
 #include <fcntl.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -42,45 +46,6 @@ _Static_assert(ERROR_OPEN_FILES == 2401 && ERROR_NOT_CONNECTED == 2250 && ERROR_
                    ERROR_INVALID_PARAMETER == 87 && ERROR_NOT_SUPPORTED == 50 && ERROR_BAD_NET_NAME == 67 &&
                    ERROR_NOT_ENOUGH_MEMORY == 8 && ERROR_INVALID_HANDLE == 6 && ERROR_ACCESS_DENIED == 5,
                "error codes");
-
-static int passes, failures;
-
-#define CHECK(cond, ...)                                                     \
-    do {                                                                     \
-        if (cond) {                                                          \
-            passes++;                                                        \
-        } else {                                                             \
-            failures++;                                                      \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);  \
-            fprintf(stderr, __VA_ARGS__);                                    \
-            fputc('\n', stderr);                                             \
-        }                                                                    \
-    } while (0)
-
-static const char *env(const char *name) {
-    const char *v = getenv(name);
-    if (!v || !*v) {
-        fprintf(stderr, "test_mpr: %s is not set\n", name);
-        exit(2);
-    }
-    return v;
-}
-
-/* UTF-8 (ASCII here) to a new UTF-16 string, and back for comparisons. */
-static WCHAR *wide(const char *s) {
-    size_t n = strlen(s);
-    WCHAR *w = calloc(n + 1, sizeof(WCHAR));
-    for (size_t i = 0; i < n; i++) w[i] = (unsigned char)s[i];
-    return w;
-}
-
-static int wide_eq(const WCHAR *w, const char *s) {
-    if (!w) return 0;
-    size_t i = 0;
-    for (; s[i]; i++)
-        if (w[i] != (unsigned char)s[i]) return 0;
-    return w[i] == 0;
-}
 
 static DWORD last_code(char *text, DWORD len) {
     DWORD code = 0;

@@ -38,33 +38,17 @@ pub fn build_dir() -> PathBuf {
 /// build's libmpr (through a folder under `scratch` that also has the soname,
 /// libmpr.so.0, which the build output lacks).
 pub fn compile(source: &str, scratch: &Path, out: &Path, sanitize: bool) {
-    let lib = scratch.join("lib");
-    if !lib.exists() {
-        std::fs::create_dir_all(&lib).unwrap();
-        for name in ["libmpr.so", "libmpr.so.0"] {
-            std::os::unix::fs::symlink(build_dir().join("libmpr.so"), lib.join(name)).unwrap();
-        }
-    }
-    let mut cc = Command::new(require("cc", "gcc"));
-    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
-        .arg("-I")
-        .arg(repo().join("include"))
-        .arg(repo().join("crates/mpr/tests/c").join(source))
-        .arg("-L")
-        .arg(&lib)
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .args(["-lmpr", "-o"])
-        .arg(out);
-    if sanitize {
-        cc.args(SANITIZE);
-    }
-    let r = cc.output().unwrap();
-    assert!(r.status.success(), "cc {source}: {}", String::from_utf8_lossy(&r.stderr));
+    cc(source, scratch, out, sanitize, &[], false);
 }
 
 /// [`compile`] with more `cc` arguments (include folders, `-fshort-wchar`, warnings a
 /// published sample needs switched off) and a source path relative to `tests/c`.
 pub fn compile_with(source: &str, scratch: &Path, out: &Path, sanitize: bool, extra: &[&str]) {
+    cc(source, scratch, out, sanitize, extra, true);
+}
+
+/// `cc`, with `tests/c/shim` (a small `windows.h`) on the include path if `shim`.
+fn cc(source: &str, scratch: &Path, out: &Path, sanitize: bool, extra: &[&str], shim: bool) {
     let lib = scratch.join("lib");
     if !lib.exists() {
         std::fs::create_dir_all(&lib).unwrap();
@@ -74,11 +58,11 @@ pub fn compile_with(source: &str, scratch: &Path, out: &Path, sanitize: bool, ex
     }
     let c_dir = repo().join("crates/mpr/tests/c");
     let mut cc = Command::new(require("cc", "gcc"));
-    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"])
-        .args(extra)
-        .arg("-I")
-        .arg(c_dir.join("shim"))
-        .arg("-I")
+    cc.args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-g"]).args(extra);
+    if shim {
+        cc.arg("-I").arg(c_dir.join("shim"));
+    }
+    cc.arg("-I")
         .arg(repo().join("include"))
         .arg(c_dir.join(source))
         .arg("-L")
@@ -91,4 +75,10 @@ pub fn compile_with(source: &str, scratch: &Path, out: &Path, sanitize: bool, ex
     }
     let r = cc.output().unwrap();
     assert!(r.status.success(), "cc {source}: {}", String::from_utf8_lossy(&r.stderr));
+}
+
+/// Forget the host key of the test's sshd on `port` (root's `known_hosts`), so a key from
+/// an earlier server on that port does not stop a login.
+pub fn forget_host_key(port: u16) {
+    let _ = Command::new("ssh-keygen").args(["-R", &format!("[127.0.0.1]:{port}")]).output();
 }

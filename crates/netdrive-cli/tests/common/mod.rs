@@ -2,9 +2,10 @@
 #![allow(dead_code)]
 
 use std::ffi::{OsStr, OsString};
+use std::io::Write;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -24,9 +25,22 @@ impl Run {
     }
 }
 
-fn finish(mut cmd: Command) -> Run {
+fn finish(cmd: Command) -> Run {
+    run_with_input(cmd, None)
+}
+
+/// `cmd` run to its end, with `stdin` (one line) as its standard input, or none.
+pub fn run_with_input(mut cmd: Command, stdin: Option<&str>) -> Run {
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let start = Instant::now();
-    let out: Output = cmd.stdin(Stdio::null()).output().expect("run netdrive");
+    let mut child = cmd.spawn().expect("run netdrive");
+    if let Some(text) = stdin {
+        let mut pipe = child.stdin.take().expect("stdin");
+        pipe.write_all(format!("{text}\n").as_bytes()).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("wait for netdrive");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -50,12 +64,26 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut c = Command::new(BIN);
-    c.args(args).env("XDG_CONFIG_HOME", config).env("NETDRIVE_FSTAB", "/dev/null");
+    let mut c = command(config);
+    c.args(args);
     for (k, v) in env {
         c.env(k, v);
     }
     finish(c)
+}
+
+/// `netdrive`, not run yet, with a private profile folder and no fstab.
+pub fn command(config: &Path) -> Command {
+    let mut c = Command::new(BIN);
+    c.env("XDG_CONFIG_HOME", config).env("NETDRIVE_FSTAB", "/dev/null");
+    c
+}
+
+/// `base/name`, made.
+pub fn folder(base: &Path, name: &str) -> PathBuf {
+    let p = base.join(name);
+    std::fs::create_dir_all(&p).expect("folder");
+    p
 }
 
 /// `netdrive ARGS...` as the unprivileged test user.
