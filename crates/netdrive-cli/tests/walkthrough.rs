@@ -149,4 +149,8 @@ fn map_restore_at_sign_in_with_the_keyring_and_disconnect() {
     assert_eq!(out["outcome"], "disconnected", "{out}");
     assert_eq!(out["disconnected"][0]["local_name"], l, "{out}");
     assert!(!is_mounted(&local));
+    // Still remembered: it comes back at the next sign-in.
+    let (code, list) = nd(&env, &["list", "--remembered"]);
+    assert_eq!(code, 0, "{list}");
+    assert!(list.contains("127.0.0.1 export"), "{list}");
 }
