@@ -158,6 +158,7 @@ fn line(out: &mut impl Write, depth: usize, r: &Resource) -> std::io::Result<()>
     match &r.origin {
         Origin::Connected => notes.push("connected".into()),
         Origin::Remembered => notes.push("remembered".into()),
+        Origin::Recent => notes.push("recent".into()),
         _ => {}
     }
     // Lines of several servers interleave as they answer: each says whose it is.
@@ -193,6 +194,7 @@ pub fn resource_json(r: &Resource) -> Value {
             Origin::DnsSd(_) => "dns-sd",
             Origin::Connected => "connected",
             Origin::Remembered => "remembered",
+            Origin::Recent => "recent",
             Origin::Named => "named",
             Origin::Server => "server",
         },

@@ -260,7 +260,8 @@ pub fn restore_notice(body: &str) -> Res {
     let shown = notify_rust::Notification::new()
         .appname("netdrive")
         .summary("Could not reconnect all network drives")
-        .body(body)
+        // Servers that take body markup would read `<` and `&` in a folder's name as markup.
+        .body(&body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"))
         .icon("network-server")
         .action("default", "Show network drives")
         .show()?;

@@ -99,6 +99,8 @@ pub enum Origin {
     Connected,
     /// A remembered drive's server.
     Remembered,
+    /// A server of a folder connected to recently (the connect dialog's recent list).
+    Recent,
     /// Given by name (`netdrive browse \\server`, a `NETRESOURCE`).
     Named,
     /// Listed by its server (a share or export).
@@ -615,6 +617,27 @@ fn known_servers(providers: &[Provider]) -> Vec<Resource> {
         let origin = if c.connected { Origin::Connected } else { Origin::Remembered };
         out.push(server_resource(provider, format!("\\\\{server}"), Some(endpoint_of_name(server)), origin));
     }
+    out.extend(recent_servers(providers));
+    out
+}
+
+/// Servers of the connect dialog's recent folders, by provider (after the drives' own, so
+/// a server both connected and recent is said to be connected).
+fn recent_servers(providers: &[Provider]) -> Vec<Resource> {
+    let mut out = Vec::new();
+    for folder in crate::profile::recent_folders(Duration::from_secs(1)) {
+        let Ok(target) = crate::connect::target::parse(&folder, None) else { continue };
+        let provider = target.provider();
+        let Some(host) = target.host().filter(|h| !h.is_empty()) else { continue };
+        if providers.contains(&provider) {
+            out.push(server_resource(
+                provider,
+                format!("\\\\{host}"),
+                Some(endpoint_of_name(host)),
+                Origin::Recent,
+            ));
+        }
+    }
     out
 }
 
@@ -669,6 +692,25 @@ fn list_shares(ctx: &Ctx, server: &Resource) {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// The connect dialog's recent folders name servers too (`CONNDLG_USE_MRU`).
+    #[test]
+    fn servers_of_recent_folders_are_known() {
+        let cfg = tempfile::tempdir().unwrap();
+        std::env::set_var("XDG_CONFIG_HOME", cfg.path());
+        std::fs::create_dir_all(cfg.path().join("netdrive")).unwrap();
+        std::fs::write(
+            cfg.path().join("netdrive/recent-folders"),
+            "smb://nas.example/media\nsftp://me@box.example/srv\n",
+        )
+        .unwrap();
+        let found = known_servers(&[Provider::Smb]);
+        assert!(
+            found.iter().any(|r| r.remote_name == r"\\nas.example" && r.origin == Origin::Recent),
+            "{found:?}"
+        );
+        assert!(!found.iter().any(|r| r.remote_name.contains("box.example")), "only the providers asked for");
+    }
 
     #[test]
     fn names_parse_into_nodes_and_back_up() {

@@ -190,6 +190,19 @@ pub fn free_local_name(remote: &OsStr) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(&base)
         .map_err(|e| Error::BadDevice(format!("{}: {e}", crate::escape::escape(base.as_os_str()))))?;
+    // In a shared folder (/tmp) another user may have made it first, or put a link there:
+    // use it only if it is a folder of ours that no one else can change, so no one else
+    // chooses where drives are mounted.
+    let ours = std::fs::symlink_metadata(&base).is_ok_and(|m| {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        m.is_dir() && m.uid() == rustix::process::geteuid().as_raw() && m.permissions().mode() & 0o022 == 0
+    });
+    if !ours {
+        return Err(Error::BadDevice(format!(
+            "{} is not a folder of yours that only you can change; remove it, or set XDG_RUNTIME_DIR",
+            crate::escape::escape(base.as_os_str())
+        )));
+    }
     let stem: String = unc_parts(remote)
         .and_then(|p| p.last().map(|l| String::from_utf8_lossy(l).into_owned()))
         .unwrap_or_else(|| "drive".into())

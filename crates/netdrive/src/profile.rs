@@ -303,6 +303,27 @@ pub fn parse_fstab(text: &[u8]) -> Vec<FstabEntry> {
         .collect()
 }
 
+/// The connect dialog's recent folders (`CONNDLG_USE_MRU`): a file next to the profile,
+/// one folder a line, newest first.
+pub fn recent_folders_path() -> Option<PathBuf> {
+    profile_path().ok().and_then(|p| p.parent().map(|d| d.join("recent-folders")))
+}
+
+/// The recent folders, newest first, read by a bounded worker (the configuration folder
+/// may be on a network drive): empty when the file is missing, unreadable or slow.
+pub fn recent_folders(bound: std::time::Duration) -> Vec<String> {
+    let Some(path) = recent_folders_path() else { return Vec::new() };
+    match crate::bounded::read(&path, 64 * 1024, bound) {
+        Ok(Some(bytes)) => String::from_utf8_lossy(&bytes)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty() && !l.chars().any(char::is_control))
+            .map(str::to_owned)
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,7 @@ pub const BOUND: Duration = Duration::from_secs(1);
 
 /// The state file's path, next to the profile.
 pub fn path() -> Option<PathBuf> {
-    netdrive::profile::profile_path().ok().and_then(|p| p.parent().map(|d| d.join("recent-folders")))
+    netdrive::profile::recent_folders_path()
 }
 
 /// Run `f` on a thread of its own; `None` when it did not end within `bound` (it is left

@@ -42,6 +42,17 @@ impl Target {
         }
     }
 
+    /// The server's host name or address (none for an rclone remote).
+    pub(crate) fn host(&self) -> Option<&str> {
+        match self {
+            Target::Smb { host, .. }
+            | Target::Sftp { host, .. }
+            | Target::WebDav { host, .. }
+            | Target::Nfs { host, .. } => Some(host),
+            Target::Rclone { .. } => None,
+        }
+    }
+
     /// The user named in the remote, if any.
     pub(crate) fn user(&self) -> Option<&str> {
         match self {
