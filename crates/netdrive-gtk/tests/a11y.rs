@@ -82,7 +82,7 @@ fn the_window_says_it_is_looking_until_the_first_listing() {
         "/usr/libexec/at-spi-bus-launcher --launch-immediately > /dev/null 2>&1 & bus=$!; sleep 1; \
          {helper} < /dev/null > /dev/null 2>&1 & dialog=$!; sleep 3; \
          /usr/bin/python3 {py} 10; echo '=== listed'; \
-         for i in $(seq 40); do /usr/bin/python3 {py} 10 > \"$TREE\"; grep -qF \"$DRIVE\" \"$TREE\" && break; sleep 1; done; \
+         for i in $(seq 40); do /usr/bin/python3 {py} 10 > \"$TREE\"; grep -qF \"$DRIVE\" \"$TREE\" && ! grep -q 'Looking for network' \"$TREE\" && break; sleep 1; done; \
          cat \"$TREE\"; kill $dialog $bus",
         helper = env!("CARGO_BIN_EXE_netdrive-dialog-gtk"),
         py = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/a11y_tree.py"),
