@@ -60,13 +60,18 @@ impl Drain {
     }
 }
 
+/// The name a program opens to read its standard input as a file: `/dev/stdin` is a link
+/// that udev or a container runtime makes, and systems without them (initramfs, minimal
+/// containers, a VM without udev) lack it; `/proc` is there wherever netdrive runs.
+pub(crate) const STDIN_FILE: &str = "/proc/self/fd/0";
+
 /// What a program gets on its standard input.
 pub(crate) enum Input {
     /// Nothing (`/dev/null`).
     None,
     /// These bytes, through a pipe that is closed once they are written.
     Bytes(Vec<u8>),
-    /// This file (a `memfd` with a secret, read as `/dev/stdin`).
+    /// This file (a `memfd` with a secret, read as [`STDIN_FILE`]).
     File(std::os::fd::OwnedFd),
 }
 

@@ -59,7 +59,7 @@ fn reach(e: &super::Endpoint) -> String {
 }
 
 /// smbclient for one server, and the authentication file it reads on its standard input
-/// (`-A /dev/stdin`, a pipe): a password reaches neither a command line nor an
+/// (`-A /proc/self/fd/0`, a pipe): a password reaches neither a command line nor an
 /// environment, which other processes of the same user can read in `/proc`.
 fn smbclient(ctx: &Ctx, server: &Resource) -> (Command, Option<Vec<u8>>) {
     let e = server.endpoint.clone().unwrap_or_default();
@@ -85,7 +85,7 @@ fn smbclient(ctx: &Ctx, server: &Resource) -> (Command, Option<Vec<u8>>) {
             if let Some(d) = domain {
                 file.push_str(&format!("domain = {d}\n"));
             }
-            cmd.args(["-A", "/dev/stdin"]);
+            cmd.args(["-A", crate::child::STDIN_FILE]);
             auth = Some(file.into_bytes());
         }
         (Some(u), None) => {

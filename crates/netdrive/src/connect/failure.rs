@@ -82,6 +82,13 @@ fn last_line(err: &str) -> String {
     line.trim_start_matches("Fatal error: ").to_owned()
 }
 
+/// mount.cifs says "mount error(13): Permission denied" for a refused login
+/// (STATUS_LOGON_FAILURE, only in the kernel log) as for a refused share; a login is what
+/// a person can change, so it is read as one, as Windows asks for credentials then too.
+fn cifs_refused(target: &Target, lower: &str) -> bool {
+    matches!(target, Target::Smb { .. }) && lower.contains("mount error(13)")
+}
+
 pub(crate) fn classify(target: &Target, local: &OsStr, how: &How, err: &str) -> Error {
     let lower = err.to_ascii_lowercase();
     let said = escape_text(&last_line(err));
@@ -94,7 +101,7 @@ pub(crate) fn classify(target: &Target, local: &OsStr, how: &How, err: &str) -> 
             escape(local),
             target.provider().name()
         ))
-    } else if has(&lower, LOGIN) {
+    } else if has(&lower, LOGIN) || cifs_refused(target, &lower) {
         match (how.password, how.from_keyring) {
             (Some(_), true) => Error::InvalidPassword(format!(
                 "{host} refused the password saved in the keyring{user}; enter the current password ({said})"
@@ -162,7 +169,8 @@ mod tests {
         assert_eq!(code("couldn't connect SMB: dial tcp 127.0.0.1:1: connect: connection refused", None), 53);
         assert_eq!(code("ssh: Could not resolve hostname nosuch: Name or service not known", None), 53);
         assert_eq!(code("{Network Name Not Found} The specified share name cannot be found", None), 67);
-        assert_eq!(code("mount error(13): Permission denied", Some("x")), 5);
+        assert_eq!(code("mount error(13): Permission denied", Some("x")), 86);
+        assert_eq!(code("mount error(13): Permission denied", None), 1326);
         assert_eq!(code("mount: unknown filesystem type 'cifs'", None), 50);
         assert_eq!(code("something odd", None), 1208);
     }

@@ -4,7 +4,7 @@
 //! The remote is a configuration section named after the server, so the mount table
 //! shows `server:share/path` and the drive is listed as `\\server\share\path`. The
 //! configuration (with the password obscured, as rclone requires) reaches rclone as an
-//! anonymous memory file on its standard input (`--config /dev/stdin`): it is on no disk,
+//! anonymous memory file on its standard input (`--config /proc/self/fd/0`): it is on no disk,
 //! no command line and in no environment. rclone connects lazily, so a quick `rclone
 //! lsjson --stat` of the same remote checks the login first: a wrong password is then a
 //! clear error, not a drive whose every folder fails.
@@ -116,7 +116,16 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
     // Check the login (and that the share exists) before mounting.
     let mut check = rclone();
     check
-        .args(["lsjson", "--stat", "--config", "/dev/stdin", "--log-level", "ERROR", "--retries", "1"])
+        .args([
+            "lsjson",
+            "--stat",
+            "--config",
+            crate::child::STDIN_FILE,
+            "--log-level",
+            "ERROR",
+            "--retries",
+            "1",
+        ])
         .args([
             "--low-level-retries",
             "1",
@@ -131,7 +140,7 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
     let log = secret_file(b"")?;
     let log_read = std::fs::File::from(log.try_clone().map_err(spawn_error)?);
     let mut cmd = rclone();
-    cmd.args(["mount", "--config", "/dev/stdin", "--log-level", "ERROR"]);
+    cmd.args(["mount", "--config", crate::child::STDIN_FILE, "--log-level", "ERROR"]);
     if how.global {
         // CONNECT_GLOBAL_MAPPING: every user sees the drive (FUSE's allow_other).
         cmd.arg("--allow-other");
