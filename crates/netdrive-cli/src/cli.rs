@@ -102,7 +102,9 @@ netdrive connect me@host:/srv ~/srv\n  netdrive connect https://dav.example/remo
     /// Reconnect remembered drives, as at sign-in (keyring passwords; asks nobody unless --interactive)
     #[command(after_help = "Every drive your profile remembers and that is not connected is connected \
 again, all at once, each within --timeout seconds: a dead server delays no other drive. Passwords \
-come from the desktop keyring. When some drives cannot be restored, a desktop notification says \
+come from the desktop keyring. Network entries of /etc/fstab that the system mounts at boot (no \
+noauto, no automount) and that are not mounted -- a server or network that came up late -- are \
+mounted too, with the fstab's options, where you may mount them (root, or the user option). When some drives cannot be restored, a desktop notification says \
 so (where a notification service runs) and a line goes to standard error (the journal, under \
 systemd). Shipped as the systemd user unit netdrive-restore.service and an XDG autostart entry.\n\n\
 Exit status: 0 all restored, 3 some could not be.\n\n\

@@ -119,6 +119,8 @@ struct RestoredJson<'a> {
     local_name: &'a str,
     remote_name: &'a str,
     provider: &'a str,
+    /// "user" (the profile) or "system" (/etc/fstab).
+    remembered: netdrive::Remembered,
     outcome: &'static str,
     code: u32,
     error: Option<&'static str>,
@@ -158,6 +160,7 @@ pub fn restore(out: &mut impl Write, a: &RestoreArgs) -> Res {
                     local_name: &r.entry.local_name,
                     remote_name: &r.entry.remote_name,
                     provider: &r.entry.provider,
+                    remembered: r.by,
                     outcome,
                     code,
                     error,
@@ -173,9 +176,10 @@ pub fn restore(out: &mut impl Write, a: &RestoreArgs) -> Res {
                 Ok(Restoration::Connected { .. }) => "reconnected".to_owned(),
                 Err(e) => report(e),
             };
+            let fstab = if r.by == netdrive::Remembered::System { " (fstab)" } else { "" };
             writeln!(
                 out,
-                "{}  {}  {what}",
+                "{}  {}{fstab}  {what}",
                 escape_text(&r.entry.local_name),
                 escape_text(&r.entry.remote_name)
             )?;

@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use common::{listed, nd, BIN};
 use serde_json::Value;
 use testbed::is_mounted;
+use testbed::keyring::Keyring;
 use testbed::tmux::Tmux;
 
 /// What must take "under a second" natively; generous, as the guest is emulated (TCG),
@@ -38,6 +39,7 @@ const IN_GUEST: &[&str] = &[
     "vm_force_does_not_wait_for_a_flush",
     "vm_list_names_cifs_and_nfs4",
     "vm_recorded_lines_match_the_live_kernel",
+    "vm_restore_remembered_kernel_drives",
     "vm_terminal_dialog_on_kernel_drives",
     "vm_timeout_report_is_not_a_final_state",
 ];
@@ -713,4 +715,168 @@ fn vm_timeout_report_is_not_a_final_state() {
         is_mounted(&m.path) || said_pending,
         "the drive went away after a report that said nothing was pending"
     );
+}
+
+/// The filesystem type of the topmost mount at `path`, from the live mount table.
+fn fstype_at(path: &Path) -> Option<String> {
+    let want = path.to_str().unwrap().replace(' ', "\\040");
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    let line = table.lines().rev().find(|l| l.split(' ').nth(4) == Some(want.as_str()))?;
+    line.split(" - ").nth(1)?.split(' ').next().map(str::to_owned)
+}
+
+/// `netdrive ARGS...` with the guest's keyring, an fstab of the test's own, and a line
+/// of standard input.
+fn nd_restore(k: &Keyring, cfg: &Path, fstab: &Path, stdin: Option<&str>, a: &[&OsStr]) -> common::Run {
+    let mut c = common::command(cfg);
+    c.args(a).envs(k.env()).env("NETDRIVE_FSTAB", fstab);
+    common::run_with_input(c, stdin)
+}
+
+/// Remembered kernel drives come back with `netdrive restore`, as at sign-in: a cifs
+/// drive connected by `netdrive connect` (mount.cifs, the password saved in a real
+/// keyring), an NFS one, and the fstab's cifs and nfs4 entries the system mounts at boot
+/// (a `noauto` one stays as it is). With the NFS server stopped, the NFS drives fail
+/// within the one bound and the SMB ones still come back.
+#[test]
+#[ignore = "runs in the guest: kernel_drives_in_a_vm"]
+fn vm_restore_remembered_kernel_drives() {
+    guest();
+    let keyring = Keyring::start();
+    let cfg = config();
+    let b = base("restore");
+    for d in ["/srv/smb/restore", "/srv/smb/fstab", "/srv/nfs/restore", "/srv/nfs/fstab"] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::write(Path::new(d).join("hello.txt"), format!("hello from {d}\n")).unwrap();
+    }
+    let [smb, nfs, fsmb, fnfs, ondemand] = ["smb", "nfs", "fstab-smb", "fstab-nfs", "on-demand"].map(|n| {
+        let p = b.join(n);
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    });
+    let creds = b.join("credentials");
+    std::fs::write(&creds, "username=root\npassword=netdrive\n").unwrap();
+    let fstab = b.join("fstab");
+    std::fs::write(
+        &fstab,
+        format!(
+            "# the system's network drives\n\
+             //127.0.0.1/share/fstab {} cifs vers=3.0,credentials={} 0 0\n\
+             127.0.0.1:/srv/nfs/fstab {} nfs4 vers=4.2 0 0\n\
+             127.0.0.1:/srv/nfs/fstab {} nfs4 noauto 0 0\n",
+            fsmb.display(),
+            creds.display(),
+            fnfs.display(),
+            ondemand.display()
+        ),
+    )
+    .unwrap();
+    let os = |s: &'static str| OsStr::new(s);
+    let _guards: Vec<KMount> =
+        [&smb, &nfs, &fsmb, &fnfs, &ondemand].iter().map(|p| KMount { path: p.to_path_buf() }).collect();
+
+    // Connected as a person would, remembered, then disconnected.
+    let r = nd_restore(
+        &keyring,
+        cfg.path(),
+        &fstab,
+        Some("netdrive"),
+        &[
+            os("connect"),
+            os(r"\\127.0.0.1\share\restore"),
+            smb.as_os_str(),
+            os("--user"),
+            os("root"),
+            os("--password-stdin"),
+            os("--save-password"),
+            os("--remember"),
+        ],
+    );
+    eprintln!("connect SMB: {}{}", r.stdout, r.stderr);
+    assert_eq!(r.code, 0, "connect SMB: {}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("password saved in the keyring"), "{}", r.stdout);
+    assert_eq!(fstype_at(&smb).as_deref(), Some("cifs"), "root's SMB drive is the kernel's cifs");
+    let r = nd_restore(
+        &keyring,
+        cfg.path(),
+        &fstab,
+        None,
+        &[os("connect"), os("nfs://127.0.0.1/srv/nfs/restore"), nfs.as_os_str(), os("--remember")],
+    );
+    assert_eq!(r.code, 0, "connect NFS: {}{}", r.stdout, r.stderr);
+    assert_eq!(fstype_at(&nfs).as_deref(), Some("nfs4"));
+    for p in [&smb, &nfs] {
+        let r = nd(cfg.path(), args(&["disconnect"], p));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!is_mounted(p));
+    }
+
+    let restore = |timeout: &'static str| {
+        nd_restore(
+            &keyring,
+            cfg.path(),
+            &fstab,
+            None,
+            &[os("restore"), os("--json"), os("--no-notify"), os("--timeout"), os(timeout)],
+        )
+    };
+    let row = |v: &Value, p: &Path| -> Value {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["local_name"] == p.to_str().unwrap())
+            .cloned()
+            .unwrap_or_else(|| panic!("{} not in {v}", p.display()))
+    };
+    let r = restore("20");
+    eprintln!("restore took {:?}: {}{}", r.took, r.stdout, r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v = r.json();
+    for (p, by, fstype) in
+        [(&smb, "user", "cifs"), (&nfs, "user", "nfs4"), (&fsmb, "system", "cifs"), (&fnfs, "system", "nfs4")]
+    {
+        let e = row(&v, p);
+        assert_eq!(e["outcome"], "connected", "{e}");
+        assert_eq!(e["remembered"], by, "{e}");
+        assert_eq!(fstype_at(p).as_deref(), Some(fstype), "{} after restore", p.display());
+        let text = sh(&format!("cat '{}/hello.txt'", p.display()));
+        assert!(text.starts_with("hello from /srv/"), "{text}");
+    }
+    assert!(row(&v, &smb)["message"].as_str().unwrap().contains("keyring"), "{v}");
+    assert_eq!(row(&v, &fsmb)["remote_name"], r"\\127.0.0.1\share\fstab");
+    assert_eq!(row(&v, &fnfs)["remote_name"], r"\\127.0.0.1\srv\nfs\fstab");
+    assert!(v.as_array().unwrap().iter().all(|e| e["local_name"] != ondemand.to_str().unwrap()), "{v}");
+    assert!(!is_mounted(&ondemand), "a noauto entry is mounted on demand, not restored");
+    // Restored again: nothing to do.
+    let again = restore("20");
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(again.json().as_array().unwrap().iter().all(|e| e["outcome"] == "already-connected"));
+
+    // A dead NFS server: its drives fail within the one bound, the SMB ones come back.
+    for p in [&smb, &nfs, &fsmb, &fnfs] {
+        let r = nd(cfg.path(), args(&["disconnect"], p));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let stopped = NfsdStopped::now();
+    let r = restore("3");
+    eprintln!("restore with NFS stopped took {:?}: {}{}", r.took, r.stdout, r.stderr);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.took < Duration::from_secs(3 + 10 + 5), "restore took {:?}", r.took);
+    let v = r.json();
+    for p in [&smb, &fsmb] {
+        assert_eq!(row(&v, p)["outcome"], "connected", "{v}");
+        assert!(is_mounted(p));
+    }
+    for p in [&nfs, &fnfs] {
+        assert_eq!(row(&v, p)["outcome"], "failed", "{v}");
+        assert!(!is_mounted(p), "{} is mounted after a failed restore", p.display());
+    }
+    assert!(r.stderr.contains("could not reconnect 2 of 4"), "{}", r.stderr);
+    drop(stopped);
+    // The mount.nfs that was given up on is killed: it may take a moment to go.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !in_d_state(&[]).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(in_d_state(&[]), Vec::<String>::new(), "processes left in D state");
 }

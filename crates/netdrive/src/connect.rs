@@ -423,8 +423,11 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
             if let Some(d) = domain {
                 creds.push_str(&format!("domain={d}\n"));
             }
-            let mut opts =
-                vec![if creds.is_empty() { "guest".to_owned() } else { "credentials=/dev/stdin".into() }];
+            let mut opts = vec![if creds.is_empty() {
+                "guest".to_owned()
+            } else {
+                format!("credentials={}", crate::child::STDIN_FILE)
+            }];
             if let Some(p) = port {
                 opts.push(format!("port={p}"));
             }
@@ -486,6 +489,44 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
     }
 }
 
+/// Mount an `/etc/fstab` entry as `mount -a` would: by its folder, with the fstab's own
+/// options (credentials files stay where the administrator put them), bounded.
+pub(crate) fn mount_fstab(e: &profile::FstabEntry, timeout: Duration) -> Result<()> {
+    let source = e.source.to_string_lossy();
+    let target = target::parse(&source, Some(e.provider)).map_err(|_| {
+        Error::BadNetPath(format!(
+            "{}: the fstab's source {} is not one netdrive reads",
+            escape(&e.mount_point),
+            escape(&e.source)
+        ))
+    })?;
+    let how = How {
+        password: None,
+        from_keyring: false,
+        timeout,
+        require_integrity: false,
+        require_privacy: false,
+        write_through: false,
+        global: false,
+    };
+    let mut cmd = Command::new("mount");
+    // Another fstab (tests) only when asked: a setuid mount refuses one for users.
+    if let Some(other) = std::env::var_os("NETDRIVE_FSTAB") {
+        cmd.arg("--fstab").arg(other);
+    }
+    cmd.arg("--target").arg(&e.mount_point);
+    run_tool(cmd, Input::None, &target, &e.mount_point, &how)
+}
+
+/// May this user mount the fstab entry, and is it one the system mounts at boot (so one
+/// that is not mounted was missed, typically because the network came up late)? Entries
+/// with `noauto` are mounted on demand, automount ones by the automounter.
+pub(crate) fn restorable_fstab(e: &profile::FstabEntry) -> bool {
+    let opts: Vec<&[u8]> = e.options.as_encoded_bytes().split(|&b| b == b',').collect();
+    let on_demand = opts.iter().any(|o| *o == b"noauto" || *o == b"x-systemd.automount");
+    !on_demand && (is_root() || user_mountable(&e.options))
+}
+
 fn bracket(host: &str) -> String {
     if host.contains(':') {
         format!("[{host}]")
@@ -522,7 +563,7 @@ fn kernel_has(fs: &str) -> bool {
 }
 
 /// An anonymous memory file holding `text`, rewound: given to a tool as its standard
-/// input, it is read as `/dev/stdin` and never touches a disk or a command line.
+/// input, it is read as [`crate::child::STDIN_FILE`] and never touches a disk or a command line.
 pub(crate) fn secret_file(text: &[u8]) -> Result<OwnedFd> {
     use rustix::fs::{memfd_create, MemfdFlags};
     let fail =
@@ -746,6 +787,23 @@ pub(crate) fn package(program: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fstab_entries_the_boot_mounts_are_restored_on_demand_ones_not() {
+        let e = |options: &str| profile::FstabEntry {
+            source: "//nas/share".into(),
+            mount_point: "/mnt/nas".into(),
+            fstype: "cifs".into(),
+            options: options.into(),
+            provider: Provider::Smb,
+        };
+        let root = is_root();
+        assert_eq!(restorable_fstab(&e("defaults")), root);
+        assert_eq!(restorable_fstab(&e("_netdev,credentials=/etc/nas")), root);
+        assert!(restorable_fstab(&e("user,rw")));
+        assert!(!restorable_fstab(&e("noauto,user")));
+        assert!(!restorable_fstab(&e("x-systemd.automount,users")));
+    }
 
     #[test]
     fn unc_names_split_into_host_port_and_path() {

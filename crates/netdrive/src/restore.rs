@@ -6,8 +6,9 @@
 //! drive the bound and delays no other, and the whole call returns within one bound (plus
 //! the keyring's). Passwords come from the desktop keyring; nobody is asked unless the
 //! caller passes a way to ask ([`RestoreOptions::ask`]), and then only after every drive
-//! that needs nothing was tried. `/etc/fstab` entries are the system's (`mount -a`,
-//! systemd): not restored here.
+//! that needs nothing was tried. Network entries of `/etc/fstab` that the system mounts
+//! at boot and that are not mounted (a server or network that came up late) are mounted
+//! too, with the fstab's own options, where this user may mount them.
 
 use std::collections::HashMap;
 use std::sync::{mpsc, Arc, Condvar, Mutex};
@@ -17,8 +18,9 @@ use crate::connect::target;
 use crate::provider::Provider;
 
 use crate::connect::{connect_report, ConnectRequest};
+use crate::connection::Remembered;
 use crate::error::{Error, Result, Waiting};
-use crate::profile::{self, RememberedEntry};
+use crate::profile::{self, FstabEntry, RememberedEntry};
 
 /// Credentials a person typed for one drive.
 #[derive(Clone, Default)]
@@ -52,8 +54,10 @@ impl Default for RestoreOptions<'_> {
 /// What happened to one remembered drive.
 #[derive(Debug)]
 pub struct Restored {
-    /// The remembered entry.
+    /// The remembered entry (an fstab entry's names as text).
     pub entry: RememberedEntry,
+    /// Who remembers it: the user's profile, or the system's fstab.
+    pub by: Remembered,
     /// `Ok` when it is connected now.
     pub result: Result<Restoration>,
 }
@@ -70,10 +74,23 @@ pub enum Restoration {
     },
 }
 
-/// Restore every remembered connection of the user's profile; `Err` only when the
-/// profile cannot be read. Results come in the profile's order.
+/// Restore every remembered connection of the user's profile, and the network entries of
+/// `/etc/fstab` the system should have mounted at boot and did not (no `noauto`, no
+/// automount; only those this user may mount: root, or the `user`/`users` option); `Err`
+/// only when the profile cannot be read. Results come in the profile's order, then the
+/// fstab's; a folder both name is the profile's.
 pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
-    let entries = profile::load()?;
+    let (user, system) = profile::start_loading().finish();
+    let user = user?;
+    // An fstab that cannot be read has nothing to restore (`list` says why).
+    let system: Vec<FstabEntry> = system
+        .unwrap_or_default()
+        .into_iter()
+        .filter(crate::connect::restorable_fstab)
+        .filter(|f| !user.iter().any(|u| u.local_name.as_bytes() == f.mount_point.as_encoded_bytes()))
+        .collect();
+    let jobs: Vec<Job> =
+        user.into_iter().map(Job::Profile).chain(system.into_iter().map(Job::Fstab)).collect();
     let connected: Vec<std::ffi::OsString> = crate::mountinfo::read_table()
         .map_err(|e| Error::NoNetwork(e.to_string()))?
         .into_iter()
@@ -81,17 +98,17 @@ pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
         .collect();
     let (tx, rx) = mpsc::channel();
     let limits = ServerLimits::default();
-    let mut results: Vec<Option<Result<Restoration>>> = Vec::with_capacity(entries.len());
-    for (i, e) in entries.iter().enumerate() {
-        if connected.iter().any(|m| m.as_encoded_bytes() == e.local_name.as_bytes()) {
+    let mut results: Vec<Option<Result<Restoration>>> = Vec::with_capacity(jobs.len());
+    for (i, job) in jobs.iter().enumerate() {
+        if connected.iter().any(|m| m.as_encoded_bytes() == job.local_name()) {
             results.push(Some(Ok(Restoration::AlreadyConnected)));
             continue;
         }
         results.push(None);
-        let (tx, entry, timeout, limits) = (tx.clone(), e.clone(), opts.timeout, limits.clone());
+        let (tx, job, timeout, limits) = (tx.clone(), job.clone(), opts.timeout, limits.clone());
         let started = std::thread::Builder::new().name("netdrive-restore".into()).spawn(move || {
-            let _turn = limits.take(server_of(&entry));
-            let _ = tx.send((i, restore_entry(&entry, timeout, None)));
+            let _turn = limits.take(job.server());
+            let _ = tx.send((i, job.restore(timeout)));
         });
         if let Err(err) = started {
             results[i] = Some(Err(Error::NotEnoughMemory(format!("no worker for a drive: {err}"))));
@@ -107,10 +124,11 @@ pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
             Err(_) => break,
         }
     }
-    let mut out: Vec<Restored> = entries
+    let mut out: Vec<Restored> = jobs
         .into_iter()
         .zip(results)
-        .map(|(entry, r)| {
+        .map(|(job, r)| {
+            let (entry, by) = job.into_entry();
             let result = r.unwrap_or_else(|| {
                 Err(Error::NotResponding {
                     target: entry.local_name.as_str().into(),
@@ -118,11 +136,12 @@ pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
                     waiting: Waiting::Nothing,
                 })
             });
-            Restored { entry, result }
+            Restored { entry, by, result }
         })
         .collect();
     if let Some(ask) = opts.ask {
-        for r in out.iter_mut() {
+        // Only the profile's drives: an fstab entry's credentials are the administrator's.
+        for r in out.iter_mut().filter(|r| r.by == Remembered::User) {
             while let Err(e) = &r.result {
                 if !e.needs_credentials() {
                     break;
@@ -133,6 +152,58 @@ pub fn restore(opts: &RestoreOptions) -> Result<Vec<Restored>> {
         }
     }
     Ok(out)
+}
+
+/// One drive to restore.
+#[derive(Clone)]
+enum Job {
+    Profile(RememberedEntry),
+    Fstab(FstabEntry),
+}
+
+impl Job {
+    fn local_name(&self) -> &[u8] {
+        match self {
+            Job::Profile(e) => e.local_name.as_bytes(),
+            Job::Fstab(f) => f.mount_point.as_encoded_bytes(),
+        }
+    }
+
+    fn server(&self) -> String {
+        match self {
+            Job::Profile(e) => server_of(e),
+            Job::Fstab(f) => target::parse(&f.source.to_string_lossy(), Some(f.provider))
+                .map(|t| t.server())
+                .unwrap_or_else(|_| format!("local:{}", f.mount_point.to_string_lossy())),
+        }
+    }
+
+    fn restore(&self, timeout: Duration) -> Result<Restoration> {
+        match self {
+            Job::Profile(e) => restore_entry(e, timeout, None),
+            Job::Fstab(f) => crate::connect::mount_fstab(f, timeout)
+                .map(|()| Restoration::Connected { password_from_keyring: false }),
+        }
+    }
+
+    /// The entry as a remembered one, for the report (names as text, escaped when shown).
+    fn into_entry(self) -> (RememberedEntry, Remembered) {
+        match self {
+            Job::Profile(e) => (e, Remembered::User),
+            Job::Fstab(f) => {
+                let remote = crate::provider::remote_name(f.provider, &f.source, None);
+                let entry = RememberedEntry {
+                    local_name: f.mount_point.to_string_lossy().into_owned(),
+                    remote_name: remote.to_string_lossy().into_owned(),
+                    source: f.source.to_string_lossy().into_owned(),
+                    provider: f.provider.name().into(),
+                    fstype: f.fstype,
+                    options: f.options.to_string_lossy().into_owned(),
+                };
+                (entry, Remembered::System)
+            }
+        }
+    }
 }
 
 /// How many drives of one server are connected at once: an sshd drops unauthenticated
