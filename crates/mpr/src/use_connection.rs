@@ -502,8 +502,11 @@ fn restore(device: &OsStr) -> Result<DWORD, Error> {
     }
 }
 
+/// How long one drive may take to come back.
+const RESTORE_BOUND: Duration = Duration::from_secs(30);
+
 fn restore_entry(entry: &netdrive::profile::RememberedEntry) -> Result<netdrive::Restoration, Error> {
-    netdrive::restore_one(entry, Duration::from_secs(30), None)
+    netdrive::restore_one(entry, RESTORE_BOUND, None)
 }
 
 /// `WNetRestoreSingleConnectionW(hwndParent, lpDevice, fUseUI)`: connect again a drive the
@@ -532,7 +535,8 @@ pub unsafe extern "C" fn WNetRestoreSingleConnectionW(
 /// `WNetRestoreConnectionW(hWnd, lpDevice)` (the SDK declares it for Windows before
 /// Vista): [`WNetRestoreSingleConnectionW`] for `lpDevice`; for NULL, "the function
 /// reconnects all persistent drives": every drive the profile remembers that is not
-/// connected, the first failure being the result.
+/// connected (and the fstab's missed ones, as `netdrive restore`), all at once, the first
+/// failure in the profile's order being the result.
 ///
 /// # Safety
 /// `lpDevice` NULL or NUL-terminated.
@@ -543,16 +547,10 @@ pub unsafe extern "C" fn WNetRestoreConnectionW(_hWnd: HWND, lpDevice: *const u1
         if let Some(device) = unsafe { W::read_os(lpDevice)? }.filter(|d| !d.is_empty()) {
             return restore(&device);
         }
-        let connected = netdrive::list(netdrive::Scope::Connected)?;
-        let mut first = None;
-        for entry in netdrive::profile::load()? {
-            if connected.iter().any(|c| c.local_name == OsStr::new(&entry.local_name)) {
-                continue;
-            }
-            if let Err(e) = restore_entry(&entry) {
-                first.get_or_insert(e);
-            }
-        }
+        // All at once under one bound, as `netdrive restore`: a dead server costs its own
+        // drive the bound, not every drive after it.
+        let opts = netdrive::RestoreOptions { timeout: RESTORE_BOUND, ask: None };
+        let first = netdrive::restore(&opts)?.into_iter().find_map(|r| r.result.err());
         first.map_or(Ok(0), Err)
     })
 }
