@@ -204,6 +204,13 @@ fn packages_install_work_and_purge_cleanly() {
     }
     let unit = std::fs::read_to_string("/usr/lib/systemd/user/netdrive-restore.service").unwrap();
     assert!(unit.contains("ExecStart=/usr/bin/netdrive restore"), "{unit}");
+    // Enabled for every user (the autostart entry steps aside under systemd): without
+    // the link, nothing reconnects at sign-in after an install.
+    assert_eq!(
+        std::fs::read_link(ENABLED).ok().as_deref(),
+        Some(Path::new("/usr/lib/systemd/user/netdrive-restore.service")),
+        "the restore unit is enabled for the graphical session"
+    );
 
     // The command: a real drive, listed by the installed program.
     let x = Xvfb::start();
@@ -288,7 +295,11 @@ fn packages_install_work_and_purge_cleanly() {
         .filter(|p| !there_before.contains(*p) && p.symlink_metadata().is_ok())
         .collect();
     assert!(left.is_empty(), "left behind after apt-get purge: {left:?}");
+    assert!(Path::new(ENABLED).symlink_metadata().is_err(), "{ENABLED} is left after apt-get purge");
 }
+
+/// The link that enables the restore unit for every user's graphical session.
+const ENABLED: &str = "/etc/systemd/user/graphical-session.target.wants/netdrive-restore.service";
 
 /// The output of a child that is expected to end by itself within `within`.
 fn wait_output(mut child: Child, within: Duration) -> Output {
