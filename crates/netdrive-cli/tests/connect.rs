@@ -180,6 +180,21 @@ fn smb_password_codes_keyring_and_reuse() {
     let v = connect(k, &cfg, "smb://no-such-host.invalid/secure", &local, Some(TEST_PASSWORD), &[]);
     assert_eq!(v["error"], "ERROR_BAD_NETPATH", "{v}");
 
+    // An older password of the same account, saved once for another share (before the
+    // password changed): the newer one, saved below, is the one used.
+    let port_s = port.to_string();
+    let mut stale = Command::new("secret-tool");
+    stale
+        .args(["store", "--label", "old smb password", "xdg:schema", "org.gnome.keyring.NetworkPassword"])
+        .args(["user", TEST_USER, "server", "127.0.0.1", "protocol", "smb", "port", &port_s])
+        .args(["object", "other-share"])
+        .envs(keyring.env())
+        .stdin(Stdio::piped());
+    let mut child = stale.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"the-old-password").unwrap();
+    assert!(child.wait().unwrap().success());
+    std::thread::sleep(Duration::from_millis(1100)); // the keyring keeps seconds
+
     // Right password, saved: a separate secret-tool finds it, by gvfs's attributes.
     let v = connect(k, &cfg, &remote, &local, Some(TEST_PASSWORD), &["--save-password", "--remember"]);
     assert_eq!(v["code"], 0, "{v}");
@@ -187,9 +202,18 @@ fn smb_password_codes_keyring_and_reuse() {
     assert_eq!(v["remote_name"], r"\\127.0.0.1\secure", "{v}");
     assert_eq!(v["password_saved"], true, "{v}");
     assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from smbd\n");
-    let port_s = port.to_string();
-    let found =
-        keyring.lookup(&["protocol", "smb", "server", "127.0.0.1", "user", TEST_USER, "port", &port_s]);
+    let found = keyring.lookup(&[
+        "protocol",
+        "smb",
+        "server",
+        "127.0.0.1",
+        "user",
+        TEST_USER,
+        "port",
+        &port_s,
+        "object",
+        "secure",
+    ]);
     assert_eq!(found.as_deref(), Some(TEST_PASSWORD));
     let schema = keyring.secret_tool(&["search", "--all", "protocol", "smb", "server", "127.0.0.1"]);
     let text = String::from_utf8_lossy(&schema.stdout);

@@ -160,19 +160,33 @@ fn describe(e: &secret_service::Error) -> String {
 }
 
 /// The password stored for `key`, if any (unlocked items only: a lookup never prompts).
+/// Of several (one per share, gvfs's own), the newest of the key's domain: a password
+/// belongs to the account, not the share, so after a change the one saved last is right.
 pub fn lookup(key: &Key) -> Result<Option<Found>, Unavailable> {
     let attrs = key.match_attributes();
+    let domain = key.domain.clone();
     bounded(move |ss| {
         let map: HashMap<&str, &str> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let found = ss.search_items(map)?;
+        let mut candidates = Vec::with_capacity(found.unlocked.len());
         for item in &found.unlocked {
-            let secret = item.get_secret()?;
-            let Ok(password) = String::from_utf8(secret) else { continue };
-            let user = item.get_attributes()?.remove("user");
-            return Ok(Some(Found { user, password }));
+            candidates.push((item.get_attributes()?, item.get_modified()?));
         }
-        Ok(None)
+        let Some(i) = newest(&candidates, domain.as_deref()) else { return Ok(None) };
+        let Ok(password) = String::from_utf8(found.unlocked[i].get_secret()?) else { return Ok(None) };
+        let user = candidates[i].0.get("user").cloned();
+        Ok(Some(Found { user, password }))
     })
+}
+
+/// Which of the items found (attributes, modification time) to use: one of `domain` (or
+/// with none) before one of another domain, then the newest.
+fn newest(items: &[(HashMap<String, String>, u64)], domain: Option<&str>) -> Option<usize> {
+    let fits = |a: &HashMap<String, String>| match (a.get("domain"), domain) {
+        (Some(d), Some(want)) => d.eq_ignore_ascii_case(want),
+        _ => true,
+    };
+    (0..items.len()).max_by_key(|&i| (fits(&items[i].0), items[i].1))
 }
 
 /// Store (or replace) the password for `key` in the default collection. A locked
@@ -195,6 +209,23 @@ pub fn store(key: &Key, password: &str) -> Result<(), Unavailable> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_newest_password_of_the_account_is_used() {
+        let item = |domain: Option<&str>, object: &str, modified: u64| {
+            let mut a: HashMap<String, String> = [("object".to_owned(), object.to_owned())].into();
+            if let Some(d) = domain {
+                a.insert("domain".into(), d.into());
+            }
+            (a, modified)
+        };
+        // Saved for share1, then the password changed and was saved for share2.
+        let items = [item(None, "share1", 100), item(None, "share2", 200), item(None, "", 50)];
+        assert_eq!(newest(&items, None), Some(1));
+        let items = [item(Some("OTHER"), "s", 300), item(Some("WORK"), "s", 100)];
+        assert_eq!(newest(&items, Some("work")), Some(1));
+        assert_eq!(newest(&[], None), None);
+    }
 
     #[test]
     fn attributes_follow_gvfs() {
