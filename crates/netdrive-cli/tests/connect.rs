@@ -138,6 +138,21 @@ impl Watch {
     }
 }
 
+/// The rclone processes whose command line names `local`.
+fn rclone_serving(local: &Path) -> Vec<u32> {
+    let want = local.as_os_str().as_encoded_bytes();
+    std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let args: Vec<&[u8]> = cmdline.split(|&b| b == 0).collect();
+            args.first().is_some_and(|a| a.ends_with(b"rclone")) && args.contains(&want)
+        })
+        .collect()
+}
+
 #[test]
 fn smb_password_codes_keyring_and_reuse() {
     let keyring = Keyring::start();
@@ -202,6 +217,18 @@ fn smb_password_codes_keyring_and_reuse() {
     assert_eq!(v["remote_name"], r"\\127.0.0.1\secure", "{v}");
     assert_eq!(v["password_saved"], true, "{v}");
     assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from smbd\n");
+    // The rclone serving the drive keeps its standard input: its configuration (with the
+    // reversible obscured password) must not be readable there.
+    let served = rclone_serving(&local);
+    assert!(!served.is_empty(), "an rclone process serves {}", local.display());
+    for pid in served {
+        let stdin = std::fs::read(format!("/proc/{pid}/fd/0")).unwrap_or_default();
+        let text = String::from_utf8_lossy(&stdin);
+        assert!(
+            !text.contains("pass"),
+            "rclone {pid}'s standard input still holds its configuration: {text}"
+        );
+    }
     let found = keyring.lookup(&[
         "protocol",
         "smb",

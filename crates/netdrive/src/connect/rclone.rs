@@ -4,8 +4,8 @@
 //! The remote is a configuration section named after the server, so the mount table
 //! shows `server:share/path` and the drive is listed as `\\server\share\path`. The
 //! configuration (with the password obscured, as rclone requires) reaches rclone as an
-//! anonymous memory file on its standard input (`--config /proc/self/fd/0`): it is on no disk,
-//! no command line and in no environment. rclone connects lazily, so a quick `rclone
+//! anonymous memory file on its standard input (`--config /proc/self/fd/0`), emptied once
+//! the drive is mounted: it is on no disk, no command line and in no environment. rclone connects lazily, so a quick `rclone
 //! lsjson --stat` of the same remote checks the login first: a wrong password is then a
 //! clear error, not a drive whose every folder fails.
 
@@ -137,8 +137,13 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
         .arg(&remote);
     run_tool(check, Input::File(secret_file(text.as_bytes())?), target, local, how)?;
 
-    let log = secret_file(b"")?;
+    let log = log_file()?;
     let log_read = std::fs::File::from(log.try_clone().map_err(spawn_error)?);
+    // rclone keeps its standard input for the drive's life: once it has read (and
+    // seeked: a pipe will not do) its configuration, the memory file is emptied, so no
+    // process of the user reads the obscured, reversible password in /proc/PID/fd/0.
+    let config = secret_file(text.as_bytes())?;
+    let config_kept = std::fs::File::from(config.try_clone().map_err(spawn_error)?);
     let mut cmd = rclone();
     cmd.args(["mount", "--config", crate::child::STDIN_FILE, "--log-level", "ERROR"]);
     if how.global {
@@ -147,7 +152,7 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
     }
     cmd.arg(&remote)
         .arg(local)
-        .stdin(Stdio::from(secret_file(text.as_bytes())?))
+        .stdin(Stdio::from(config))
         .stdout(Stdio::null())
         .stderr(Stdio::from(log))
         // Its own process group: a Ctrl-C meant for the caller does not end the drive.
@@ -163,6 +168,10 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
             .map(|t| t.iter().any(|e| e.mount_point == local && e.fstype == "fuse.rclone"))
             .unwrap_or(false);
         if mounted {
+            // Its errors from now on would grow the memory file for the drive's life:
+            // emptied and sealed, later writes fail (rclone goes on).
+            seal_empty(&log_read);
+            let _ = config_kept.set_len(0);
             // rclone serves the drive until it is unmounted; reap it then.
             std::thread::spawn(move || child.wait());
             return Ok(());
@@ -182,6 +191,24 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
         }
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// The memory file rclone's errors go to while it starts (sealable: see [`seal_empty`]).
+fn log_file() -> Result<std::os::fd::OwnedFd> {
+    use rustix::fs::{memfd_create, MemfdFlags};
+    memfd_create("netdrive-rclone-log", MemfdFlags::CLOEXEC | MemfdFlags::ALLOW_SEALING).map_err(|e| {
+        Error::Extended {
+            provider: "netdrive".into(),
+            message: format!("memfd: {}", std::io::Error::from(e)),
+        }
+    })
+}
+
+/// Empty the log and forbid it to grow.
+fn seal_empty(log: &std::fs::File) {
+    use rustix::fs::{fcntl_add_seals, SealFlags};
+    let _ = log.set_len(0);
+    let _ = fcntl_add_seals(log, SealFlags::GROW);
 }
 
 fn spawn_error(e: std::io::Error) -> Error {
