@@ -134,7 +134,7 @@ pub struct ListArgs {
     /// Print JSON: an array of objects
     #[arg(long)]
     pub json: bool,
-    /// List remembered connections (your profile and network entries of /etc/fstab)
+    /// List remembered connections (your profile, network entries of /etc/fstab, automount points)
     #[arg(long, conflicts_with = "all")]
     pub remembered: bool,
     /// List connected drives and remembered ones that are not connected

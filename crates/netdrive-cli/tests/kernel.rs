@@ -11,6 +11,7 @@
 mod common;
 
 use std::ffi::OsStr;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -29,6 +30,7 @@ const BOUND: Duration = Duration::from_secs(2);
 
 /// The tests that run in the guest; the host test requires each to pass.
 const IN_GUEST: &[&str] = &[
+    "vm_automount_points",
     "vm_busy_who_force_detach_cifs",
     "vm_busy_who_force_detach_nfs4",
     "vm_dead_nfs_server",
@@ -879,4 +881,221 @@ fn vm_restore_remembered_kernel_drives() {
         std::thread::sleep(Duration::from_millis(200));
     }
     assert_eq!(in_d_state(&[]), Vec::<String>::new(), "processes left in D state");
+}
+
+/// `netdrive list --all --json` (connected and remembered drives).
+fn list_all(cfg: &Path) -> Value {
+    let r = nd(cfg, ["list", "--all", "--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.json()
+}
+
+/// The one row of a listing for `path`.
+fn row_at<'a>(all: &'a Value, path: &Path) -> &'a Value {
+    let rows: Vec<&Value> =
+        all.as_array().unwrap().iter().filter(|e| e["local_name"] == path.to_str().unwrap()).collect();
+    assert_eq!(rows.len(), 1, "one row for {}: {all}", path.display());
+    rows[0]
+}
+
+/// The filesystem types mounted at `path`, bottom to top (from the mount table only: this
+/// must not trigger an automount).
+fn fstypes_at(path: &Path) -> Vec<String> {
+    let want = path.to_str().unwrap().replace(' ', "\\040");
+    let table = std::fs::read_to_string("/proc/self/mountinfo").unwrap();
+    table
+        .lines()
+        .filter(|l| l.split(' ').nth(4) == Some(want.as_str()))
+        .filter_map(|l| l.split_once(" - ").and_then(|(_, t)| t.split(' ').next()))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The autofs automount daemon in the foreground with a master map of its own (one direct
+/// map), stopped on drop: SIGTERM, on which it takes its triggers and mounts away.
+struct Automount {
+    daemon: Child,
+    points: Vec<PathBuf>,
+    log: PathBuf,
+}
+
+impl Automount {
+    fn start(dir: &Path, direct_map: &str, points: &[&Path]) -> Automount {
+        sh("modprobe autofs");
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("auto.direct"), direct_map).unwrap();
+        std::fs::write(dir.join("auto.master"), format!("/- {}\n", dir.join("auto.direct").display()))
+            .unwrap();
+        let log = std::fs::File::create(dir.join("automount.log")).unwrap();
+        let daemon = Command::new("automount")
+            .args(["-f", "-d"])
+            .arg(dir.join("auto.master"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            // Its own process group: autofs refuses a mount for process group 0, which is
+            // what a child of the guest's init has.
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        let log = dir.join("automount.log");
+        let a = Automount { daemon, points: points.iter().map(|p| p.to_path_buf()).collect(), log };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !a.points.iter().all(|p| fstypes_at(p) == ["autofs"]) {
+            assert!(
+                Instant::now() < deadline,
+                "automount set up no triggers: {}",
+                std::fs::read_to_string(dir.join("automount.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        a
+    }
+}
+
+impl Automount {
+    /// `ls` of these folders, as a person opens them: the automounter mounts them.
+    fn ls(&self, paths: &[&Path]) -> String {
+        let out = Command::new("timeout").args(["-k", "2", "60", "ls"]).args(paths).output().unwrap();
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        assert!(
+            out.status.success(),
+            "ls: {}\nautomount's log:\n{log}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+}
+
+impl Drop for Automount {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.daemon.id().to_string()]).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.daemon.try_wait().ok().flatten().is_none() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.daemon.kill();
+        let _ = self.daemon.wait();
+        for p in &self.points {
+            for _ in fstypes_at(p) {
+                let _ = Command::new("umount").arg("-l").arg(p).status();
+            }
+        }
+    }
+}
+
+/// An automount point (autofs, direct map) is listed as remembered and not connected
+/// until it is opened; listing it, `who` and the dialog's first frame never mount it;
+/// disconnecting the mounted drive leaves the automount point, which mounts it again when
+/// opened.
+#[test]
+#[ignore = "runs in the guest: kernel_drives_in_a_vm"]
+fn vm_automount_points() {
+    guest();
+    let cfg = config();
+    let cfg = cfg.path();
+    let b = base("automount");
+    let (n, c) = (b.join("nfs"), b.join("smb"));
+    for dir in ["/srv/nfs/auto", "/srv/smb/auto"] {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(Path::new(dir).join("hello.txt"), "hello\n").unwrap();
+    }
+    let run = Path::new("/run/netdrive-kernel-automount");
+    std::fs::create_dir_all(run).unwrap();
+    std::fs::write(run.join("credentials"), "username=root\npassword=netdrive\n").unwrap();
+    // nobind: autofs would bind-mount an export of its own host instead of mounting it;
+    // port: without it autofs asks rpcbind, which an NFSv4-only server does not run.
+    let map = format!(
+        "{n} -fstype=nfs4,nobind,vers=4.2,port=2049 127.0.0.1:/srv/nfs/auto\n\
+         {c} -fstype=cifs,vers=3.0,credentials={cred} ://127.0.0.1/share/auto\n",
+        n = n.display(),
+        c = c.display(),
+        cred = run.join("credentials").display()
+    );
+    let start = Instant::now();
+    let auto = Automount::start(run, &map, &[&n, &c]);
+    eprintln!("automount: triggers set up after {:?}", start.elapsed());
+    let drives =
+        [(&n, "NFS", r"\\127.0.0.1\srv\nfs\auto", "nfs4"), (&c, "SMB", r"\\127.0.0.1\share\auto", "cifs")];
+    let untouched = |when: &str| {
+        for (p, ..) in drives {
+            assert_eq!(fstypes_at(p), ["autofs"], "{when} mounted {}", p.display());
+        }
+    };
+    let remembered = |when: &str| {
+        let all = list_all(cfg);
+        for (p, provider, unc, fstype) in drives {
+            let e = row_at(&all, p);
+            assert_eq!(e["connected"], false, "{when}: {e}");
+            assert_eq!(e["remembered"], "automount", "{when}: {e}");
+            assert_eq!(e["status"], "automount (connects when opened)", "{when}: {e}");
+            assert_eq!(e["provider"], provider, "{when}: {e}");
+            assert_eq!(e["remote_name"], unc, "{when}: {e}");
+            assert_eq!(e["fstype"], fstype, "{when}: {e}");
+        }
+    };
+
+    remembered("at first");
+    untouched("list --json");
+    let human = nd(cfg, ["list", "--all"]).stdout;
+    assert!(
+        human.lines().any(
+            |l| l.contains(r"\\127.0.0.1\srv\nfs\auto") && l.contains("automount (connects when opened)")
+        ),
+        "{human}"
+    );
+    untouched("list --all");
+    let r = nd(cfg, args(&["who"], &n));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("an automount point that is not connected now"), "{}", r.stderr);
+    untouched("who");
+    let dir = base("automount-tui");
+    let shown = Instant::now();
+    let t = tui(&dir, cfg, "");
+    let first = t
+        .wait_until(|s| s.contains(r"\\127.0.0.1\share\auto"), Duration::from_secs(60))
+        .unwrap_or_else(|s| panic!("no first frame:\n{s}"));
+    eprintln!("automount: the dialog's first frame after {:?}", shown.elapsed());
+    assert!(first.contains("automount"), "{first}");
+    untouched("the dialog's first frame");
+    t.keys(&["Escape"]);
+    let _ = tui_answer(&dir);
+    untouched("the dialog");
+    // Disconnecting what is not mounted: said so, and nothing is mounted by it.
+    let r = nd(cfg, args(&["disconnect"], &c));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(r.stderr.contains("an automount point that is not connected now"), "{}", r.stderr);
+    assert!(r.stderr.contains("ERROR_NOT_CONNECTED (2250)"), "{}", r.stderr);
+    untouched("disconnect");
+
+    // Opened: mounted on the automount point, listed once, connected.
+    let ls = auto.ls(&[&n, &c]);
+    assert_eq!(ls.matches("hello.txt").count(), 2, "{ls}");
+    let all = list_all(cfg);
+    for (p, provider, unc, fstype) in drives {
+        assert_eq!(fstypes_at(p), ["autofs", fstype], "ls mounts {}", p.display());
+        let e = row_at(&all, p);
+        assert_eq!(
+            (e["connected"].as_bool(), e["status"].as_str()),
+            (Some(true), Some("connected, automount")),
+            "{e}"
+        );
+        assert_eq!((e["provider"].as_str(), e["remote_name"].as_str()), (Some(provider), Some(unc)), "{e}");
+    }
+
+    // Disconnected: the drive is gone, the automount point stays, and opens it again.
+    for (p, ..) in drives {
+        let r = nd(cfg, args(&["disconnect"], p));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.starts_with("Disconnected"), "{}", r.stdout);
+    }
+    untouched("disconnect");
+    remembered("after the disconnect");
+    untouched("list after the disconnect");
+    let ls = auto.ls(&[&n]);
+    assert!(ls.contains("hello.txt"), "{ls}");
+    assert_eq!(fstypes_at(&n), ["autofs", "nfs4"], "opened again");
+    drop(auto);
+    eprintln!("automount: the test took {:?}", start.elapsed());
+    assert!(fstypes_at(&n).is_empty() && fstypes_at(&c).is_empty(), "automount left its mounts");
 }

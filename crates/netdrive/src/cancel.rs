@@ -346,6 +346,13 @@ fn forget_only(conn: &Connection, opts: &CancelOptions, target: Name) -> Result<
                 escape(profile::fstab_path().as_os_str())
             ),
         }),
+        Some(Remembered::Automount) if opts.update_profile => Err(Error::AccessDenied {
+            target,
+            reason: "it is an automount point the system remembers (an autofs map, or /etc/fstab \
+                     with x-systemd.automount); edit that to forget it"
+                .into(),
+        }),
+        Some(Remembered::Automount) => Err(Error::AutomountNotConnected { target }),
         _ => Err(Error::NotConnected { target }),
     }
 }

@@ -51,6 +51,10 @@ pub enum Remembered {
     User,
     /// In `/etc/fstab`; read-only.
     System,
+    /// An automount point the kernel has now (an `autofs` trigger), from an autofs map or
+    /// an fstab entry with `x-systemd.automount`: the system connects it when a program
+    /// opens it; read-only.
+    Automount,
 }
 
 impl Connection {
@@ -154,8 +158,10 @@ impl Connection {
     pub fn status(&self) -> &'static str {
         match (self.connected, self.remembered) {
             (true, None) => "connected",
+            (true, Some(Remembered::Automount)) => "connected, automount",
             (true, Some(_)) => "connected, remembered",
             (false, Some(Remembered::System)) => "remembered (fstab)",
+            (false, Some(Remembered::Automount)) => "automount (connects when opened)",
             (false, _) => "remembered",
         }
     }
@@ -207,13 +213,15 @@ fn rclone_command_lines() -> Vec<(OsString, OsString)> {
     found
 }
 
-/// The network lines of the mount table. Only they are decoded. Escapes cannot change
-/// what classify sees: the kernel escapes only space, tab, newline and backslash, in no
-/// type or prefix it knows.
+/// The network lines of the mount table, and its automount triggers (`autofs`, which are
+/// no drives themselves: [`connected_in`] skips them). Only they are decoded. Escapes
+/// cannot change what classify sees: the kernel escapes only space, tab, newline and
+/// backslash, in no type or prefix it knows.
 pub(crate) fn network_table() -> Result<Vec<MountEntry>> {
-    mountinfo::read_table_where(|fstype, source| provider::classify(fstype, source).is_some()).map_err(|e| {
-        Error::NoNetwork(format!("cannot read {}: {e}", mountinfo::table_path().to_string_lossy()))
+    mountinfo::read_table_where(|fstype, source| {
+        fstype == crate::automount::AUTOFS || provider::classify(fstype, source).is_some()
     })
+    .map_err(|e| Error::NoNetwork(format!("cannot read {}: {e}", mountinfo::table_path().to_string_lossy())))
 }
 
 /// The network drive a path lies on, as far as the mount table tells without touching

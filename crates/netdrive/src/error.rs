@@ -149,6 +149,16 @@ pub enum Error {
         target: Name,
     },
 
+    /// `ERROR_NOT_CONNECTED`: an automount point whose drive is not mounted now.
+    #[error(
+        "{target}: an automount point that is not connected now (the system connects it when it is \
+         opened)"
+    )]
+    AutomountNotConnected {
+        /// The automount point.
+        target: Name,
+    },
+
     /// `ERROR_NOT_CONNECTED`: the drive is not the one that was listed any more.
     #[error("{target}: changed since it was listed ({what}); list the drives again and choose anew")]
     ChangedSinceListed {
@@ -362,6 +372,7 @@ impl Error {
         match self {
             Error::NotConnected { .. }
             | Error::RememberedNotConnected { .. }
+            | Error::AutomountNotConnected { .. }
             | Error::ChangedSinceListed { .. } => Win32Error::ERROR_NOT_CONNECTED,
             Error::OpenFiles { .. } => Win32Error::ERROR_OPEN_FILES,
             Error::DeviceInUse { .. } => Win32Error::ERROR_DEVICE_IN_USE,

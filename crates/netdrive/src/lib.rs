@@ -51,6 +51,7 @@ pub mod names;
 pub mod profile;
 
 // Everything else is reached through the re-exports below.
+mod automount;
 mod bounded;
 mod cancel;
 mod child;

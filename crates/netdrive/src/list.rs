@@ -1,9 +1,11 @@
 //! Listing network connections (`WNetOpenEnum`): connected ones from the mount table and
-//! GVfs, remembered ones from the user's profile and the fstab, merged.
+//! GVfs, remembered ones from the user's profile, the fstab and the automounter's maps
+//! (for the automount points the mount table has), merged.
 
 use std::ffi::OsStr;
 use std::os::unix::ffi::OsStrExt;
 
+use crate::automount::{self, MapEntry, Trigger};
 use crate::connection::{connected_in, network_table, normalize, resolve, Connection, Remembered};
 use crate::error::{Error, Result};
 use crate::gvfs;
@@ -16,7 +18,7 @@ use crate::provider::{self, Provider};
 pub enum Scope {
     /// Mounted now (`RESOURCE_CONNECTED`).
     Connected,
-    /// In the user's profile or the fstab (`RESOURCE_REMEMBERED`).
+    /// In the user's profile, the fstab, or an automount map (`RESOURCE_REMEMBERED`).
     Remembered,
     /// Connected ones, then remembered ones that are not connected.
     All,
@@ -80,7 +82,15 @@ pub fn find_connected(target: &OsStr) -> Result<Connection> {
         } else {
             listing(Scope::Connected, &mine, loading).connections
         };
-        resolve(&conns, target).cloned()
+        match resolve(&conns, target) {
+            // Not "nothing by that name": the system connects it when it is opened.
+            Err(Error::NotConnected { target })
+                if automount::is_triggered_by(&local, &automount::triggers(&table)) =>
+            {
+                Err(Error::AutomountNotConnected { target })
+            }
+            r => r.cloned(),
+        }
     };
     find().map_err(Error::record)
 }
@@ -115,7 +125,13 @@ fn list_now(scope: Scope) -> Result<Listing> {
     // The profile and fstab workers start first and run while the table is read.
     let loading = profile::start_loading();
     let table = match scope {
-        Scope::Remembered => Vec::new(),
+        // Only the automount triggers: whether a remembered drive is connected is not
+        // asked here.
+        Scope::Remembered => {
+            let mut t = network_table().unwrap_or_default();
+            t.retain(|e| e.fstype.as_bytes() == automount::AUTOFS);
+            t
+        }
         _ => network_table()?,
     };
     Ok(list_from(scope, &table, loading))
@@ -131,6 +147,9 @@ fn list_from(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> L
 }
 
 fn listing(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> Listing {
+    // The maps of the automount points are read while the rest is done.
+    let triggers = automount::triggers(table);
+    let maps = automount::start_reading(triggers.clone());
     let mut connected = connected_in(table);
     let mut warnings = Vec::new();
     let (user, system) = loading.finish();
@@ -142,9 +161,15 @@ fn listing(scope: Scope, table: &[MountEntry], loading: profile::Loading) -> Lis
         warnings.push(e);
         Vec::new()
     });
-    let mut remembered: Vec<Connection> =
-        user.iter().map(from_profile).chain(system.iter().map(from_fstab)).collect();
-    // One entry per local name; the user's profile comes first and wins over fstab.
+    let auto = maps.finish();
+    let mut remembered: Vec<Connection> = user
+        .iter()
+        .map(from_profile)
+        .chain(system.iter().map(|f| from_fstab(f, &triggers)))
+        .chain(auto.iter().map(from_map))
+        .collect();
+    // One entry per local name; the user's profile comes first and wins over fstab,
+    // which wins over the automount maps.
     let mut seen = std::collections::HashSet::new();
     remembered.retain(|r| seen.insert(r.local_name.clone()));
     for c in connected.iter_mut() {
@@ -180,12 +205,28 @@ fn from_profile(r: &RememberedEntry) -> Connection {
     }
 }
 
-/// A network drive the fstab names.
-fn from_fstab(f: &FstabEntry) -> Connection {
+/// A network drive the fstab names; an automount point when the kernel has a trigger
+/// there (systemd's, for `x-systemd.automount`).
+fn from_fstab(f: &FstabEntry, triggers: &[Trigger]) -> Connection {
     let remote_name = provider::remote_name(f.provider, &f.source, None);
+    let by = if automount::is_triggered_by(&f.mount_point, triggers) {
+        Remembered::Automount
+    } else {
+        Remembered::System
+    };
     Connection {
         options: f.options.clone(),
-        remembered: Some(Remembered::System),
+        remembered: Some(by),
         ..Connection::new(f.mount_point.clone(), remote_name, f.source.clone(), f.provider, f.fstype.clone())
+    }
+}
+
+/// A network drive an automount map names for a trigger the kernel has.
+fn from_map(m: &MapEntry) -> Connection {
+    let remote_name = provider::remote_name(m.provider, &m.source, None);
+    Connection {
+        options: m.options.clone(),
+        remembered: Some(Remembered::Automount),
+        ..Connection::new(m.mount_point.clone(), remote_name, m.source.clone(), m.provider, m.fstype.clone())
     }
 }
