@@ -34,6 +34,9 @@
 mod failure;
 mod rclone;
 pub(crate) mod target;
+mod undo;
+
+pub use undo::{undo_own_mount, MountsBefore};
 
 use std::ffi::{OsStr, OsString};
 use std::os::fd::OwnedFd;
@@ -136,6 +139,9 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     }
     let local = normalize(&req.local_name);
     let shown = escape(&local);
+    // Read before the check: a mount that appears between the two is refused below, so
+    // one not in `before` after the tool ran is this attempt's (see `undo`).
+    let before = MountsBefore::read()?;
     let table = crate::mountinfo::read_table().map_err(|e| Error::NoNetwork(e.to_string()))?;
     if table.iter().any(|e| e.mount_point == local) {
         return Err(Error::AlreadyAssigned { local: local.as_os_str().into() });
@@ -168,17 +174,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     if !is_dir {
         return Err(Error::BadDevice(format!("{shown}: no such folder; create it first")));
     }
-    let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => Some(Provider::from_name(p).or_else(|| alias(p)).ok_or_else(|| {
-            Error::BadProvider(format!(
-                "{p:?} is not a network provider netdrive knows; use SMB, SSHFS, WebDAV, NFS or rclone"
-            ))
-        })?),
-    };
-    // A drive GNOME Files had mounted (remembered from the list) is connected by its
-    // form (`smb://`, `sftp://`, `dav://`): netdrive mounts it with the tools above.
-    let provider = provider.filter(|p| *p != Provider::Gvfs);
+    let provider = provider_named(req.provider.as_deref())?;
     let remote = req
         .remote_name
         .to_str()
@@ -234,10 +230,16 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         write_through: req.write_through,
         global: req.global,
     };
-    mount(&target, &local, &how).map_err(|e| match (e, no_keyring) {
-        // Say why no saved password was tried.
-        (Error::LogonFailure(m), Some(k)) => Error::LogonFailure(format!("{m}; {k}")),
-        (e, _) => e,
+    // A failed tool may have mounted already (sshfs mounts before the server answers; a
+    // tool killed by a cancel): what it left is taken away, nothing else.
+    let undo_bound = Duration::from_secs(3);
+    mount(&target, &local, &how).map_err(|e| {
+        undo::undo(&local, &target, &before, undo_bound);
+        match (e, no_keyring) {
+            // Say why no saved password was tried.
+            (Error::LogonFailure(m), Some(k)) => Error::LogonFailure(format!("{m}; {k}")),
+            (e, _) => e,
+        }
     })?;
 
     let conns = list::list(Scope::Connected)?;
@@ -277,6 +279,21 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         password_saved: saved,
         keyring_notice: notice,
     })
+}
+
+/// The provider a caller named (`None`: from the remote name's form).
+fn provider_named(name: Option<&str>) -> Result<Option<Provider>> {
+    let provider = match name.map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(Provider::from_name(p).or_else(|| alias(p)).ok_or_else(|| {
+            Error::BadProvider(format!(
+                "{p:?} is not a network provider netdrive knows; use SMB, SSHFS, WebDAV, NFS or rclone"
+            ))
+        })?),
+    };
+    // A drive GNOME Files had mounted (remembered from the list) is connected by its
+    // form (`smb://`, `sftp://`, `dav://`): netdrive mounts it with the tools above.
+    Ok(provider.filter(|p| *p != Provider::Gvfs))
 }
 
 fn alias(p: &str) -> Option<Provider> {
@@ -538,6 +555,8 @@ fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how:
     let program = cmd.get_program().to_string_lossy().into_owned();
     // Its own process group: past the bound it goes with what it started (ssh).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    // What is mounted before it runs is never this tool's to take away.
+    let before = MountsBefore::read()?;
     let ran = crate::child::run_bounded_input(&mut cmd, input, how.timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(&program)))
@@ -567,7 +586,7 @@ fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how:
         None => {
             // sshfs mounts before the server has answered: a drive left on the folder
             // by a tool that gave up would hang whoever opens it.
-            detach_if_mounted(local);
+            undo::undo(local, target, &before, Duration::from_secs(3));
             Err(Error::NotResponding { target: local.into(), after: how.timeout, waiting: Waiting::Nothing })
         }
     }
@@ -681,22 +700,6 @@ fn gio_mount(mut cmd: Command, input: Input, timeout: Duration, uri: &str) -> Re
             })
         }
         None => Err(Error::NotResponding { target: uri.into(), after: timeout, waiting: Waiting::Nothing }),
-    }
-}
-
-/// Detach what a failed attempt left mounted on `local` (checked empty before it began).
-pub(crate) fn detach_if_mounted(local: &OsStr) {
-    let mounted = crate::mountinfo::read_table().is_ok_and(|t| t.iter().any(|e| e.mount_point == local));
-    if !mounted {
-        return;
-    }
-    if is_root() {
-        // A lazy unmount: never waits for the server.
-        let _ = rustix::mount::unmount(local, rustix::mount::UnmountFlags::DETACH);
-    } else {
-        let mut c = Command::new("fusermount3");
-        c.arg("-u").arg("-z").arg(local);
-        let _ = crate::child::run_bounded(&mut c, None, Duration::from_secs(3));
     }
 }
 
