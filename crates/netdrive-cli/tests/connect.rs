@@ -390,3 +390,36 @@ fn interactive_asks_on_the_terminal_again_after_a_wrong_password() {
     assert!(is_mounted(&local));
     disconnect(&cfg, &local);
 }
+
+/// A user name that reads as an ssh option (`-oProxyCommand=...`), in the remote name or
+/// given with --user (WNetAddConnection2's lpUserName), is refused with
+/// ERROR_BAD_USERNAME before any tool runs: the command it names never runs.
+#[test]
+fn a_user_name_never_becomes_an_ssh_option() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "h");
+    let trap = folder(base.path(), "trap");
+    let port = sshd.server.port;
+    let export = sshd.export.display().to_string();
+    // What ssh would run as its ProxyCommand: `touch TRAP/ran...`.
+    let command = format!("touch {}/ran", trap.display());
+    let encoded = command.replace(' ', "%20").replace('/', "%2F");
+    let in_name = format!("sftp://-oProxyCommand={encoded}@127.0.0.1:{port}{export}");
+    let v = connect(None, &cfg, &in_name, &local, None, &[]);
+    assert_eq!(v["error"], "ERROR_BAD_USERNAME", "{v}");
+    let apart = format!("sftp://127.0.0.1:{port}{export}");
+    let user = format!("-oProxyCommand={command}");
+    let v = connect(None, &cfg, &apart, &local, None, &[&format!("--user={user}")]);
+    assert_eq!(v["error"], "ERROR_BAD_USERNAME", "{v}");
+    let scp = format!("-oProxyCommand={command}@127.0.0.1:{export}");
+    let args = ["connect", "--json", "--timeout", "20", "--", &scp, local.to_str().unwrap()];
+    let v = nd_in(None, &cfg, None, &args).json();
+    assert_eq!(v["error"], "ERROR_BAD_USERNAME", "{v}");
+    // ssh gives up on a ProxyCommand that exits at once, but only after running it.
+    std::thread::sleep(Duration::from_millis(300));
+    let ran: Vec<_> = std::fs::read_dir(&trap).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(ran.is_empty(), "the user name ran a command: {ran:?}");
+    assert!(!is_mounted(&local));
+}

@@ -188,7 +188,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         }
     }
     if let Some(u) = req.user.as_deref().filter(|u| !u.is_empty()) {
-        target.set_user(u);
+        target.set_user(u)?;
     }
     if req.require_integrity || req.require_privacy {
         refuse_unprotected(&target)?;
@@ -208,7 +208,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
             Ok(Some(found)) => {
                 if target.user().is_none() {
                     if let Some(u) = &found.user {
-                        target.set_user(u);
+                        target.set_user(u)?;
                     }
                 }
                 password = Some(found.password);

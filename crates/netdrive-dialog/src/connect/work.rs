@@ -347,6 +347,24 @@ mod tests {
         assert!(mounted(&h), "the person's drive is still on {}", h.display());
     }
 
+    /// A user name that reads as an ssh option is refused by the core, in words.
+    #[test]
+    fn a_user_name_like_an_option_is_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = dir.path().join("h");
+        let mut a = attempt(&h, true);
+        a.remote = super::super::remote::parse("-oProxyCommand=x@127.0.0.1:/srv").unwrap();
+        // As the conversation makes it: the user typed in the folder.
+        a.user = a.remote.user.clone();
+        let ConnectEvent::Done { result: Err(e), .. } = ConnectWork::Connect(Box::new(a)).run() else {
+            panic!("the connect must fail")
+        };
+        assert_eq!(e.code(), netdrive::Win32Error::ERROR_BAD_USERNAME, "{e}");
+        let said = crate::texts::connect::failure(&e);
+        assert!(said.starts_with("That user name cannot be used."), "{said}");
+        assert!(!h.exists(), "the folder made for it is gone again");
+    }
+
     /// A cancelled connect takes away only its own drive: one that appeared on the folder
     /// meanwhile from elsewhere (a restore) stays.
     #[test]
