@@ -12,7 +12,8 @@
 //!
 //! A user who is not root mounts what FUSE lets them (sshfs, rclone), and kernel
 //! filesystems only through an `/etc/fstab` entry with the `user` or `users` option for
-//! that folder (`mount LOCAL`, as `mount(8)` allows); netdrive has no setuid helper.
+//! that folder that names the remote asked for (`mount LOCAL`, as `mount(8)` allows);
+//! netdrive has no setuid helper.
 //!
 //! Passwords never appear on a command line or in an environment: sshfs reads it on its
 //! standard input (`password_stdin`); `mount.cifs` reads a credentials file and rclone its
@@ -388,6 +389,7 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
         if let Some(e) =
             profile::fstab().into_iter().find(|e| e.mount_point == local && user_mountable(&e.options))
         {
+            fstab_entry_is(&e, target, local)?;
             let mut cmd = Command::new("mount");
             cmd.arg(&e.mount_point);
             return run_tool(cmd, Input::None, target, local, how);
@@ -513,6 +515,26 @@ fn bracket(host: &str) -> String {
 
 fn user_mountable(options: &OsStr) -> bool {
     options.as_encoded_bytes().split(|&b| b == b',').any(|o| o == b"user" || o == b"users")
+}
+
+/// A user's fstab entry mounts what it names, whatever was asked: it stands for the
+/// connect only when it names the same server, share or export, and path. Else
+/// `ERROR_ACCESS_DENIED`, naming what the fstab has on that folder.
+fn fstab_entry_is(e: &profile::FstabEntry, target: &Target, local: &OsStr) -> Result<()> {
+    let named = e.source.to_str().and_then(|s| target::parse(s, Some(e.provider)).ok());
+    if named.is_some_and(|n| n.same_place(target)) {
+        return Ok(());
+    }
+    Err(Error::AccessDenied {
+        target: local.into(),
+        reason: format!(
+            "{} has {} ({}) on this folder, not {}; connect that, or choose another folder",
+            escape(profile::fstab_path().as_os_str()),
+            escape(&e.source),
+            e.fstype,
+            target.unc()
+        ),
+    })
 }
 
 /// Is a system program there (root's mount helpers live in the sbin folders)?
@@ -760,6 +782,38 @@ mod tests {
         assert_eq!(split_unc(b"//h/s").unwrap(), ("h".into(), None, "s".into()));
         assert_eq!(split_unc(b"h:/x").unwrap_err().code().0, 67);
         assert_eq!(split_unc(br"\\-oProxyCommand=x\s").unwrap_err().code().0, 67);
+    }
+
+    /// A user's fstab entry on the folder is used only for the remote it names.
+    #[test]
+    fn an_fstab_entry_stands_only_for_what_it_names() {
+        let entry = |source: &str, fstype: &str, provider| profile::FstabEntry {
+            source: source.into(),
+            mount_point: "/home/me/films".into(),
+            fstype: fstype.into(),
+            options: "user,noauto".into(),
+            provider,
+        };
+        let cifs = entry("//nas/Films/new", "cifs", Provider::Smb);
+        let nfs = entry("srv:/export/a", "nfs", Provider::Nfs);
+        let used = |e: &profile::FstabEntry, remote: &str| {
+            let t = target::parse(remote, None).unwrap_or_else(|e| panic!("{e}"));
+            fstab_entry_is(e, &t, OsStr::new("/home/me/films")).map_err(|e| (e.code().0, e.to_string()))
+        };
+        assert_eq!(used(&cifs, r"\\NAS\films\new\"), Ok(()), "names are compared as SMB does");
+        assert_eq!(used(&cifs, "smb://me@nas/Films/new"), Ok(()), "the user is the entry's business");
+        assert_eq!(used(&nfs, "nfs://srv/export/a/"), Ok(()));
+        for (e, other) in [
+            (&cifs, r"\\attacker\Films\new"),
+            (&cifs, r"\\nas\Films"),
+            (&cifs, r"\\nas\Music\new"),
+            (&nfs, "nfs://srv/export/b"),
+            (&nfs, r"\\srv\export\a"),
+        ] {
+            let (code, said) = used(e, other).unwrap_err();
+            assert_eq!(code, 5, "{other}: {said}");
+            assert!(said.contains(e.source.to_str().unwrap()), "names what the fstab has: {said}");
+        }
     }
 
     /// CONNECT_REQUIRE_PRIVACY/INTEGRITY are refused where the tool cannot promise them,

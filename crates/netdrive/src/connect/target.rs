@@ -83,6 +83,33 @@ impl Target {
         Ok(())
     }
 
+    /// Does `other` name the same place: provider, server, share or export, and path?
+    /// Users, domains and ports are not compared (an fstab entry's options hold those);
+    /// SMB names are compared as SMB does, without case.
+    pub(crate) fn same_place(&self, other: &Target) -> bool {
+        let trim = |p: &str| p.trim_matches('/').to_owned();
+        match (self, other) {
+            (
+                Target::Smb { host: h1, share: s1, path: p1, .. },
+                Target::Smb { host: h2, share: s2, path: p2, .. },
+            ) => {
+                h1.eq_ignore_ascii_case(h2)
+                    && s1.to_lowercase() == s2.to_lowercase()
+                    && trim(p1).to_lowercase() == trim(p2).to_lowercase()
+            }
+            (Target::Nfs { host: h1, path: p1 }, Target::Nfs { host: h2, path: p2 })
+            | (Target::Sftp { host: h1, path: p1, .. }, Target::Sftp { host: h2, path: p2, .. }) => {
+                h1.eq_ignore_ascii_case(h2) && trim(p1) == trim(p2)
+            }
+            (
+                Target::WebDav { secure: s1, host: h1, path: p1, .. },
+                Target::WebDav { secure: s2, host: h2, path: p2, .. },
+            ) => s1 == s2 && h1.eq_ignore_ascii_case(h2) && trim(p1) == trim(p2),
+            (Target::Rclone { remote: r1 }, Target::Rclone { remote: r2 }) => r1 == r2,
+            _ => false,
+        }
+    }
+
     /// The form to keep in the profile: parsed again, it connects the same way.
     pub(crate) fn spec(&self) -> String {
         let at = |u: &Option<String>| u.as_deref().map(|u| format!("{}@", enc(u))).unwrap_or_default();
