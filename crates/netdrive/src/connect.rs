@@ -108,6 +108,9 @@ pub struct Connected {
     /// For people, once per process: the keyring could not be used (so the password is
     /// asked for each time, or was not saved).
     pub keyring_notice: Option<String>,
+    /// For people: the connection was asked to be remembered (`update_profile`) and
+    /// could not be (the profile could not be written); the drive is connected.
+    pub profile_notice: Option<String>,
 }
 
 /// Connect, and return the new connection as the mount table shows it.
@@ -136,6 +139,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
             password_from_keyring: false,
             password_saved: false,
             keyring_notice: None,
+            profile_notice: None,
         });
     }
     let local = normalize(&req.local_name);
@@ -243,13 +247,17 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         }
     })?;
 
-    let conns = list::list(Scope::Connected)?;
-    let conn = connection::resolve(&conns, &local)
-        .map_err(|_| Error::Extended {
+    // The drive is on the folder: a failure to find it in the list takes it away again
+    // (the caller is told it failed, so it must not stay).
+    let found = list::list(Scope::Connected).and_then(|conns| {
+        connection::resolve(&conns, &local).cloned().map_err(|_| Error::Extended {
             provider: target.provider().name().into(),
             message: format!("{shown}: the mount did not appear"),
-        })?
-        .clone();
+        })
+    });
+    let conn = found.inspect_err(|_| {
+        undo::undo(&local, &target, &before, undo_bound);
+    })?;
     let mut saved = false;
     if req.remember_credentials && !from_keyring {
         if let (Some(k), Some(pw)) = (&key, req.password.as_deref()) {
@@ -261,17 +269,22 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
             }
         }
     }
+    // The drive works: a profile that cannot be written does not undo it; it is said.
+    let mut profile_notice = None;
     if req.update_profile {
-        let l = conn.local_name.to_str().map(str::to_owned);
-        if let Some(l) = l {
-            profile::remember(profile::RememberedEntry {
-                local_name: l,
+        let remembered = match conn.local_name.to_str() {
+            Some(l) => profile::remember(profile::RememberedEntry {
+                local_name: l.to_owned(),
                 remote_name: target.unc(),
                 source: target.spec(),
                 provider: target.provider().name().into(),
                 fstype: conn.fstype.clone(),
                 options: String::new(),
-            })?;
+            }),
+            None => Err(Error::InvalidParameter("the folder's name is not UTF-8 text".into())),
+        };
+        if let Err(e) = remembered {
+            profile_notice = Some(format!("{shown} is connected, but not remembered for sign-in: {e}"));
         }
     }
     Ok(Connected {
@@ -279,6 +292,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         password_from_keyring: from_keyring,
         password_saved: saved,
         keyring_notice: notice,
+        profile_notice,
     })
 }
 
