@@ -59,8 +59,8 @@ use crate::provider::Provider;
 use failure::classify;
 use target::Target;
 
-/// What to connect.
-#[derive(Clone, Debug, Default)]
+/// What to connect. (Its `Debug` hides the password.)
+#[derive(Clone, Default)]
 pub struct ConnectRequest {
     /// The folder to mount on (must exist, and not be a mount point already).
     pub local_name: OsString,
@@ -94,6 +94,25 @@ pub struct ConnectRequest {
     pub global: bool,
     /// How long the tool may take.
     pub timeout: Duration,
+}
+
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectRequest")
+            .field("local_name", &self.local_name)
+            .field("remote_name", &self.remote_name)
+            .field("provider", &self.provider)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("update_profile", &self.update_profile)
+            .field("remember_credentials", &self.remember_credentials)
+            .field("require_integrity", &self.require_integrity)
+            .field("require_privacy", &self.require_privacy)
+            .field("write_through", &self.write_through)
+            .field("global", &self.global)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 /// A connection made, and what happened with its password.
@@ -796,6 +815,25 @@ mod tests {
         assert_eq!(split_unc(b"//h/s").unwrap(), ("h".into(), None, "s".into()));
         assert_eq!(split_unc(b"h:/x").unwrap_err().code().0, 67);
         assert_eq!(split_unc(br"\\-oProxyCommand=x\s").unwrap_err().code().0, 67);
+    }
+
+    /// Passwords never show in debug output (logs, panics).
+    #[test]
+    fn passwords_never_show_in_debug_output() {
+        let req = ConnectRequest {
+            remote_name: r"\\nas\media".into(),
+            user: Some("me".into()),
+            password: Some("hunter2".into()),
+            ..Default::default()
+        };
+        let browse = crate::browse::Options { password: Some("hunter2".into()), ..Default::default() };
+        for text in [format!("{req:?}"), format!("{browse:?}")] {
+            assert!(!text.contains("hunter2") && text.contains(r#"password: Some("<hidden>")"#), "{text}");
+            assert!(
+                text.contains(r#"user: Some("me")"#) || text.contains("user: None"),
+                "the rest shows: {text}"
+            );
+        }
     }
 
     /// A user's fstab entry on the folder is used only for the remote it names.

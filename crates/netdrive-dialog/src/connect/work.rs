@@ -47,7 +47,7 @@ impl std::fmt::Debug for Attempt {
             .field("remote", &self.remote)
             .field("local", &self.local)
             .field("user", &self.user)
-            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
             .field("reconnect", &self.reconnect)
             .field("remember", &self.remember)
             .finish_non_exhaustive()
@@ -402,6 +402,6 @@ mod tests {
             recent: None,
         };
         let text = format!("{:?}", ConnectWork::Connect(Box::new(a)));
-        assert!(!text.contains("hunter2") && text.contains("(hidden)"), "{text}");
+        assert!(!text.contains("hunter2") && text.contains("<hidden>"), "{text}");
     }
 }
