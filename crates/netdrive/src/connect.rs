@@ -674,10 +674,8 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
             ))
         })?,
     };
-    let scheme = match provider {
-        Provider::Sshfs => "sftp",
-        Provider::Smb => "smb",
-        Provider::Nfs => "nfs",
+    match provider {
+        Provider::Sshfs | Provider::Smb | Provider::Nfs => {}
         other => {
             return Err(Error::NotSupported(format!(
                 "a connection without a local name is a GVfs mount, which {other} has not; give a folder"
@@ -691,10 +689,7 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
                 .into(),
         ));
     }
-    let (host, port, path) = split_unc(req.remote_name.as_bytes())?;
-    let user = req.user.as_deref().map(|u| format!("{}@", utf8_percent_encode(u, KEEP))).unwrap_or_default();
-    let port_part = port.as_deref().map(|p| format!(":{p}")).unwrap_or_default();
-    let uri = format!("{scheme}://{user}{host}{port_part}/{}", utf8_percent_encode(&path, KEEP));
+    let uri = gio_uri(req, provider)?;
     let mut cmd = Command::new("gio");
     cmd.arg("mount").arg(&uri);
     let input = req.password.as_ref().map_or(Input::None, |pw| Input::Bytes(format!("{pw}\n").into_bytes()));
@@ -708,27 +703,47 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
         })
 }
 
-/// `\\host[@port]\path\...` into host, port and `path/...`.
-fn split_unc(remote: &[u8]) -> Result<(String, Option<String>, String)> {
-    let text =
-        std::str::from_utf8(remote).map_err(|_| Error::BadNetName("the remote name is not UTF-8".into()))?;
-    let norm = text.replace('/', "\\");
-    let rest = norm
-        .strip_prefix("\\\\")
-        .ok_or_else(|| Error::BadNetName(format!("{text:?} is not a network name like \\\\server\\share")))?;
-    let mut parts = rest.split('\\').filter(|s| !s.is_empty());
-    let host = parts.next().ok_or_else(|| Error::BadNetName(format!("{text:?} names no server")))?;
-    let (host, port) = match host.split_once('@') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => (h, Some(p.to_owned())),
-        _ => (host, None),
-    };
-    if host.is_empty()
-        || host.starts_with('-')
-        || host.chars().any(|c| c.is_whitespace() || c == ':' && !host.starts_with('['))
-    {
-        return Err(Error::BadNetName(format!("{host:?} is not a server name")));
+/// The URI `gio mount` is given for a deviceless connection. The remote name is read as
+/// any other ([`target::parse`]: `\\host[@port]\path`, or the provider's URL form), so
+/// nothing in it is taken for a user or a host it is not. For SMB the URI always names
+/// `domain;user@` (the user given, else the current one; the domain given, else
+/// `WORKGROUP`): gio then asks only for the password, the one line it is given.
+fn gio_uri(req: &ConnectRequest, provider: Provider) -> Result<String> {
+    let remote = req
+        .remote_name
+        .to_str()
+        .ok_or_else(|| Error::BadNetName("the remote name is not UTF-8 text".into()))?;
+    let mut target = target::parse(remote, Some(provider))?;
+    if let Some(u) = req.user.as_deref().filter(|u| !u.is_empty()) {
+        target.set_user(u)?;
     }
-    Ok((host.to_owned(), port, parts.collect::<Vec<_>>().join("/")))
+    let enc = |s: &str| utf8_percent_encode(s, KEEP).to_string();
+    let port = |p: &Option<u16>| p.map(|p| format!(":{p}")).unwrap_or_default();
+    Ok(match &target {
+        Target::Smb { host, port: p, share, path, user, domain } => {
+            let user = match user {
+                Some(u) => u.clone(),
+                None => target::check_user(&crate::users::current_user_name())?.to_owned(),
+            };
+            let domain = domain.as_deref().unwrap_or("WORKGROUP");
+            let path = if path.is_empty() { share.clone() } else { format!("{share}/{path}") };
+            format!("smb://{};{}@{}{}/{}", enc(domain), enc(&user), bracket(host), port(p), enc(&path))
+        }
+        Target::Sftp { host, port: p, user, path } => {
+            let user = user.as_deref().map(|u| format!("{}@", enc(u))).unwrap_or_default();
+            let path = path.trim_start_matches('/');
+            format!("sftp://{user}{}{}/{}", bracket(host), port(p), enc(path))
+        }
+        Target::Nfs { host, path } => {
+            format!("nfs://{}/{}", bracket(host), enc(path.trim_start_matches('/')))
+        }
+        Target::WebDav { .. } | Target::Rclone { .. } => {
+            return Err(Error::NotSupported(format!(
+                "a connection without a local name is a GVfs mount, which {} has not; give a folder",
+                provider.name()
+            )))
+        }
+    })
 }
 
 /// Run `gio mount` within `timeout`; its failure in the words GVfs gave.
@@ -805,67 +820,43 @@ pub(crate) fn package(program: &str) -> &'static str {
 mod tests {
     use super::*;
 
+    /// The URI gio is given: the server, port and path of the remote name, never a user
+    /// or host smuggled in with `@`; for SMB always `domain;user@`, so gio asks only for
+    /// the password.
     #[test]
-    fn unc_names_split_into_host_port_and_path() {
-        assert_eq!(split_unc(br"\\h\srv\data").unwrap(), ("h".into(), None, "srv/data".into()));
+    fn deviceless_names_become_gio_uris() {
+        let uri = |remote: &str, provider, user: Option<&str>| {
+            let req = ConnectRequest {
+                remote_name: remote.into(),
+                user: user.map(str::to_owned),
+                password: Some("pw".into()),
+                ..Default::default()
+            };
+            gio_uri(&req, provider).map_err(|e| e.code().0)
+        };
+        let me = crate::users::current_user_name();
         assert_eq!(
-            split_unc(br"\\127.0.0.1@2222\tmp\x").unwrap(),
-            ("127.0.0.1".into(), Some("2222".into()), "tmp/x".into())
+            uri(r"\\nas\my media\a", Provider::Smb, None),
+            Ok(format!("smb://WORKGROUP;{me}@nas/my%20media/a"))
         );
-        assert_eq!(split_unc(b"//h/s").unwrap(), ("h".into(), None, "s".into()));
-        assert_eq!(split_unc(b"h:/x").unwrap_err().code().0, 67);
-        assert_eq!(split_unc(br"\\-oProxyCommand=x\s").unwrap_err().code().0, 67);
-    }
-
-    /// Passwords never show in debug output (logs, panics).
-    #[test]
-    fn passwords_never_show_in_debug_output() {
-        let req = ConnectRequest {
-            remote_name: r"\\nas\media".into(),
-            user: Some("me".into()),
-            password: Some("hunter2".into()),
-            ..Default::default()
-        };
-        let browse = crate::browse::Options { password: Some("hunter2".into()), ..Default::default() };
-        for text in [format!("{req:?}"), format!("{browse:?}")] {
-            assert!(!text.contains("hunter2") && text.contains(r#"password: Some("<hidden>")"#), "{text}");
-            assert!(
-                text.contains(r#"user: Some("me")"#) || text.contains("user: None"),
-                "the rest shows: {text}"
-            );
-        }
-    }
-
-    /// A user's fstab entry on the folder is used only for the remote it names.
-    #[test]
-    fn an_fstab_entry_stands_only_for_what_it_names() {
-        let entry = |source: &str, fstype: &str, provider| profile::FstabEntry {
-            source: source.into(),
-            mount_point: "/home/me/films".into(),
-            fstype: fstype.into(),
-            options: "user,noauto".into(),
-            provider,
-        };
-        let cifs = entry("//nas/Films/new", "cifs", Provider::Smb);
-        let nfs = entry("srv:/export/a", "nfs", Provider::Nfs);
-        let used = |e: &profile::FstabEntry, remote: &str| {
-            let t = target::parse(remote, None).unwrap_or_else(|e| panic!("{e}"));
-            fstab_entry_is(e, &t, OsStr::new("/home/me/films")).map_err(|e| (e.code().0, e.to_string()))
-        };
-        assert_eq!(used(&cifs, r"\\NAS\films\new\"), Ok(()), "names are compared as SMB does");
-        assert_eq!(used(&cifs, "smb://me@nas/Films/new"), Ok(()), "the user is the entry's business");
-        assert_eq!(used(&nfs, "nfs://srv/export/a/"), Ok(()));
-        for (e, other) in [
-            (&cifs, r"\\attacker\Films\new"),
-            (&cifs, r"\\nas\Films"),
-            (&cifs, r"\\nas\Music\new"),
-            (&nfs, "nfs://srv/export/b"),
-            (&nfs, r"\\srv\export\a"),
-        ] {
-            let (code, said) = used(e, other).unwrap_err();
-            assert_eq!(code, 5, "{other}: {said}");
-            assert!(said.contains(e.source.to_str().unwrap()), "names what the fstab has: {said}");
-        }
+        assert_eq!(
+            uri(r"\\nas\media", Provider::Smb, Some(r"WORK\ann")),
+            Ok("smb://WORK;ann@nas/media".into())
+        );
+        assert_eq!(
+            uri(r"\\nas@4445\media", Provider::Smb, Some("ann")),
+            Ok("smb://WORKGROUP;ann@nas:4445/media".into())
+        );
+        assert_eq!(
+            uri(r"\\127.0.0.1@2222\tmp\x", Provider::Sshfs, Some("root")),
+            Ok("sftp://root@127.0.0.1:2222/tmp/x".into())
+        );
+        assert_eq!(uri(r"\\h\~\docs", Provider::Sshfs, None), Ok("sftp://h/~/docs".into()));
+        assert_eq!(uri("//srv/export/a", Provider::Nfs, None), Ok("nfs://srv/export/a".into()));
+        assert_eq!(uri(r"\\me@evil\share", Provider::Smb, None), Err(67), "no user in the host");
+        assert_eq!(uri(r"\\-oProxyCommand=x\s", Provider::Sshfs, None), Err(67));
+        assert_eq!(uri(r"\\h\s", Provider::Sshfs, Some("-oProxyCommand=x")), Err(2202));
+        assert!(uri("h:/x", Provider::Smb, None).is_err(), "not a UNC name");
     }
 
     /// CONNECT_REQUIRE_PRIVACY/INTEGRITY are refused where the tool cannot promise them,
