@@ -68,7 +68,7 @@ pub fn connect(out: &mut impl Write, a: &ConnectArgs) -> Res {
     let remote = escape(&a.remote);
     let ok = result.is_ok();
     if let Ok(c) = &result {
-        if let Some(n) = &c.keyring_notice {
+        for n in [&c.keyring_notice, &c.profile_notice].into_iter().flatten() {
             say!("netdrive: note: {}", escape_text(n));
         }
     }

@@ -441,3 +441,66 @@ fn interactive_asks_on_the_terminal_again_after_a_wrong_password() {
     assert!(is_mounted(&local));
     disconnect(&cfg, &local);
 }
+
+/// A user name that reads as an ssh option (`-oProxyCommand=...`), in the remote name or
+/// given with --user (WNetAddConnection2's lpUserName), is refused with
+/// ERROR_BAD_USERNAME before any tool runs: the command it names never runs.
+#[test]
+fn a_user_name_never_becomes_an_ssh_option() {
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let local = folder(base.path(), "h");
+    let trap = folder(base.path(), "trap");
+    let port = sshd.server.port;
+    let export = sshd.export.display().to_string();
+    // What ssh would run as its ProxyCommand: `touch TRAP/ran...`.
+    let command = format!("touch {}/ran", trap.display());
+    let encoded = command.replace(' ', "%20").replace('/', "%2F");
+    let in_name = format!("sftp://-oProxyCommand={encoded}@127.0.0.1:{port}{export}");
+    let v = connect(None, &cfg, &in_name, &local, None, &[]);
+    assert_eq!(v["error"], "ERROR_BAD_USERNAME", "{v}");
+    let apart = format!("sftp://127.0.0.1:{port}{export}");
+    let user = format!("-oProxyCommand={command}");
+    let v = connect(None, &cfg, &apart, &local, None, &[&format!("--user={user}")]);
+    assert_eq!(v["error"], "ERROR_BAD_USERNAME", "{v}");
+    let scp = format!("-oProxyCommand={command}@127.0.0.1:{export}");
+    let args = ["connect", "--json", "--timeout", "20", "--", &scp, local.to_str().unwrap()];
+    let v = nd_in(None, &cfg, None, &args).json();
+    assert_eq!(v["error"], "ERROR_BAD_USERNAME", "{v}");
+    // ssh gives up on a ProxyCommand that exits at once, but only after running it.
+    std::thread::sleep(Duration::from_millis(300));
+    let ran: Vec<_> = std::fs::read_dir(&trap).unwrap().flatten().map(|e| e.file_name()).collect();
+    assert!(ran.is_empty(), "the user name ran a command: {ran:?}");
+    assert!(!is_mounted(&local));
+}
+
+/// A drive that connected is not taken back, nor reported as failed, when it cannot be
+/// remembered (the profile cannot be written): success, with a note that says so. (It
+/// was an error that left the drive mounted all the same.)
+#[test]
+fn a_profile_that_cannot_be_written_leaves_a_working_drive_and_says_so() {
+    testbed::ensure_test_user();
+    let sshd = Sshd::start();
+    sshd.forget_host_key();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let profile_dir = folder(&cfg, "netdrive");
+    // Read-only even for root: a bind mount of the profile's folder on itself.
+    for args in [&["--bind"][..], &["-o", "remount,bind,ro"]] {
+        let ok = Command::new("mount").args(args).arg(&profile_dir).arg(&profile_dir).status().unwrap();
+        assert!(ok.success(), "mount {args:?}");
+    }
+    let _ro = Mount::adopt(&profile_dir);
+    let local = folder(base.path(), "ssh");
+    let remote = format!("sftp://{TEST_USER}@127.0.0.1:{}{}", sshd.server.port, sshd.export.display());
+    let local_s = local.to_str().unwrap();
+    let args = ["connect", &remote, local_s, "--json", "--timeout", "20", "--password-stdin", "--remember"];
+    let r = nd_in(None, &cfg, Some(TEST_PASSWORD), &args);
+    let v = r.json();
+    let _m = Mount::adopt(&local);
+    assert_eq!(v["code"], 0, "{v} {}", r.stderr);
+    assert!(r.stderr.contains("connected, but not remembered for sign-in"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from sshd\n");
+    disconnect(&cfg, &local);
+}

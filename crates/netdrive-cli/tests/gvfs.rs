@@ -262,3 +262,32 @@ fn a_deviceless_connection_is_a_gvfs_mount_cancelled_by_its_remote_name() {
     assert_eq!(err.code().0, 2250, "{err}");
     drop(env);
 }
+
+/// A deviceless SMB connection with a user and password: gio is given `domain;user@` in
+/// the URI, so the one line it reads is the password (it asked User, Domain, then
+/// Password in turn, and took the password for the user name).
+#[test]
+fn a_deviceless_smb_connection_logs_in_with_the_password_given() {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let smbd = testbed::Smbd::start_with_user();
+    let bus = SessionBus::start();
+    let remote = format!(r"\\127.0.0.1@{}\secure", smbd.server.port);
+    let env = EnvGuard::set(&bus.env());
+    let req = netdrive::ConnectRequest {
+        remote_name: remote.clone().into(),
+        provider: Some("SMB".into()),
+        user: Some(testbed::TEST_USER.into()),
+        password: Some(testbed::TEST_PASSWORD.into()),
+        timeout: Duration::from_secs(30),
+        ..Default::default()
+    };
+    let conn = netdrive::connect(&req).unwrap_or_else(|e| panic!("{e} (gio ran: {:?})", bus.gio_ran()));
+    assert!(conn.is_deviceless() && conn.connected, "{conn:?}");
+    let ran = bus.gio_ran().unwrap_or_default();
+    assert!(ran.contains(&format!("mount smb://WORKGROUP;{}@127.0.0.1:", testbed::TEST_USER)), "{ran}");
+    assert!(!ran.contains(testbed::TEST_PASSWORD), "never on the command line: {ran}");
+    let opts = netdrive::CancelOptions::default();
+    let done = netdrive::cancel_device_or_deviceless(OsStr::new(&remote), &opts).unwrap();
+    assert_eq!(done.len(), 1, "{done:?}");
+    drop(env);
+}

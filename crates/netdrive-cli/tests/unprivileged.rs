@@ -38,3 +38,27 @@ fn users_disconnect_their_own_drives_only() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!is_mounted(&theirs.path));
 }
+
+/// A user's fstab entry for a folder mounts what the entry names: connecting another
+/// remote to that folder is ERROR_ACCESS_DENIED naming the entry, never a `mount FOLDER`
+/// of something else than was asked.
+#[test]
+fn an_fstab_entry_is_not_used_for_another_remote() {
+    use std::os::unix::fs::PermissionsExt;
+    testbed::ensure_test_user();
+    let base = testbed::open_tempdir();
+    std::fs::set_permissions(base.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let local = base.path().join("films");
+    std::fs::create_dir(&local).unwrap();
+    let fstab = base.path().join("fstab");
+    std::fs::write(&fstab, format!("//fstab-nas/films {} cifs user,noauto 0 0\n", local.display())).unwrap();
+    std::fs::set_permissions(&fstab, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut c = testbed::as_test_user(common::BIN);
+    c.env("NETDRIVE_FSTAB", &fstab).args(["connect", r"\\other-nas\films"]).arg(&local).arg("--json");
+    let r = common::run_with_input(c, None);
+    let v = r.json();
+    assert_eq!(v["error"], "ERROR_ACCESS_DENIED", "{v} {}", r.stderr);
+    let said = v["message"].as_str().unwrap();
+    assert!(said.contains("//fstab-nas/films") && said.contains(r"\\other-nas\films"), "{said}");
+    assert!(!is_mounted(&local));
+}

@@ -365,6 +365,7 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
                 "Permission denied: check the user name and password, or ask for access to this folder."
             }
             Win32Error::ERROR_SEM_TIMEOUT => "The server did not answer in time.",
+            Win32Error::ERROR_BAD_USERNAME => "That user name cannot be used. Type it again.",
             Win32Error::ERROR_ALREADY_ASSIGNED => "Something is already connected on that local folder.",
             Win32Error::ERROR_NOT_SUPPORTED => "This kind of network folder cannot be connected here.",
             Win32Error::ERROR_BAD_DEVICE => "The local folder cannot be used.",

@@ -283,8 +283,8 @@ pub fn parent_of(r: &Resource) -> Option<Resource> {
     }
 }
 
-/// How to browse.
-#[derive(Clone, Debug)]
+/// How to browse. (Its `Debug` hides the password.)
+#[derive(Clone)]
 pub struct Options {
     /// The bound of each level: discovery of servers, and each server's share listing.
     pub timeout: Duration,
@@ -298,6 +298,18 @@ pub struct Options {
     /// Its password (given to `smbclient` on its standard input, never on a command line or
     /// in an environment).
     pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("timeout", &self.timeout)
+            .field("discovery", &self.discovery)
+            .field("use_cache", &self.use_cache)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .finish()
+    }
 }
 
 impl Default for Options {

@@ -12,7 +12,8 @@
 //!
 //! A user who is not root mounts what FUSE lets them (sshfs, rclone), and kernel
 //! filesystems only through an `/etc/fstab` entry with the `user` or `users` option for
-//! that folder (`mount LOCAL`, as `mount(8)` allows); netdrive has no setuid helper.
+//! that folder that names the remote asked for (`mount LOCAL`, as `mount(8)` allows);
+//! netdrive has no setuid helper.
 //!
 //! Passwords never appear on a command line or in an environment: sshfs reads it on its
 //! standard input (`password_stdin`); `mount.cifs` reads a credentials file and rclone its
@@ -34,6 +35,9 @@
 mod failure;
 mod rclone;
 pub(crate) mod target;
+mod undo;
+
+pub use undo::{undo_own_mount, MountsBefore};
 
 use std::ffi::{OsStr, OsString};
 use std::os::fd::OwnedFd;
@@ -55,8 +59,8 @@ use crate::provider::Provider;
 use failure::classify;
 use target::Target;
 
-/// What to connect.
-#[derive(Clone, Debug, Default)]
+/// What to connect. (Its `Debug` hides the password.)
+#[derive(Clone, Default)]
 pub struct ConnectRequest {
     /// The folder to mount on (must exist, and not be a mount point already).
     pub local_name: OsString,
@@ -92,6 +96,25 @@ pub struct ConnectRequest {
     pub timeout: Duration,
 }
 
+impl std::fmt::Debug for ConnectRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectRequest")
+            .field("local_name", &self.local_name)
+            .field("remote_name", &self.remote_name)
+            .field("provider", &self.provider)
+            .field("user", &self.user)
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
+            .field("update_profile", &self.update_profile)
+            .field("remember_credentials", &self.remember_credentials)
+            .field("require_integrity", &self.require_integrity)
+            .field("require_privacy", &self.require_privacy)
+            .field("write_through", &self.write_through)
+            .field("global", &self.global)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
+}
+
 /// A connection made, and what happened with its password.
 #[derive(Clone, Debug)]
 pub struct Connected {
@@ -104,6 +127,9 @@ pub struct Connected {
     /// For people, once per process: the keyring could not be used (so the password is
     /// asked for each time, or was not saved).
     pub keyring_notice: Option<String>,
+    /// For people: the connection was asked to be remembered (`update_profile`) and
+    /// could not be (the profile could not be written); the drive is connected.
+    pub profile_notice: Option<String>,
 }
 
 /// Connect, and return the new connection as the mount table shows it.
@@ -132,10 +158,14 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
             password_from_keyring: false,
             password_saved: false,
             keyring_notice: None,
+            profile_notice: None,
         });
     }
     let local = normalize(&req.local_name);
     let shown = escape(&local);
+    // Read before the check: a mount that appears between the two is refused below, so
+    // one not in `before` after the tool ran is this attempt's (see `undo`).
+    let before = MountsBefore::read()?;
     let table = crate::mountinfo::read_table().map_err(|e| Error::NoNetwork(e.to_string()))?;
     if table.iter().any(|e| e.mount_point == local) {
         return Err(Error::AlreadyAssigned { local: local.as_os_str().into() });
@@ -168,17 +198,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     if !is_dir {
         return Err(Error::BadDevice(format!("{shown}: no such folder; create it first")));
     }
-    let provider = match req.provider.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
-        None => None,
-        Some(p) => Some(Provider::from_name(p).or_else(|| alias(p)).ok_or_else(|| {
-            Error::BadProvider(format!(
-                "{p:?} is not a network provider netdrive knows; use SMB, SSHFS, WebDAV, NFS or rclone"
-            ))
-        })?),
-    };
-    // A drive GNOME Files had mounted (remembered from the list) is connected by its
-    // form (`smb://`, `sftp://`, `dav://`): netdrive mounts it with the tools above.
-    let provider = provider.filter(|p| *p != Provider::Gvfs);
+    let provider = provider_named(req.provider.as_deref())?;
     let remote = req
         .remote_name
         .to_str()
@@ -192,7 +212,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         }
     }
     if let Some(u) = req.user.as_deref().filter(|u| !u.is_empty()) {
-        target.set_user(u);
+        target.set_user(u)?;
     }
     if req.require_integrity || req.require_privacy {
         refuse_unprotected(&target)?;
@@ -212,7 +232,7 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
             Ok(Some(found)) => {
                 if target.user().is_none() {
                     if let Some(u) = &found.user {
-                        target.set_user(u);
+                        target.set_user(u)?;
                     }
                 }
                 password = Some(found.password);
@@ -234,19 +254,29 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         write_through: req.write_through,
         global: req.global,
     };
-    mount(&target, &local, &how).map_err(|e| match (e, no_keyring) {
-        // Say why no saved password was tried.
-        (Error::LogonFailure(m), Some(k)) => Error::LogonFailure(format!("{m}; {k}")),
-        (e, _) => e,
+    // A failed tool may have mounted already (sshfs mounts before the server answers; a
+    // tool killed by a cancel): what it left is taken away, nothing else.
+    let undo_bound = Duration::from_secs(3);
+    mount(&target, &local, &how).map_err(|e| {
+        undo::undo(&local, &target, &before, undo_bound);
+        match (e, no_keyring) {
+            // Say why no saved password was tried.
+            (Error::LogonFailure(m), Some(k)) => Error::LogonFailure(format!("{m}; {k}")),
+            (e, _) => e,
+        }
     })?;
 
-    let conns = list::list(Scope::Connected)?;
-    let conn = connection::resolve(&conns, &local)
-        .map_err(|_| Error::Extended {
+    // The drive is on the folder: a failure to find it in the list takes it away again
+    // (the caller is told it failed, so it must not stay).
+    let found = list::list(Scope::Connected).and_then(|conns| {
+        connection::resolve(&conns, &local).cloned().map_err(|_| Error::Extended {
             provider: target.provider().name().into(),
             message: format!("{shown}: the mount did not appear"),
-        })?
-        .clone();
+        })
+    });
+    let conn = found.inspect_err(|_| {
+        undo::undo(&local, &target, &before, undo_bound);
+    })?;
     let mut saved = false;
     if req.remember_credentials && !from_keyring {
         if let (Some(k), Some(pw)) = (&key, req.password.as_deref()) {
@@ -258,17 +288,22 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
             }
         }
     }
+    // The drive works: a profile that cannot be written does not undo it; it is said.
+    let mut profile_notice = None;
     if req.update_profile {
-        let l = conn.local_name.to_str().map(str::to_owned);
-        if let Some(l) = l {
-            profile::remember(profile::RememberedEntry {
-                local_name: l,
+        let remembered = match conn.local_name.to_str() {
+            Some(l) => profile::remember(profile::RememberedEntry {
+                local_name: l.to_owned(),
                 remote_name: target.unc(),
                 source: target.spec(),
                 provider: target.provider().name().into(),
                 fstype: conn.fstype.clone(),
                 options: String::new(),
-            })?;
+            }),
+            None => Err(Error::InvalidParameter("the folder's name is not UTF-8 text".into())),
+        };
+        if let Err(e) = remembered {
+            profile_notice = Some(format!("{shown} is connected, but not remembered for sign-in: {e}"));
         }
     }
     Ok(Connected {
@@ -276,7 +311,23 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         password_from_keyring: from_keyring,
         password_saved: saved,
         keyring_notice: notice,
+        profile_notice,
     })
+}
+
+/// The provider a caller named (`None`: from the remote name's form).
+fn provider_named(name: Option<&str>) -> Result<Option<Provider>> {
+    let provider = match name.map(str::trim).filter(|p| !p.is_empty()) {
+        None => None,
+        Some(p) => Some(Provider::from_name(p).or_else(|| alias(p)).ok_or_else(|| {
+            Error::BadProvider(format!(
+                "{p:?} is not a network provider netdrive knows; use SMB, SSHFS, WebDAV, NFS or rclone"
+            ))
+        })?),
+    };
+    // A drive GNOME Files had mounted (remembered from the list) is connected by its
+    // form (`smb://`, `sftp://`, `dav://`): netdrive mounts it with the tools above.
+    Ok(provider.filter(|p| *p != Provider::Gvfs))
 }
 
 fn alias(p: &str) -> Option<Provider> {
@@ -371,6 +422,7 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
         if let Some(e) =
             profile::fstab().into_iter().find(|e| e.mount_point == local && user_mountable(&e.options))
         {
+            fstab_entry_is(&e, target, local)?;
             let mut cmd = Command::new("mount");
             cmd.arg(&e.mount_point);
             return run_tool(cmd, Input::None, target, local, how);
@@ -539,6 +591,26 @@ fn user_mountable(options: &OsStr) -> bool {
     options.as_encoded_bytes().split(|&b| b == b',').any(|o| o == b"user" || o == b"users")
 }
 
+/// A user's fstab entry mounts what it names, whatever was asked: it stands for the
+/// connect only when it names the same server, share or export, and path. Else
+/// `ERROR_ACCESS_DENIED`, naming what the fstab has on that folder.
+fn fstab_entry_is(e: &profile::FstabEntry, target: &Target, local: &OsStr) -> Result<()> {
+    let named = e.source.to_str().and_then(|s| target::parse(s, Some(e.provider)).ok());
+    if named.is_some_and(|n| n.same_place(target)) {
+        return Ok(());
+    }
+    Err(Error::AccessDenied {
+        target: local.into(),
+        reason: format!(
+            "{} has {} ({}) on this folder, not {}; connect that, or choose another folder",
+            escape(profile::fstab_path().as_os_str()),
+            escape(&e.source),
+            e.fstype,
+            target.unc()
+        ),
+    })
+}
+
 /// Is a system program there (root's mount helpers live in the sbin folders)?
 fn installed(program: &str) -> bool {
     ["/usr/sbin", "/sbin", "/usr/bin", "/bin"].iter().any(|d| Path::new(d).join(program).exists())
@@ -579,6 +651,8 @@ fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how:
     let program = cmd.get_program().to_string_lossy().into_owned();
     // Its own process group: past the bound it goes with what it started (ssh).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    // What is mounted before it runs is never this tool's to take away.
+    let before = MountsBefore::read()?;
     let ran = crate::child::run_bounded_input(&mut cmd, input, how.timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(&program)))
@@ -608,7 +682,7 @@ fn run_tool(mut cmd: Command, input: Input, target: &Target, local: &OsStr, how:
         None => {
             // sshfs mounts before the server has answered: a drive left on the folder
             // by a tool that gave up would hang whoever opens it.
-            detach_if_mounted(local);
+            undo::undo(local, target, &before, Duration::from_secs(3));
             Err(Error::NotResponding { target: local.into(), after: how.timeout, waiting: Waiting::Nothing })
         }
     }
@@ -641,10 +715,8 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
             ))
         })?,
     };
-    let scheme = match provider {
-        Provider::Sshfs => "sftp",
-        Provider::Smb => "smb",
-        Provider::Nfs => "nfs",
+    match provider {
+        Provider::Sshfs | Provider::Smb | Provider::Nfs => {}
         other => {
             return Err(Error::NotSupported(format!(
                 "a connection without a local name is a GVfs mount, which {other} has not; give a folder"
@@ -658,10 +730,7 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
                 .into(),
         ));
     }
-    let (host, port, path) = split_unc(req.remote_name.as_bytes())?;
-    let user = req.user.as_deref().map(|u| format!("{}@", utf8_percent_encode(u, KEEP))).unwrap_or_default();
-    let port_part = port.as_deref().map(|p| format!(":{p}")).unwrap_or_default();
-    let uri = format!("{scheme}://{user}{host}{port_part}/{}", utf8_percent_encode(&path, KEEP));
+    let uri = gio_uri(req, provider)?;
     let mut cmd = Command::new("gio");
     cmd.arg("mount").arg(&uri);
     let input = req.password.as_ref().map_or(Input::None, |pw| Input::Bytes(format!("{pw}\n").into_bytes()));
@@ -675,27 +744,47 @@ fn connect_deviceless(req: &ConnectRequest) -> Result<Connection> {
         })
 }
 
-/// `\\host[@port]\path\...` into host, port and `path/...`.
-fn split_unc(remote: &[u8]) -> Result<(String, Option<String>, String)> {
-    let text =
-        std::str::from_utf8(remote).map_err(|_| Error::BadNetName("the remote name is not UTF-8".into()))?;
-    let norm = text.replace('/', "\\");
-    let rest = norm
-        .strip_prefix("\\\\")
-        .ok_or_else(|| Error::BadNetName(format!("{text:?} is not a network name like \\\\server\\share")))?;
-    let mut parts = rest.split('\\').filter(|s| !s.is_empty());
-    let host = parts.next().ok_or_else(|| Error::BadNetName(format!("{text:?} names no server")))?;
-    let (host, port) = match host.split_once('@') {
-        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty() => (h, Some(p.to_owned())),
-        _ => (host, None),
-    };
-    if host.is_empty()
-        || host.starts_with('-')
-        || host.chars().any(|c| c.is_whitespace() || c == ':' && !host.starts_with('['))
-    {
-        return Err(Error::BadNetName(format!("{host:?} is not a server name")));
+/// The URI `gio mount` is given for a deviceless connection. The remote name is read as
+/// any other ([`target::parse`]: `\\host[@port]\path`, or the provider's URL form), so
+/// nothing in it is taken for a user or a host it is not. For SMB the URI always names
+/// `domain;user@` (the user given, else the current one; the domain given, else
+/// `WORKGROUP`): gio then asks only for the password, the one line it is given.
+fn gio_uri(req: &ConnectRequest, provider: Provider) -> Result<String> {
+    let remote = req
+        .remote_name
+        .to_str()
+        .ok_or_else(|| Error::BadNetName("the remote name is not UTF-8 text".into()))?;
+    let mut target = target::parse(remote, Some(provider))?;
+    if let Some(u) = req.user.as_deref().filter(|u| !u.is_empty()) {
+        target.set_user(u)?;
     }
-    Ok((host.to_owned(), port, parts.collect::<Vec<_>>().join("/")))
+    let enc = |s: &str| utf8_percent_encode(s, KEEP).to_string();
+    let port = |p: &Option<u16>| p.map(|p| format!(":{p}")).unwrap_or_default();
+    Ok(match &target {
+        Target::Smb { host, port: p, share, path, user, domain } => {
+            let user = match user {
+                Some(u) => u.clone(),
+                None => target::check_user(&crate::users::current_user_name())?.to_owned(),
+            };
+            let domain = domain.as_deref().unwrap_or("WORKGROUP");
+            let path = if path.is_empty() { share.clone() } else { format!("{share}/{path}") };
+            format!("smb://{};{}@{}{}/{}", enc(domain), enc(&user), bracket(host), port(p), enc(&path))
+        }
+        Target::Sftp { host, port: p, user, path } => {
+            let user = user.as_deref().map(|u| format!("{}@", enc(u))).unwrap_or_default();
+            let path = path.trim_start_matches('/');
+            format!("sftp://{user}{}{}/{}", bracket(host), port(p), enc(path))
+        }
+        Target::Nfs { host, path } => {
+            format!("nfs://{}/{}", bracket(host), enc(path.trim_start_matches('/')))
+        }
+        Target::WebDav { .. } | Target::Rclone { .. } => {
+            return Err(Error::NotSupported(format!(
+                "a connection without a local name is a GVfs mount, which {} has not; give a folder",
+                provider.name()
+            )))
+        }
+    })
 }
 
 /// Run `gio mount` within `timeout`; its failure in the words GVfs gave.
@@ -722,22 +811,6 @@ fn gio_mount(mut cmd: Command, input: Input, timeout: Duration, uri: &str) -> Re
             })
         }
         None => Err(Error::NotResponding { target: uri.into(), after: timeout, waiting: Waiting::Nothing }),
-    }
-}
-
-/// Detach what a failed attempt left mounted on `local` (checked empty before it began).
-pub(crate) fn detach_if_mounted(local: &OsStr) {
-    let mounted = crate::mountinfo::read_table().is_ok_and(|t| t.iter().any(|e| e.mount_point == local));
-    if !mounted {
-        return;
-    }
-    if is_root() {
-        // A lazy unmount: never waits for the server.
-        let _ = rustix::mount::unmount(local, rustix::mount::UnmountFlags::DETACH);
-    } else {
-        let mut c = Command::new("fusermount3");
-        c.arg("-u").arg("-z").arg(local);
-        let _ = crate::child::run_bounded(&mut c, None, Duration::from_secs(3));
     }
 }
 
@@ -805,16 +878,43 @@ mod tests {
         assert!(!restorable_fstab(&e("x-systemd.automount,users")));
     }
 
+    /// The URI gio is given: the server, port and path of the remote name, never a user
+    /// or host smuggled in with `@`; for SMB always `domain;user@`, so gio asks only for
+    /// the password.
     #[test]
-    fn unc_names_split_into_host_port_and_path() {
-        assert_eq!(split_unc(br"\\h\srv\data").unwrap(), ("h".into(), None, "srv/data".into()));
+    fn deviceless_names_become_gio_uris() {
+        let uri = |remote: &str, provider, user: Option<&str>| {
+            let req = ConnectRequest {
+                remote_name: remote.into(),
+                user: user.map(str::to_owned),
+                password: Some("pw".into()),
+                ..Default::default()
+            };
+            gio_uri(&req, provider).map_err(|e| e.code().0)
+        };
+        let me = crate::users::current_user_name();
         assert_eq!(
-            split_unc(br"\\127.0.0.1@2222\tmp\x").unwrap(),
-            ("127.0.0.1".into(), Some("2222".into()), "tmp/x".into())
+            uri(r"\\nas\my media\a", Provider::Smb, None),
+            Ok(format!("smb://WORKGROUP;{me}@nas/my%20media/a"))
         );
-        assert_eq!(split_unc(b"//h/s").unwrap(), ("h".into(), None, "s".into()));
-        assert_eq!(split_unc(b"h:/x").unwrap_err().code().0, 67);
-        assert_eq!(split_unc(br"\\-oProxyCommand=x\s").unwrap_err().code().0, 67);
+        assert_eq!(
+            uri(r"\\nas\media", Provider::Smb, Some(r"WORK\ann")),
+            Ok("smb://WORK;ann@nas/media".into())
+        );
+        assert_eq!(
+            uri(r"\\nas@4445\media", Provider::Smb, Some("ann")),
+            Ok("smb://WORKGROUP;ann@nas:4445/media".into())
+        );
+        assert_eq!(
+            uri(r"\\127.0.0.1@2222\tmp\x", Provider::Sshfs, Some("root")),
+            Ok("sftp://root@127.0.0.1:2222/tmp/x".into())
+        );
+        assert_eq!(uri(r"\\h\~\docs", Provider::Sshfs, None), Ok("sftp://h/~/docs".into()));
+        assert_eq!(uri("//srv/export/a", Provider::Nfs, None), Ok("nfs://srv/export/a".into()));
+        assert_eq!(uri(r"\\me@evil\share", Provider::Smb, None), Err(67), "no user in the host");
+        assert_eq!(uri(r"\\-oProxyCommand=x\s", Provider::Sshfs, None), Err(67));
+        assert_eq!(uri(r"\\h\s", Provider::Sshfs, Some("-oProxyCommand=x")), Err(2202));
+        assert!(uri("h:/x", Provider::Smb, None).is_err(), "not a UNC name");
     }
 
     /// CONNECT_REQUIRE_PRIVACY/INTEGRITY are refused where the tool cannot promise them,

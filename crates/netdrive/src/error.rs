@@ -62,6 +62,7 @@ codes! {
     ERROR_NO_NETWORK = 1222,
     ERROR_CANCELLED = 1223,
     ERROR_LOGON_FAILURE = 1326,
+    ERROR_BAD_USERNAME = 2202,
     ERROR_NOT_CONNECTED = 2250,
     ERROR_OPEN_FILES = 2401,
     ERROR_DEVICE_IN_USE = 2404,
@@ -306,6 +307,11 @@ pub enum Error {
     #[error("{0}")]
     SessionCredentialConflict(String),
 
+    /// `ERROR_BAD_USERNAME`: a user name that cannot be passed to a tool as a user name
+    /// (one that reads as an option, or holds a separator a tool splits at).
+    #[error("{0}")]
+    BadUsername(String),
+
     /// `ERROR_LOGON_FAILURE`: unknown user name or bad password.
     #[error("{0}")]
     LogonFailure(String),
@@ -398,6 +404,7 @@ impl Error {
             Error::NotContainer(_) => Win32Error::ERROR_NOT_CONTAINER,
             Error::SessionCredentialConflict(_) => Win32Error::ERROR_SESSION_CREDENTIAL_CONFLICT,
             Error::LogonFailure(_) => Win32Error::ERROR_LOGON_FAILURE,
+            Error::BadUsername(_) => Win32Error::ERROR_BAD_USERNAME,
             Error::Cancelled => Win32Error::ERROR_CANCELLED,
             Error::Extended { .. } => Win32Error::ERROR_EXTENDED_ERROR,
         }

@@ -74,7 +74,7 @@ pub use cancel::{
     cancel, cancel_device_or_deviceless, cancel_listed, CancelOptions, Disconnected, How, Upload,
     DEFAULT_TIMEOUT,
 };
-pub use connect::{connect, connect_report, ConnectRequest, Connected};
+pub use connect::{connect, connect_report, undo_own_mount, ConnectRequest, Connected, MountsBefore};
 pub use connection::{connected_in, normalize, resolve, Connection, Remembered};
 pub use error::{
     clear_last_error, last_error, set_last_error, Error, LastError, Name, Result, Waiting, Win32Error,

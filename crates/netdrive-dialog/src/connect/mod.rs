@@ -33,8 +33,8 @@ use browse::{Listing, NodeId, Tree};
 use crate::outcome::{CancelledBy, Connected, Outcome};
 use crate::texts::connect as texts;
 
-/// Something that happened, for the connect conversation to act on.
-#[derive(Debug)]
+/// Something that happened, for the connect conversation to act on. (Its `Debug` hides
+/// a typed password.)
 pub enum ConnectEvent {
     /// The dialog is up: load the recent folders (with `CONNDLG_USE_MRU`).
     Opened,
@@ -169,8 +169,48 @@ pub enum Field {
     Password,
 }
 
-/// The connect conversation's state. See the module documentation.
-#[derive(Debug)]
+/// What `Debug` shows instead of a password.
+const HIDDEN: &str = "<hidden>";
+
+impl std::fmt::Debug for ConnectEvent {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use ConnectEvent as E;
+        let one = |name: &str, v: &dyn std::fmt::Debug, f: &mut std::fmt::Formatter<'_>| {
+            f.debug_tuple(name).field(v).finish()
+        };
+        match self {
+            E::Opened => f.write_str("Opened"),
+            E::Recent(v) => one("Recent", v, f),
+            E::Folder(v) => one("Folder", v, f),
+            E::Local(v) => one("Local", v, f),
+            E::Reconnect(v) => one("Reconnect", v, f),
+            E::OtherCredentials(v) => one("OtherCredentials", v, f),
+            E::User(v) => one("User", v, f),
+            E::Password(_) => one("Password", &HIDDEN, f),
+            E::Remember(v) => one("Remember", v, f),
+            E::Connect => f.write_str("Connect"),
+            E::Done { id, result } => f.debug_struct("Done").field("id", id).field("result", result).finish(),
+            E::Browse => f.write_str("Browse"),
+            E::CloseBrowse => f.write_str("CloseBrowse"),
+            E::Expand(v) => one("Expand", v, f),
+            E::Collapse(v) => one("Collapse", v, f),
+            E::Select(v) => one("Select", v, f),
+            E::Pick(v) => one("Pick", v, f),
+            E::Listed { listing, event } => {
+                f.debug_struct("Listed").field("listing", listing).field("event", event).finish()
+            }
+            E::ListingEnded { listing, error } => {
+                f.debug_struct("ListingEnded").field("listing", listing).field("error", error).finish()
+            }
+            E::Tick => f.write_str("Tick"),
+            E::Cancel => f.write_str("Cancel"),
+            E::OwnerGone => f.write_str("OwnerGone"),
+        }
+    }
+}
+
+/// The connect conversation's state. See the module documentation. (Its `Debug` hides
+/// the password.)
 pub struct ConnectConversation {
     setup: ConnectSetup,
     folder: String,
@@ -190,6 +230,31 @@ pub struct ConnectConversation {
     ticks: u64,
     outcome: Option<Outcome>,
     tree: Tree,
+}
+
+impl std::fmt::Debug for ConnectConversation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectConversation")
+            .field("setup", &self.setup)
+            .field("folder", &self.folder)
+            .field("local", &self.local)
+            .field("local_typed", &self.local_typed)
+            .field("reconnect", &self.reconnect)
+            .field("other", &self.other)
+            .field("user", &self.user)
+            .field("password", &HIDDEN)
+            .field("remember", &self.remember)
+            .field("recent", &self.recent)
+            .field("attempt", &self.attempt)
+            .field("connecting", &self.connecting)
+            .field("since", &self.since)
+            .field("message", &self.message)
+            .field("focus", &self.focus)
+            .field("ticks", &self.ticks)
+            .field("outcome", &self.outcome)
+            .field("tree", &self.tree)
+            .finish()
+    }
 }
 
 /// How many ticks a second holds (front ends tick every 100 ms or so; the count is only

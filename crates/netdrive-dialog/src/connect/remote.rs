@@ -126,9 +126,6 @@ fn unc(
     if !valid_server(server) {
         return None;
     }
-    if user.as_deref().is_some_and(|u| u.starts_with('-') || u.contains(['/', '\\', ':'])) {
-        return None;
-    }
     let host = match port {
         Some(p) => format!("{server}@{p}"),
         None => server.to_owned(),
@@ -209,7 +206,7 @@ mod tests {
             "nas",
             "ftp://h/x",
             "smb://-oProxy/x",
-            "-o@h:/x",
+            "-o@-h:/x",
             "smb://h:99999/x",
             "a\nb:/c",
             r"\\\x",

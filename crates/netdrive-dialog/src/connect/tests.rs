@@ -315,3 +315,22 @@ proptest! {
         }
     }
 }
+
+/// A typed password never shows in debug output: not in the event that carries it, nor
+/// in the conversation that holds it, nor in the attempt it goes into.
+#[test]
+fn a_typed_password_never_shows_in_debug_output() {
+    let mut c = ConnectConversation::new(setup(0));
+    let typed = ConnectEvent::Password("hunter2".into());
+    let event = format!("{typed:?}");
+    assert_eq!(event, r#"Password("<hidden>")"#);
+    c.handle(ConnectEvent::Folder(r"\\nas\media".into()));
+    c.handle(ConnectEvent::OtherCredentials(true));
+    c.handle(ConnectEvent::User("me".into()));
+    c.handle(typed);
+    let held = format!("{c:?}");
+    assert!(!held.contains("hunter2") && held.contains(r#"password: "<hidden>""#), "{held}");
+    let a = attempt(c.handle(ConnectEvent::Connect));
+    assert_eq!(a.password.as_deref(), Some("hunter2"), "it still goes to the connect");
+    assert!(!format!("{a:?}").contains("hunter2"));
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
 use std::time::Duration;
 
-use netdrive::{ConnectRequest, Error, Waiting};
+use netdrive::{ConnectRequest, Error, MountsBefore, Waiting};
 
 use super::recent;
 use super::remote::Remote;
@@ -47,7 +47,7 @@ impl std::fmt::Debug for Attempt {
             .field("remote", &self.remote)
             .field("local", &self.local)
             .field("user", &self.user)
-            .field("password", &self.password.as_ref().map(|_| "(hidden)"))
+            .field("password", &self.password.as_ref().map(|_| "<hidden>"))
             .field("reconnect", &self.reconnect)
             .field("remember", &self.remember)
             .finish_non_exhaustive()
@@ -106,26 +106,56 @@ impl ConnectWork {
     }
 }
 
-/// The folder the connect under way mounts on, and whether it made it: what
-/// [`abandon_children`] cleans up when the person cancels.
-static UNDER_WAY: Mutex<Option<(PathBuf, bool)>> = Mutex::new(None);
+/// The connect under way: what [`abandon_children`] cleans up when the person cancels.
+struct UnderWay {
+    /// The folder it mounts on.
+    local: PathBuf,
+    /// The folder was made for it.
+    made: bool,
+    /// The mounts there were before it started: never its to take away.
+    before: MountsBefore,
+    /// What it connects, as the core is asked (for telling its mount from another).
+    remote_name: String,
+    provider: &'static str,
+}
 
-fn under_way() -> std::sync::MutexGuard<'static, Option<(PathBuf, bool)>> {
+static UNDER_WAY: Mutex<Option<UnderWay>> = Mutex::new(None);
+
+fn under_way() -> std::sync::MutexGuard<'static, Option<UnderWay>> {
     UNDER_WAY.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// How long taking a failed attempt's drive away may take.
+const UNDO_BOUND: Duration = Duration::from_secs(3);
+
 fn connect(a: &Attempt) -> Result<Connected, Error> {
     let (local, made) = prepare_local(&a.local, a.find_free)?;
-    *under_way() = Some((local.clone(), made));
-    let r = connect_on(a, &local, made);
-    *under_way() = None;
+    let before = MountsBefore::read().inspect_err(|_| {
+        if made {
+            let _ = std::fs::remove_dir(&local);
+        }
+    })?;
+    let u = UnderWay {
+        local,
+        made,
+        before,
+        remote_name: a.remote.remote_name.clone(),
+        provider: a.remote.provider,
+    };
+    let local = u.local.clone();
+    *under_way() = Some(u);
+    let r = connect_on(a, &local);
+    if let Some(u) = under_way().take() {
+        if r.is_err() {
+            undo(&u);
+        }
+    }
     r
 }
 
-fn connect_on(a: &Attempt, local: &Path, made: bool) -> Result<Connected, Error> {
-    let local = local.to_owned();
+fn connect_on(a: &Attempt, local: &Path) -> Result<Connected, Error> {
     let req = ConnectRequest {
-        local_name: local.clone().into_os_string(),
+        local_name: local.as_os_str().to_owned(),
         remote_name: a.remote.remote_name.clone().into(),
         provider: Some(a.remote.provider.to_owned()),
         user: a.user.clone(),
@@ -135,20 +165,11 @@ fn connect_on(a: &Attempt, local: &Path, made: bool) -> Result<Connected, Error>
         timeout: a.timeout,
         ..Default::default()
     };
-    match netdrive::connect(&req) {
-        Ok(c) => {
-            if let Some(p) = &a.recent {
-                recent::add(p, &a.folder, recent::BOUND);
-            }
-            Ok(Connected { local_name: c.local_name, remote_name: c.remote_name })
-        }
-        Err(e) => {
-            // A tool stopped at its bound may have mounted already (sshfs mounts before the
-            // server answers): the folder had no mount before, so what is there is its.
-            undo(&local, made);
-            Err(e)
-        }
+    let c = netdrive::connect(&req)?;
+    if let Some(p) = &a.recent {
+        recent::add(p, &a.folder, recent::BOUND);
     }
+    Ok(Connected { local_name: c.local_name, remote_name: c.remote_name })
 }
 
 /// The folder to mount on, made if missing (and whether it was made here). A suggested
@@ -169,13 +190,17 @@ fn prepare_local(local: &Path, find_free: bool) -> Result<(PathBuf, bool), Error
                 PathBuf::from(s)
             }
         };
-        if mounted(&p) && find_free {
-            continue;
+        if mounted(&p) {
+            if find_free {
+                continue;
+            }
+            // A drive the person has there is theirs: never mounted over, never undone.
+            return Err(Error::AlreadyAssigned { local: p.into_os_string().into() });
         }
         match std::fs::create_dir(&p) {
             Ok(()) => return Ok((p, true)),
-            // A folder the person typed is theirs to choose (the core refuses a mounted one);
-            // a suggested one is looked into, and must be empty.
+            // A folder the person typed is theirs to choose; a suggested one is looked
+            // into, and must be empty.
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !find_free => return Ok((p, false)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                 let empty = std::fs::read_dir(&p).map(|mut d| d.next().is_none()).unwrap_or(false);
@@ -195,38 +220,35 @@ fn prepare_local(local: &Path, find_free: bool) -> Result<(PathBuf, bool), Error
 
 /// Undo a connect the person cancelled, so that it never completes after the dialog said
 /// "cancelled": kill this process's own children (the mount tool; read from
-/// `/proc/self/task/*/children`, never another process's), then detach what the tool had
-/// already mounted on the connect's folder (nothing else was there: the core refuses a
-/// folder with a mount on it) and remove the folder if the connect made it.
+/// `/proc/self/task/*/children`, never another process's), then take away the drive the
+/// tool had already mounted (only its own: [`netdrive::undo_own_mount`]) and remove the
+/// folder if the connect made it. The detach runs in a child process on a thread of its
+/// own, waited for within a bound: the caller (a window's main thread) never blocks on it.
 pub fn abandon_children() {
     // Taken first: once its tool is killed, the connect's thread may clear it.
     let taken = under_way().take();
     kill_children();
-    if let Some((local, made)) = taken {
-        undo(&local, made);
+    if let Some(u) = taken {
+        let (tx, rx) = mpsc::channel();
+        let started = std::thread::Builder::new().name("netdrive-undo".into()).spawn(move || {
+            undo(&u);
+            let _ = tx.send(());
+        });
+        if started.is_ok() {
+            let _ = rx.recv_timeout(UNDO_BOUND + SLACK);
+        }
     }
 }
 
-/// Detach what a failed or cancelled connect left mounted on `local`, and remove the
-/// folder if the connect `made` it (it is empty then: nothing of the person's is lost).
-fn undo(local: &Path, made: bool) {
-    let mounted = || {
-        netdrive::mountinfo::read_table().is_ok_and(|t| t.iter().any(|m| m.mount_point == local.as_os_str()))
-    };
-    if mounted() {
-        // A lazy detach never waits for the server; FUSE mounts of a user need fusermount.
-        if rustix::mount::unmount(local, rustix::mount::UnmountFlags::DETACH).is_err() {
-            let _ = std::process::Command::new("fusermount3")
-                .args(["-u", "-z", "--"])
-                .arg(local)
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status();
-        }
-    }
-    if made && !mounted() {
-        let _ = std::fs::remove_dir(local);
+/// Take away what a failed or cancelled connect left mounted (its own drive only), and
+/// remove the folder if the connect made it (it is empty then: nothing of the person's
+/// is lost).
+fn undo(u: &UnderWay) {
+    netdrive::undo_own_mount(u.local.as_os_str(), &u.remote_name, Some(u.provider), &u.before, UNDO_BOUND);
+    let mounted = netdrive::mountinfo::read_table()
+        .map_or(true, |t| t.iter().any(|m| m.mount_point == u.local.as_os_str()));
+    if u.made && !mounted {
+        let _ = std::fs::remove_dir(&u.local);
     }
 }
 
@@ -257,8 +279,111 @@ mod tests {
         std::fs::write(want.join("file"), "x").unwrap();
         let next = dir.path().join("Network").join("nas media 2");
         assert_eq!(prepare_local(&want, true).unwrap(), (next, true));
-        // Typed by the person: theirs to choose, full or not (the core refuses a mounted one).
+        // Typed by the person: theirs to choose, full or not.
         assert_eq!(prepare_local(&want, false).unwrap(), (want, false));
+    }
+
+    /// A tmpfs standing for the person's own drive, unmounted however the test ends.
+    struct PersonsDrive(PathBuf);
+
+    impl PersonsDrive {
+        fn mount(at: &Path) -> PersonsDrive {
+            std::fs::create_dir_all(at).unwrap();
+            let ok = std::process::Command::new("mount")
+                .args(["-t", "tmpfs", "persons-drive"])
+                .arg(at)
+                .status()
+                .unwrap()
+                .success();
+            assert!(ok && mounted(at), "mount a tmpfs on {} (the tests run as root)", at.display());
+            PersonsDrive(at.to_owned())
+        }
+    }
+
+    impl Drop for PersonsDrive {
+        fn drop(&mut self) {
+            if mounted(&self.0) {
+                let _ = rustix::mount::unmount(&self.0, rustix::mount::UnmountFlags::DETACH);
+            }
+        }
+    }
+
+    fn mounted(p: &Path) -> bool {
+        netdrive::mountinfo::read_table().unwrap().iter().any(|m| m.mount_point == p.as_os_str())
+    }
+
+    fn attempt(local: &Path, find_free: bool) -> Attempt {
+        Attempt {
+            id: 7,
+            // Nothing listens on port 9: the connect fails at once.
+            remote: super::super::remote::parse(r"\\127.0.0.1@9\share").unwrap(),
+            folder: r"\\127.0.0.1@9\share".into(),
+            local: local.to_owned(),
+            find_free,
+            user: None,
+            password: None,
+            reconnect: false,
+            remember: false,
+            timeout: Duration::from_secs(5),
+            recent: None,
+        }
+    }
+
+    /// The person types a folder that has their drive on it: the dialog says so, and the
+    /// drive is still there afterwards (a failed connect once took it away).
+    #[test]
+    fn a_failed_connect_leaves_the_persons_drive_on_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = dir.path().join("h");
+        let _drive = PersonsDrive::mount(&h);
+        let ConnectEvent::Done { id: 7, result: Err(e) } =
+            ConnectWork::Connect(Box::new(attempt(&h, false))).run()
+        else {
+            panic!("the connect must fail")
+        };
+        assert_eq!(e.code(), netdrive::Win32Error::ERROR_ALREADY_ASSIGNED, "{e}");
+        let said = crate::texts::connect::failure(&e);
+        assert!(said.contains("already connected on that local folder"), "{said}");
+        assert!(mounted(&h), "the person's drive is still on {}", h.display());
+    }
+
+    /// A user name that reads as an ssh option is refused by the core, in words.
+    #[test]
+    fn a_user_name_like_an_option_is_refused_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = dir.path().join("h");
+        let mut a = attempt(&h, true);
+        a.remote = super::super::remote::parse("-oProxyCommand=x@127.0.0.1:/srv").unwrap();
+        // As the conversation makes it: the user typed in the folder.
+        a.user = a.remote.user.clone();
+        let ConnectEvent::Done { result: Err(e), .. } = ConnectWork::Connect(Box::new(a)).run() else {
+            panic!("the connect must fail")
+        };
+        assert_eq!(e.code(), netdrive::Win32Error::ERROR_BAD_USERNAME, "{e}");
+        let said = crate::texts::connect::failure(&e);
+        assert!(said.starts_with("That user name cannot be used."), "{said}");
+        assert!(!h.exists(), "the folder made for it is gone again");
+    }
+
+    /// A cancelled connect takes away only its own drive: one that appeared on the folder
+    /// meanwhile from elsewhere (a restore) stays.
+    #[test]
+    fn a_cancel_leaves_a_drive_that_is_not_the_connects() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = dir.path().join("h");
+        std::fs::create_dir(&h).unwrap();
+        let a = attempt(&h, false);
+        let u = UnderWay {
+            local: h.clone(),
+            made: true,
+            before: MountsBefore::read().unwrap(),
+            remote_name: a.remote.remote_name.clone(),
+            provider: a.remote.provider,
+        };
+        let _drive = PersonsDrive::mount(&h);
+        undo(&u);
+        assert!(mounted(&h), "a drive that is not the connect's stays on {}", h.display());
+        assert!(h.is_dir(), "and so does its folder");
     }
 
     #[test]
@@ -277,6 +402,6 @@ mod tests {
             recent: None,
         };
         let text = format!("{:?}", ConnectWork::Connect(Box::new(a)));
-        assert!(!text.contains("hunter2") && text.contains("(hidden)"), "{text}");
+        assert!(!text.contains("hunter2") && text.contains("<hidden>"), "{text}");
     }
 }

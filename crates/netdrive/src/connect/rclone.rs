@@ -22,7 +22,7 @@ use crate::child::{run_bounded_input, Input};
 use crate::error::{Error, Result, Waiting};
 
 /// The configuration section's name: the server's, as far as rclone allows in a name.
-fn section(host: &str) -> String {
+pub(super) fn section(host: &str) -> String {
     let name: String = host
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '-' })
@@ -157,6 +157,8 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
         .stderr(Stdio::from(log))
         // Its own process group: a Ctrl-C meant for the caller does not end the drive.
         .process_group(0);
+    // What is mounted before it runs is never this tool's to take away.
+    let before = super::MountsBefore::read()?;
     let mut child = cmd.spawn().map_err(spawn_error)?;
     let said = |f: &std::fs::File| {
         let mut buf = vec![0u8; 64 * 1024];
@@ -182,7 +184,7 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
         if Instant::now() >= deadline {
             let _ = child.kill();
             std::thread::spawn(move || child.wait());
-            super::detach_if_mounted(local);
+            super::undo::undo(local, target, &before, Duration::from_secs(3));
             return Err(Error::NotResponding {
                 target: local.into(),
                 after: how.timeout,

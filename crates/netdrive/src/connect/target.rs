@@ -63,19 +63,50 @@ impl Target {
         }
     }
 
-    /// Give the user (and for SMB `DOMAIN\user` or `user@DOMAIN`'s domain) a caller named.
-    pub(crate) fn set_user(&mut self, name: &str) {
+    /// Give the user (and for SMB `DOMAIN\user`'s or `DOMAIN;user`'s domain) a caller
+    /// named. `ERROR_BAD_USERNAME` for one no tool can be given safely ([`check_user`]).
+    pub(crate) fn set_user(&mut self, name: &str) -> Result<()> {
         match self {
             Target::Smb { user, domain, .. } => {
                 let (d, u) = match name.split_once(['\\', ';']) {
-                    Some((d, u)) => (Some(d.to_owned()), u),
+                    Some((d, u)) => (Some(check_user(d)?.to_owned()), u),
                     None => (domain.take(), name),
                 };
                 *domain = d.filter(|d| !d.is_empty());
-                *user = Some(u.to_owned());
+                *user = Some(check_user(u)?.to_owned());
             }
-            Target::Sftp { user, .. } | Target::WebDav { user, .. } => *user = Some(name.to_owned()),
+            Target::Sftp { user, .. } | Target::WebDav { user, .. } => {
+                *user = Some(check_user(name)?.to_owned())
+            }
             _ => {}
+        }
+        Ok(())
+    }
+
+    /// Does `other` name the same place: provider, server, share or export, and path?
+    /// Users, domains and ports are not compared (an fstab entry's options hold those);
+    /// SMB names are compared as SMB does, without case.
+    pub(crate) fn same_place(&self, other: &Target) -> bool {
+        let trim = |p: &str| p.trim_matches('/').to_owned();
+        match (self, other) {
+            (
+                Target::Smb { host: h1, share: s1, path: p1, .. },
+                Target::Smb { host: h2, share: s2, path: p2, .. },
+            ) => {
+                h1.eq_ignore_ascii_case(h2)
+                    && s1.to_lowercase() == s2.to_lowercase()
+                    && trim(p1).to_lowercase() == trim(p2).to_lowercase()
+            }
+            (Target::Nfs { host: h1, path: p1 }, Target::Nfs { host: h2, path: p2 })
+            | (Target::Sftp { host: h1, path: p1, .. }, Target::Sftp { host: h2, path: p2, .. }) => {
+                h1.eq_ignore_ascii_case(h2) && trim(p1) == trim(p2)
+            }
+            (
+                Target::WebDav { secure: s1, host: h1, path: p1, .. },
+                Target::WebDav { secure: s2, host: h2, path: p2, .. },
+            ) => s1 == s2 && h1.eq_ignore_ascii_case(h2) && trim(p1) == trim(p2),
+            (Target::Rclone { remote: r1 }, Target::Rclone { remote: r2 }) => r1 == r2,
+            _ => false,
         }
     }
 
@@ -193,6 +224,33 @@ fn check_host(text: &str, host: &str) -> Result<String> {
     Ok(inner.to_owned())
 }
 
+/// A user (or SMB domain) name a tool is given: ssh reads one starting with `-` as an
+/// option (`-oProxyCommand=...` runs a command), sshfs splits `user@host:path` at its
+/// first `:` (so `me:pw` would send the login to a server "me"), and `@`, `/`, `\`, `;`,
+/// spaces and control characters are separators somewhere (the SMB domain's `\` and `;`
+/// are split off before this is asked).
+pub(crate) fn check_user(user: &str) -> Result<&str> {
+    let bad = |why: &str| {
+        Err(Error::BadUsername(format!(
+            "{}: not a user name netdrive can pass on ({why})",
+            crate::escape::escape_text(user)
+        )))
+    };
+    if user.starts_with('-') {
+        return bad("it starts with '-'");
+    }
+    if let Some(c) = user.chars().find(|c| matches!(c, ':' | '@' | '/' | '\\' | ';')) {
+        return bad(&format!(
+            "it holds {c:?}{}",
+            if c == ':' { "; give the password apart, not in the name" } else { "" }
+        ));
+    }
+    if user.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return bad("it holds a space or a control character");
+    }
+    Ok(user)
+}
+
 fn decode(text: &str, part: &str) -> Result<String> {
     percent_encoding::percent_decode_str(part)
         .decode_utf8()
@@ -254,8 +312,8 @@ pub(crate) fn parse(text: &str, provider: Option<Provider>) -> Result<Target> {
             "smb" | "cifs" => {
                 let (user, host, port) = authority(text, auth)?;
                 let (domain, user) = match user.as_deref().and_then(|u| u.split_once([';', '\\'])) {
-                    Some((d, u)) => (Some(d.to_owned()), Some(u.to_owned())),
-                    None => (None, user),
+                    Some((d, u)) => (Some(check_user(d)?.to_owned()), Some(check_user(u)?.to_owned())),
+                    None => (None, user.map(|u| check_user(&u).map(str::to_owned)).transpose()?),
                 };
                 let p = clean_path(text, path)?;
                 let (share, rest) = p.split_once('/').unwrap_or((&p, ""));
@@ -266,12 +324,14 @@ pub(crate) fn parse(text: &str, provider: Option<Provider>) -> Result<Target> {
             }
             "sftp" | "ssh" => {
                 let (user, host, port) = authority(text, auth)?;
+                let user = user.map(|u| check_user(&u).map(str::to_owned)).transpose()?;
                 let p = clean_path(text, path)?;
                 let path = if p.starts_with('~') { p } else { format!("/{p}") };
                 Target::Sftp { host, port, user, path }
             }
             s @ ("http" | "https" | "dav" | "davs" | "webdav" | "webdavs") => {
                 let (user, host, port) = authority(text, auth)?;
+                let user = user.map(|u| check_user(&u).map(str::to_owned)).transpose()?;
                 let p = clean_path(text, path)?;
                 let trailing = if path.ends_with('/') && !p.is_empty() { "/" } else { "" };
                 let secure = matches!(s, "https" | "davs" | "webdavs");
@@ -326,6 +386,7 @@ pub(crate) fn parse(text: &str, provider: Option<Provider>) -> Result<Target> {
             None => (None, before),
         };
         let host = check_host(text, host)?;
+        let user = user.map(|u| check_user(&u).map(str::to_owned)).transpose()?;
         match provider.unwrap_or(Provider::Sshfs) {
             Provider::Sshfs => {
                 let p = clean_path(text, path)?;
@@ -468,10 +529,52 @@ mod tests {
         assert_eq!(parse(r"\\h\s", Some(Provider::Ceph)).unwrap_err().code().0, 50);
     }
 
+    /// A user name is never read as an ssh option nor split by a tool: `ERROR_BAD_USERNAME`,
+    /// in the remote name or given apart (WNetAddConnection2's lpUserName).
+    #[test]
+    fn users_a_tool_would_misread_are_refused() {
+        for t in [
+            "sftp://-oProxyCommand=touch%20%2Ftmp%2Fx@h/srv",
+            "-oProxyCommand=x@h:/srv",
+            "sftp://me:pw@h/srv",
+            "smb://me:pw@nas/media",
+            "smb://WORK;-o@nas/media",
+            "smb://-W;me@nas/media",
+            "https://a%40b@dav/x",
+            "sftp://a%2Fb@h/x",
+            "sftp://a%20b@h/x",
+            "sftp://a%0Ab@h/x",
+            "sftp://a;b@h/x",
+            r"sftp://a%5Cb@h/x",
+        ] {
+            let e = parse(t, None).unwrap_err();
+            assert_eq!(e.code().0, 2202, "{t}: {e}");
+        }
+        for (remote, user) in [
+            ("sftp://h/srv", "-oProxyCommand=touch /tmp/x"),
+            ("sftp://h/srv", "me:pw"),
+            ("https://h/x", "a@b"),
+            (r"\\nas\media", "me:pw"),
+            (r"\\nas\media", r"WORK\-o"),
+            (r"\\nas\media", r"-W\me"),
+            (r"\\nas\media", r"A\B\me"),
+            ("sftp://h/srv", r"WORK\me"),
+            ("sftp://h/srv", " me"),
+        ] {
+            let e = p(remote).set_user(user).unwrap_err();
+            assert_eq!(e.code().0, 2202, "{remote} {user}: {e}");
+        }
+        assert_eq!(parse("-h:/srv", None).unwrap_err().code().0, 67, "a host like an option");
+        // What people do type still works.
+        assert_eq!(p("sftp://first.last_1@h/srv").user(), Some("first.last_1"));
+        assert_eq!(p("smb://WORK;me@nas/media").user(), Some("me"));
+        assert_eq!(p(r"me-2@h:/srv").user(), Some("me-2"));
+    }
+
     #[test]
     fn a_user_given_apart_wins_and_carries_its_domain() {
         let mut t = p(r"\\nas\media");
-        t.set_user(r"WORK\me");
+        t.set_user(r"WORK\me").unwrap();
         assert_eq!(t.user(), Some("me"));
         assert!(matches!(t, Target::Smb { domain: Some(ref d), .. } if d == "WORK"));
     }
