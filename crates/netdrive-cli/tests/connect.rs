@@ -504,3 +504,48 @@ fn a_profile_that_cannot_be_written_leaves_a_working_drive_and_says_so() {
     assert_eq!(std::fs::read_to_string(local.join("hello.txt")).unwrap(), "hello from sshd\n");
     disconnect(&cfg, &local);
 }
+
+/// A folder reached through a symlink is connected at the real folder (where the tool
+/// mounts it), and listed, remembered and disconnected there; the same folder again
+/// through the symlink is "already assigned", never a second drive on top; a symlink
+/// into a drive whose server has stopped gets "not responding" within the bound, never
+/// a hang.
+#[test]
+fn folders_reached_through_symlinks() {
+    testbed::ensure_test_user();
+    let sshd = Sshd::start();
+    sshd.forget_host_key();
+    std::fs::create_dir_all(sshd.export.join("sub")).unwrap();
+    let base = testbed::open_tempdir();
+    let cfg = base.path().join("config");
+    let real = folder(base.path(), "real");
+    let link = base.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let remote = format!("sftp://{TEST_USER}@127.0.0.1:{}{}", sshd.server.port, sshd.export.display());
+
+    let v = connect(None, &cfg, &remote, &link, Some(TEST_PASSWORD), &["--remember"]);
+    assert_eq!(v["code"], 0, "{v}");
+    let _m = Mount::adopt(&real);
+    assert_eq!(v["local_name"], real.to_str().unwrap(), "{v}");
+    assert_eq!(std::fs::read_to_string(link.join("hello.txt")).unwrap(), "hello from sshd\n");
+    let listed = common::listed(&cfg, &real).expect("listed at the real folder");
+    assert_eq!(listed["connected"], true, "{listed}");
+
+    let v = connect(None, &cfg, &remote, &link, Some(TEST_PASSWORD), &[]);
+    assert_eq!(v["error"], "ERROR_ALREADY_ASSIGNED", "a second drive on the same folder: {v}");
+
+    // Into the drive, its server stopped.
+    let into = base.path().join("into-drive");
+    std::os::unix::fs::symlink(real.join("sub"), &into).unwrap();
+    let frozen = sshd.server.freeze();
+    let r = nd_in(
+        None,
+        &cfg,
+        Some(TEST_PASSWORD),
+        &["connect", &remote, into.to_str().unwrap(), "--password-stdin", "--json", "--timeout", "2"],
+    );
+    assert!(r.took < Duration::from_secs(10), "connect took {:?}", r.took);
+    assert_eq!(r.json()["error"], "ERROR_SEM_TIMEOUT", "{}", r.stdout);
+    drop(frozen);
+    disconnect(&cfg, &real);
+}

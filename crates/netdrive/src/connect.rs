@@ -162,7 +162,6 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
         });
     }
     let local = normalize(&req.local_name);
-    let shown = escape(&local);
     // Read before the check: a mount that appears between the two is refused below, so
     // one not in `before` after the tool ran is this attempt's (see `undo`).
     let before = MountsBefore::read()?;
@@ -170,33 +169,13 @@ fn connect_now(req: &ConnectRequest) -> Result<Connected> {
     if table.iter().any(|e| e.mount_point == local) {
         return Err(Error::AlreadyAssigned { local: local.as_os_str().into() });
     }
-    // A folder inside another network drive (a home folder on NFS) is looked at on a
-    // thread with a bound: a dead server must not hang the caller.
-    let inside = connection::connected_in(&table)
-        .iter()
-        .any(|c| Path::new(&local).starts_with(Path::new(&c.local_name)));
-    // (In a process of its own: a thread stuck in the kernel would keep this process from
-    // ever ending.)
-    let is_dir = if inside {
-        let bound = timeout_of(req).min(Duration::from_secs(5));
-        let mut test = Command::new("test");
-        test.arg("-d").arg(&local);
-        match crate::child::run_bounded(&mut test, None, bound) {
-            Ok(Some(done)) => done.status.success(),
-            Ok(None) => {
-                return Err(Error::NotResponding {
-                    target: local.as_os_str().into(),
-                    after: bound,
-                    waiting: Waiting::Nothing,
-                })
-            }
-            Err(e) => return Err(Error::BadDevice(format!("{shown}: cannot look at it: {e}"))),
-        }
-    } else {
-        Path::new(&local).is_dir()
-    };
-    if !is_dir {
-        return Err(Error::BadDevice(format!("{shown}: no such folder; create it first")));
+    // The folder as the mount table will name it: every symlink resolved (the tools mount
+    // on the real folder), looked at in a bounded child process, since a symlink or a
+    // home folder can lead into a network drive whose server is dead.
+    let local = real_folder(&local, timeout_of(req).min(Duration::from_secs(5)))?;
+    let shown = escape(&local);
+    if table.iter().any(|e| e.mount_point == local) {
+        return Err(Error::AlreadyAssigned { local: local.as_os_str().into() });
     }
     let provider = provider_named(req.provider.as_deref())?;
     let remote = req
@@ -538,6 +517,38 @@ fn mount(target: &Target, local: &OsStr, how: &How) -> Result<()> {
             }
             run_tool(cmd, Input::None, target, local, how)
         }
+    }
+}
+
+/// `local` with every symlink resolved, if it is a folder; found by a child process with
+/// a bound (a thread stuck in the kernel on a dead server would keep this process from
+/// ever ending).
+fn real_folder(local: &OsStr, bound: Duration) -> Result<std::ffi::OsString> {
+    let shown = escape(local);
+    let mut cmd = Command::new("sh");
+    // NUL-terminated: a folder's name may end in a newline.
+    cmd.args(["-c", r#"test -d "$1" || exit 3; exec realpath -e -z -- "$1""#, "sh"]).arg(local);
+    match crate::child::run_bounded(&mut cmd, None, bound) {
+        Ok(Some(done)) if done.status.success() => {
+            let mut path = done.stdout;
+            if path.last() == Some(&0) {
+                path.pop();
+            }
+            if path.first() != Some(&b'/') {
+                return Err(Error::BadDevice(format!("{shown}: cannot look at it: realpath said {path:?}")));
+            }
+            Ok(std::os::unix::ffi::OsStringExt::from_vec(path))
+        }
+        Ok(Some(done)) if done.status.code() == Some(3) => {
+            Err(Error::BadDevice(format!("{shown}: no such folder; create it first")))
+        }
+        Ok(Some(done)) => {
+            Err(Error::BadDevice(format!("{shown}: cannot look at it: {}", done.stderr_text().trim())))
+        }
+        Ok(None) => {
+            Err(Error::NotResponding { target: local.into(), after: bound, waiting: Waiting::Nothing })
+        }
+        Err(e) => Err(Error::BadDevice(format!("{shown}: cannot look at it: {e}"))),
     }
 }
 
