@@ -300,6 +300,16 @@ pub(crate) fn parse(text: &str, provider: Option<Provider>) -> Result<Target> {
         if text.starts_with('-') {
             return Err(bad(text, "an rclone remote cannot start with '-'"));
         }
+        // A configured remote, `name:path`: not a connection string (`:backend,...:` or
+        // `name,option=value:`), whose options can make rclone run a program
+        // (sftp's `ssh=`), which a name from a caller must never do.
+        let name = text.split_once(':').map(|(name, _)| name);
+        if name.is_none_or(|n| n.is_empty() || n.contains([',', '\'', '"', '='])) {
+            return Err(bad(
+                text,
+                "give a remote from rclone's configuration, `name:path` (see `rclone listremotes`)",
+            ));
+        }
         return Ok(Target::Rclone { remote: text.to_owned() });
     }
     let target = if let Some((scheme, rest)) = text.split_once("://") {
@@ -420,6 +430,16 @@ fn unsupported(p: Provider) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rclone_remotes_are_configured_ones_never_connection_strings() {
+        let r = |text: &str| parse(text, Some(Provider::Rclone)).map_err(|e| e.code().0);
+        assert_eq!(r("gdrive:Documents"), Ok(Target::Rclone { remote: "gdrive:Documents".into() }));
+        assert!(r("nas:").is_ok());
+        for bad in [":sftp,host=h,ssh='touch /tmp/x':", "nas,ssh=x:", ":local:/", "nas", "-x:y", "n\"a:b"] {
+            assert_eq!(r(bad), Err(67), "{bad}");
+        }
+    }
 
     fn p(text: &str) -> Target {
         parse(text, None).unwrap_or_else(|e| panic!("{text}: {e}"))
