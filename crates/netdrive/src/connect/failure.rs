@@ -4,7 +4,7 @@
 use std::ffi::OsStr;
 
 use super::target::Target;
-use super::How;
+use super::tools::How;
 use crate::error::Error;
 use crate::escape::{escape, escape_text};
 

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use super::failure::classify;
 use super::target::Target;
-use super::{package, run_tool, secret_file, How};
+use super::tools::{package, run_tool, secret_file, How};
 use crate::child::{run_bounded_input, Input};
 use crate::error::{Error, Result, Waiting};
 
