@@ -1,7 +1,7 @@
 //! Enumerating connections: `WNetOpenEnum`, `WNetEnumResource`, `WNetCloseEnum`.
 
 use std::collections::HashMap;
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsString;
 use std::os::raw::c_void;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
@@ -9,7 +9,8 @@ use netdrive::{Scope, Win32Error};
 
 use crate::guard::{bad_handle, guard, invalid};
 use crate::registry::{register, registry, Entry};
-use crate::strings::{write_os_str, Enc, A, W};
+use crate::strings::{Enc, A, W};
+use crate::structs::{pack_resources, EnumBuffer, EnumEntry, Packed};
 use crate::types::{
     NetResource, DWORD, HANDLE, NETRESOURCEA, NETRESOURCEW, RESOURCEDISPLAYTYPE_ROOT,
     RESOURCEDISPLAYTYPE_SERVER, RESOURCEDISPLAYTYPE_SHARE, RESOURCETYPE_ANY, RESOURCETYPE_DISK,
@@ -49,8 +50,14 @@ impl Item {
         }
     }
 
-    fn strings(&self) -> [Option<&OsStr>; 4] {
-        [&self.local, &self.remote, &self.comment, &self.provider].map(Option::as_deref)
+    fn entry(&self) -> EnumEntry<'_> {
+        EnumEntry {
+            scope: self.scope,
+            ty: self.ty,
+            display: self.display,
+            usage: self.usage,
+            strings: [&self.local, &self.remote, &self.comment, &self.provider].map(Option::as_deref),
+        }
     }
 }
 
@@ -175,14 +182,8 @@ unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, 
         if let Some(browsed) = unsafe { crate::globalnet::enum_resource::<E>(h, count, buf, size) } {
             return browsed;
         }
-        if count.is_null() || size.is_null() {
-            return Err(invalid("lpcCount or lpBufferSize is NULL"));
-        }
-        // SAFETY: checked non-NULL; the caller promises they are readable (at any alignment).
-        let (want, cap) = unsafe { (count.read_unaligned(), size.read_unaligned() as usize) };
-        if want == 0 {
-            return Err(invalid("*lpcCount is 0"));
-        }
+        // SAFETY: passed on under this function's contract.
+        let out = unsafe { EnumBuffer::new(count, buf, size)? };
         let mut reg = registry();
         let Some(Entry::Enum(st)) = reg.as_mut().and_then(|r| r.get_mut(&(h as usize))) else {
             return Err(bad_handle());
@@ -190,62 +191,13 @@ unsafe fn enum_resource<E: Enc>(h: HANDLE, count: *mut DWORD, buf: *mut c_void, 
         if st.next >= st.items.len() {
             return Ok(Win32Error::ERROR_NO_MORE_ITEMS.0);
         }
-        let unit = std::mem::size_of::<E::Unit>();
-        let rec = std::mem::size_of::<NetResource<E::Unit>>();
-        let strings = |it: &Item| {
-            it.strings().iter().flatten().map(|s| (E::units_os(s).len() + 1) * unit).sum::<usize>()
-        };
-        // As many whole entries as fit, structures first, then their strings.
-        let (mut n, mut total) = (0usize, 0usize);
-        for it in &st.items[st.next..] {
-            let more = rec + strings(it);
-            if (n as u64) >= u64::from(want) || total + more > cap {
-                break;
-            }
-            n += 1;
-            total += more;
+        let entries: Vec<EnumEntry> = st.items[st.next..].iter().map(Item::entry).collect();
+        // SAFETY: `out` was just made under this function's contract.
+        let packed = unsafe { pack_resources::<E>(&out, &entries)? };
+        if let Packed::Entries(n) = packed {
+            st.next += n;
         }
-        if n == 0 {
-            let needed = rec + strings(&st.items[st.next]);
-            // SAFETY: checked non-NULL; written without assuming alignment.
-            unsafe { size.write_unaligned(DWORD::try_from(needed).unwrap_or(DWORD::MAX)) };
-            return Ok(Win32Error::ERROR_MORE_DATA.0);
-        }
-        if buf.is_null() {
-            return Err(invalid("lpBuffer is NULL"));
-        }
-        let base = buf.cast::<u8>();
-        let mut text_at = n * rec;
-        for (i, it) in st.items[st.next..st.next + n].iter().enumerate() {
-            let mut put = |s: Option<&OsStr>| -> *mut E::Unit {
-                let Some(s) = s else { return std::ptr::null_mut() };
-                // SAFETY: `text_at` + the string's size stays within `total <= cap` bytes.
-                let p = unsafe { base.add(text_at) }.cast::<E::Unit>();
-                let len = E::units_os(s).len() + 1;
-                // SAFETY: `len` units fit at `p` (counted in `total`).
-                let _ = unsafe { write_os_str::<E>(s, p, len) };
-                text_at += len * unit;
-                p
-            };
-            let [local, remote, comment, provider] = it.strings();
-            let r = NetResource {
-                dwScope: it.scope,
-                dwType: it.ty,
-                dwDisplayType: it.display,
-                dwUsage: it.usage,
-                lpLocalName: put(local),
-                lpRemoteName: put(remote),
-                lpComment: put(comment),
-                lpProvider: put(provider),
-            };
-            // SAFETY: entry `i` lies within the first `n * rec` bytes; the caller's buffer
-            // may be unaligned, so write without assuming alignment.
-            unsafe { base.add(i * rec).cast::<NetResource<E::Unit>>().write_unaligned(r) };
-        }
-        st.next += n;
-        // SAFETY: checked non-NULL; written without assuming alignment.
-        unsafe { count.write_unaligned(n as DWORD) };
-        Ok(0)
+        Ok(packed.code())
     })
 }
 

@@ -11,6 +11,7 @@
 //! own error), as Windows' enumeration of an unreachable server does.
 
 use std::collections::VecDeque;
+use std::ffi::OsStr;
 use std::os::raw::c_void;
 use std::sync::{Arc, Mutex};
 
@@ -19,7 +20,8 @@ use netdrive::{Error, Win32Error};
 
 use crate::guard::invalid;
 use crate::registry::{register, registry, Entry};
-use crate::strings::{write_str, Enc};
+use crate::strings::Enc;
+use crate::structs::{pack_resources, EnumBuffer, EnumEntry, Packed};
 use crate::types::{
     NetResource, DWORD, HANDLE, RESOURCETYPE_ANY, RESOURCETYPE_DISK, RESOURCETYPE_PRINT, RESOURCEUSAGE_ALL,
     RESOURCEUSAGE_CONTAINER, RESOURCE_GLOBALNET,
@@ -148,14 +150,8 @@ unsafe fn enum_locked<E: Enc>(
     buf: *mut c_void,
     size: *mut DWORD,
 ) -> Result<DWORD, Error> {
-    if count.is_null() || size.is_null() {
-        return Err(invalid("lpcCount or lpBufferSize is NULL"));
-    }
-    // SAFETY: checked non-NULL; the caller promises they are readable (at any alignment).
-    let (want, cap) = unsafe { (count.read_unaligned(), size.read_unaligned() as usize) };
-    if want == 0 {
-        return Err(invalid("*lpcCount is 0"));
-    }
+    // SAFETY: passed on under this function's contract.
+    let out = unsafe { EnumBuffer::new(count, buf, size)? };
     // Not the registry's lock: another thread's calls go on while this one waits.
     let mut st = state.lock().unwrap_or_else(|p| p.into_inner());
     st.pump(true);
@@ -165,58 +161,29 @@ unsafe fn enum_locked<E: Enc>(
         }
         return Ok(Win32Error::ERROR_NO_MORE_ITEMS.0);
     }
-    let unit = std::mem::size_of::<E::Unit>();
-    let rec = std::mem::size_of::<NetResource<E::Unit>>();
-    let strings = |r: &Resource| {
-        (E::units(&r.remote_name).len() + E::units(&r.comment).len() + E::units(r.provider.name()).len() + 3)
-            * unit
-    };
-    let (mut n, mut total) = (0usize, 0usize);
-    for r in &st.ready {
-        let more = rec + strings(r);
-        if (n as u64) >= u64::from(want) || total + more > cap {
-            break;
-        }
-        n += 1;
-        total += more;
+    let entries: Vec<EnumEntry> = st.ready.iter().map(entry).collect();
+    // SAFETY: `out` was just made under this function's contract.
+    let packed = unsafe { pack_resources::<E>(&out, &entries)? };
+    if let Packed::Entries(n) = packed {
+        st.ready.drain(..n);
     }
-    if n == 0 {
-        let needed = st.ready.front().map_or(rec, |r| rec + strings(r));
-        // SAFETY: checked non-NULL; written without assuming alignment.
-        unsafe { size.write_unaligned(DWORD::try_from(needed).unwrap_or(DWORD::MAX)) };
-        return Ok(Win32Error::ERROR_MORE_DATA.0);
+    Ok(packed.code())
+}
+
+/// `r` as `WNetEnumResource` gives it out: no local name.
+fn entry(r: &Resource) -> EnumEntry<'_> {
+    EnumEntry {
+        scope: RESOURCE_GLOBALNET,
+        ty: if r.display == Display::Share { RESOURCETYPE_DISK } else { RESOURCETYPE_ANY },
+        display: r.display.code(),
+        usage: usage_of(r),
+        strings: [
+            None,
+            Some(OsStr::new(&r.remote_name)),
+            Some(OsStr::new(&r.comment)),
+            Some(OsStr::new(r.provider.name())),
+        ],
     }
-    if buf.is_null() {
-        return Err(invalid("lpBuffer is NULL"));
-    }
-    let base = buf.cast::<u8>();
-    let mut text_at = n * rec;
-    for (i, r) in st.ready.drain(..n).enumerate() {
-        let mut put = |s: &str| -> *mut E::Unit {
-            // SAFETY: `text_at` + the string's size stays within `total <= cap` bytes.
-            let p = unsafe { base.add(text_at) }.cast::<E::Unit>();
-            let len = E::units(s).len() + 1;
-            // SAFETY: `len` units fit at `p` (counted in `total`).
-            let _ = unsafe { write_str::<E>(s, p, len) };
-            text_at += len * unit;
-            p
-        };
-        let entry = NetResource {
-            dwScope: RESOURCE_GLOBALNET,
-            dwType: if r.display == Display::Share { RESOURCETYPE_DISK } else { RESOURCETYPE_ANY },
-            dwDisplayType: r.display.code(),
-            dwUsage: usage_of(&r),
-            lpLocalName: std::ptr::null_mut(),
-            lpRemoteName: put(&r.remote_name),
-            lpComment: put(&r.comment),
-            lpProvider: put(r.provider.name()),
-        };
-        // SAFETY: entry `i` lies within the first `n * rec` bytes; unaligned write.
-        unsafe { base.add(i * rec).cast::<NetResource<E::Unit>>().write_unaligned(entry) };
-    }
-    // SAFETY: checked non-NULL; written without assuming alignment.
-    unsafe { count.write_unaligned(n as DWORD) };
-    Ok(0)
 }
 
 /// Whether `h` is a browse handle (for `WNetCloseEnum`).

@@ -9,7 +9,7 @@ use std::os::unix::ffi::OsStrExt;
 use netdrive::{Connection, Error, Provider, Win32Error};
 
 use crate::guard::{guard, invalid};
-use crate::strings::{write_str, Enc, A, W};
+use crate::strings::{write_str_counted, Enc, A, W};
 use crate::structs::{
     pack, NETCONNECTINFOSTRUCT, NETINFOSTRUCT, RESOURCEDISPLAYTYPE_NETWORK, RESOURCEDISPLAYTYPE_SERVER,
     RESOURCEDISPLAYTYPE_SHARE, RESOURCEUSAGE_CONTAINER, WNCON_FORNETCARD, WNCON_NOTROUTED,
@@ -31,17 +31,8 @@ unsafe fn get_provider_name<E: Enc>(net_type: DWORD, name: *mut E::Unit, len: *m
         let Some(p) = Provider::from_net_type(net_type) else {
             return Err(Error::NoNetwork(format!("no network provider has the type {net_type:#010x}")));
         };
-        // SAFETY: checked non-NULL; any alignment.
-        let cap = unsafe { len.read_unaligned() } as usize;
-        // SAFETY: `name` is writable for `cap` units per the caller.
-        match unsafe { write_str::<E>(p.name(), name, cap) } {
-            Ok(()) => Ok(0),
-            Err(needed) => {
-                // SAFETY: checked non-NULL.
-                unsafe { len.write_unaligned(needed as DWORD) };
-                fail(Win32Error::ERROR_MORE_DATA, "the buffer is too small; *lpBufferSize is the size needed")
-            }
-        }
+        // SAFETY: `len` checked non-NULL; `name` is writable for `*len` units per the caller.
+        unsafe { write_str_counted::<E>(p.name(), name, len, "lpBufferSize") }
     })
 }
 

@@ -18,7 +18,10 @@ use std::ffi::{OsStr, OsString};
 use std::os::raw::c_char;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
-use netdrive::Error;
+use netdrive::{Error, Win32Error};
+
+use crate::types::DWORD;
+use crate::universal::fail;
 
 /// One of the two string kinds.
 pub(crate) trait Enc {
@@ -217,6 +220,34 @@ impl Enc for W {
 pub(crate) unsafe fn write_str<E: Enc>(s: &str, buf: *mut E::Unit, cap: usize) -> Result<(), usize> {
     // SAFETY: passed on under the same contract.
     unsafe { write_units::<E>(&E::units(s), buf, cap) }
+}
+
+/// [`write_str`] into a buffer of `*len` units, as the calls that count characters answer
+/// (`WNetGetUser`, `WNetGetProviderName`): too small is `ERROR_MORE_DATA`, with `*len` set
+/// to the size needed (NUL included) and a last error that names `len_name`.
+///
+/// # Safety
+/// `len` is valid (at any alignment); `buf` is NULL or valid for writing `*len` units.
+pub(crate) unsafe fn write_str_counted<E: Enc>(
+    s: &str,
+    buf: *mut E::Unit,
+    len: *mut DWORD,
+    len_name: &str,
+) -> Result<DWORD, Error> {
+    // SAFETY: valid per the caller; any alignment.
+    let cap = unsafe { len.read_unaligned() } as usize;
+    // SAFETY: `buf` is NULL or writable for `cap` units per the caller.
+    match unsafe { write_str::<E>(s, buf, cap) } {
+        Ok(()) => Ok(0),
+        Err(needed) => {
+            // SAFETY: valid per the caller.
+            unsafe { len.write_unaligned(needed as DWORD) };
+            fail(
+                Win32Error::ERROR_MORE_DATA,
+                &format!("the buffer is too small; *{len_name} is the size needed"),
+            )
+        }
+    }
 }
 
 /// [`write_str`] for a name: its units as [`Enc::units_os`] makes them.

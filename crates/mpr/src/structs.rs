@@ -1,7 +1,8 @@
 //! The structures and values of the calls added for the whole WNet API (universal names,
 //! provider information, connection performance, `WNetUseConnection`), laid out as on
-//! 64-bit Windows, and [`pack`], which writes a structure with its strings into a caller's
-//! byte buffer as Win32 does.
+//! 64-bit Windows, [`pack`], which writes a structure with its strings into a caller's
+//! byte buffer as Win32 does, and [`pack_resources`], which does so for the `NETRESOURCE`
+//! entries of `WNetEnumResource`.
 
 // Win32's names for the structures, as C programs know them.
 #![allow(non_camel_case_types)]
@@ -9,8 +10,11 @@
 use std::ffi::OsStr;
 use std::os::raw::c_void;
 
-use crate::strings::Enc;
-use crate::types::DWORD;
+use netdrive::{Error, Win32Error};
+
+use crate::guard::invalid;
+use crate::strings::{write_os_str, Enc};
+use crate::types::{NetResource, DWORD};
 
 /// `dwInfoLevel`: a `UNIVERSAL_NAME_INFO`.
 pub(crate) const UNIVERSAL_NAME_INFO_LEVEL: DWORD = 1;
@@ -151,6 +155,134 @@ pub(crate) unsafe fn pack<E: Enc>(
     Ok((needed, extras))
 }
 
+/// One `NETRESOURCE` as `WNetEnumResource` gives it out: its numbers and its strings
+/// (local, remote, comment, provider), each written as [`Enc::units_os`] makes it; `None`
+/// is NULL.
+pub(crate) struct EnumEntry<'a> {
+    pub(crate) scope: DWORD,
+    pub(crate) ty: DWORD,
+    pub(crate) display: DWORD,
+    pub(crate) usage: DWORD,
+    pub(crate) strings: [Option<&'a OsStr>; 4],
+}
+
+/// A `WNetEnumResource` call's `lpcCount`, `lpBuffer` and `lpBufferSize`, checked.
+pub(crate) struct EnumBuffer {
+    count: *mut DWORD,
+    buf: *mut c_void,
+    size: *mut DWORD,
+    /// `*lpcCount`: at most this many entries (`0xFFFFFFFF`: as many as fit).
+    want: DWORD,
+    /// `*lpBufferSize`, in bytes.
+    cap: usize,
+}
+
+/// What [`pack_resources`] did.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Packed {
+    /// This many entries were written, and `*lpcCount` says so.
+    Entries(usize),
+    /// Not even the first entry fits: `*lpBufferSize` is the size it needs
+    /// (`ERROR_MORE_DATA`).
+    MoreData,
+}
+
+impl Packed {
+    /// The code `WNetEnumResource` returns.
+    pub(crate) fn code(&self) -> DWORD {
+        match self {
+            Packed::Entries(_) => 0,
+            Packed::MoreData => Win32Error::ERROR_MORE_DATA.0,
+        }
+    }
+}
+
+impl EnumBuffer {
+    /// Read `*lpcCount` and `*lpBufferSize`: NULL or a count of 0 is
+    /// `ERROR_INVALID_PARAMETER`.
+    ///
+    /// # Safety
+    /// `count` and `size` are NULL or readable (at any alignment); `buf` is NULL or
+    /// writable for `*size` bytes.
+    pub(crate) unsafe fn new(count: *mut DWORD, buf: *mut c_void, size: *mut DWORD) -> Result<Self, Error> {
+        if count.is_null() || size.is_null() {
+            return Err(invalid("lpcCount or lpBufferSize is NULL"));
+        }
+        // SAFETY: checked non-NULL; the caller promises they are readable (at any alignment).
+        let (want, cap) = unsafe { (count.read_unaligned(), size.read_unaligned() as usize) };
+        if want == 0 {
+            return Err(invalid("*lpcCount is 0"));
+        }
+        Ok(EnumBuffer { count, buf, size, want, cap })
+    }
+}
+
+/// Write into `out` as many whole `entries` (from the first, at most `*lpcCount`) as fit:
+/// their structures first, then their strings with NULs, as Win32 lays them out; any
+/// alignment. `entries` is not empty.
+///
+/// # Safety
+/// `out` was made by [`EnumBuffer::new`] under its contract, and its pointers are still
+/// valid.
+pub(crate) unsafe fn pack_resources<E: Enc>(
+    out: &EnumBuffer,
+    entries: &[EnumEntry],
+) -> Result<Packed, Error> {
+    let unit = size_of::<E::Unit>();
+    let rec = size_of::<NetResource<E::Unit>>();
+    let strings =
+        |e: &EnumEntry| e.strings.iter().flatten().map(|s| (E::units_os(s).len() + 1) * unit).sum::<usize>();
+    let (mut n, mut total) = (0usize, 0usize);
+    for e in entries {
+        let more = rec + strings(e);
+        if (n as u64) >= u64::from(out.want) || total + more > out.cap {
+            break;
+        }
+        n += 1;
+        total += more;
+    }
+    if n == 0 {
+        let needed = entries.first().map_or(rec, |e| rec + strings(e));
+        // SAFETY: checked non-NULL by `EnumBuffer::new`; written without assuming alignment.
+        unsafe { out.size.write_unaligned(DWORD::try_from(needed).unwrap_or(DWORD::MAX)) };
+        return Ok(Packed::MoreData);
+    }
+    if out.buf.is_null() {
+        return Err(invalid("lpBuffer is NULL"));
+    }
+    let base = out.buf.cast::<u8>();
+    let mut text_at = n * rec;
+    for (i, e) in entries[..n].iter().enumerate() {
+        let mut put = |s: Option<&OsStr>| -> *mut E::Unit {
+            let Some(s) = s else { return std::ptr::null_mut() };
+            // SAFETY: `text_at` + the string's size stays within `total <= cap` bytes.
+            let p = unsafe { base.add(text_at) }.cast::<E::Unit>();
+            let len = E::units_os(s).len() + 1;
+            // SAFETY: `len` units fit at `p` (counted in `total`).
+            let _ = unsafe { write_os_str::<E>(s, p, len) };
+            text_at += len * unit;
+            p
+        };
+        let [local, remote, comment, provider] = e.strings;
+        let r = NetResource {
+            dwScope: e.scope,
+            dwType: e.ty,
+            dwDisplayType: e.display,
+            dwUsage: e.usage,
+            lpLocalName: put(local),
+            lpRemoteName: put(remote),
+            lpComment: put(comment),
+            lpProvider: put(provider),
+        };
+        // SAFETY: entry `i` lies within the first `n * rec` bytes; the caller's buffer may be
+        // unaligned, so write without assuming alignment.
+        unsafe { base.add(i * rec).cast::<NetResource<E::Unit>>().write_unaligned(r) };
+    }
+    // SAFETY: checked non-NULL by `EnumBuffer::new`; written without assuming alignment.
+    unsafe { out.count.write_unaligned(n as DWORD) };
+    Ok(Packed::Entries(n))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +315,55 @@ mod tests {
             let p = buf.as_ptr().add(8).cast::<*const u8>().read_unaligned();
             assert_eq!(std::ffi::CStr::from_ptr(p.cast()).to_bytes(), b"xy");
             assert_eq!(std::ffi::CStr::from_ptr(extra[0].cast()).to_bytes(), b"z");
+        }
+    }
+
+    /// `WNetEnumResource`'s layout: whole entries only, structures first, then their
+    /// strings in order; `ERROR_MORE_DATA` with the first entry's size when none fits.
+    #[test]
+    fn packs_whole_resources_then_their_strings() {
+        let os = |s: &'static str| Some(OsStr::new(s));
+        let e = |remote| EnumEntry {
+            scope: 1,
+            ty: 1,
+            display: 3,
+            usage: 1,
+            strings: [os("/m"), remote, None, os("p")],
+        };
+        let entries = [e(os("\\\\h\\s")), e(os("\\\\h\\t"))];
+        let rec = size_of::<NetResource<u16>>();
+        let one = rec + (3 + 6 + 2) * 2;
+        let mut buf = vec![0u8; 2 * one + 1];
+        let (mut count, mut size) = (u32::MAX, (one - 1) as u32);
+        // SAFETY: `count`, `size` are valid; `buf` holds `2 * one + 1` bytes and `size` is never more.
+        unsafe {
+            let out = EnumBuffer::new(&mut count, buf.as_mut_ptr().cast(), &mut size).unwrap();
+            assert_eq!(pack_resources::<W>(&out, &entries).unwrap(), Packed::MoreData);
+            assert_eq!((size as usize, count), (one, u32::MAX), "the first entry's size; no count");
+            size = (2 * one) as u32;
+            count = 1;
+            let out = EnumBuffer::new(&mut count, buf.as_mut_ptr().add(1).cast(), &mut size).unwrap();
+            assert_eq!(
+                pack_resources::<W>(&out, &entries).unwrap(),
+                Packed::Entries(1),
+                "*lpcCount is a bound"
+            );
+            count = u32::MAX;
+            let out = EnumBuffer::new(&mut count, buf.as_mut_ptr().add(1).cast(), &mut size).unwrap();
+            assert_eq!(pack_resources::<W>(&out, &entries).unwrap(), Packed::Entries(2));
+            assert_eq!(count, 2);
+            let r = buf.as_ptr().add(1 + rec).cast::<NetResource<u16>>().read_unaligned();
+            assert_eq!((r.dwScope, r.dwDisplayType, r.lpComment), (1, 3, std::ptr::null_mut()));
+            let at = |p: *mut u16| p as usize - buf.as_ptr() as usize - 1;
+            // Entry 0's strings follow both structures; entry 1's follow entry 0's.
+            assert_eq!(at(r.lpLocalName), 2 * rec + (3 + 6 + 2) * 2);
+            assert_eq!(crate::strings::W::read(r.lpRemoteName).unwrap().as_deref(), Some("\\\\h\\t"));
+            assert_eq!(at(r.lpProvider), 2 * one - 2 * 2);
+            count = 0;
+            assert!(EnumBuffer::new(&mut count, buf.as_mut_ptr().cast(), &mut size).is_err(), "*lpcCount 0");
+            count = 1;
+            let out = EnumBuffer::new(&mut count, std::ptr::null_mut(), &mut size).unwrap();
+            assert!(pack_resources::<A>(&out, &entries).is_err(), "lpBuffer NULL once one fits");
         }
     }
 }

@@ -149,6 +149,30 @@ unsafe fn auth_password<E: Enc>(
     Err(invalid("pAuthBuffer holds no NUL-terminated password within cbAuthBuffer bytes"))
 }
 
+/// [`auth_password`] inside [`guard`], parsed once: its failure is the call's code (and last
+/// error), returned as `Err`.
+///
+/// # Safety
+/// `auth` is NULL or readable for `cb` bytes.
+unsafe fn guarded_password<E: Enc>(
+    auth: *const c_void,
+    cb: DWORD,
+    options: *const u8,
+    cb_options: DWORD,
+) -> Result<Option<Vec<E::Unit>>, DWORD> {
+    let mut password = None;
+    let code = guard(|| {
+        // SAFETY: the caller promises `cb` readable bytes at `auth`.
+        password = unsafe { auth_password::<E>(auth, cb, options, cb_options)? };
+        Ok(0)
+    });
+    if code == 0 {
+        Ok(password)
+    } else {
+        Err(code)
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 unsafe fn add_connection4<E: Enc>(
     nr: *const NetResource<E::Unit>,
@@ -158,15 +182,10 @@ unsafe fn add_connection4<E: Enc>(
     options: *const u8,
     cb_options: DWORD,
 ) -> DWORD {
-    let password = match guard(|| {
-        // SAFETY: the caller promises `cb_auth` readable bytes at `auth`.
-        unsafe { auth_password::<E>(auth, cb_auth, options, cb_options) }.map(|_| 0)
-    }) {
-        0 => {
-            // SAFETY: as above (checked by the call just made).
-            unsafe { auth_password::<E>(auth, cb_auth, options, cb_options) }.ok().flatten()
-        }
-        code => return code,
+    // SAFETY: passed on under this function's contract.
+    let password = match unsafe { guarded_password::<E>(auth, cb_auth, options, cb_options) } {
+        Ok(p) => p,
+        Err(code) => return code,
     };
     let pw = password.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
     // SAFETY: `pw` is NULL or NUL-terminated; the rest is the caller's.
@@ -397,15 +416,11 @@ unsafe fn use_connection4<E: Enc>(
     size: *mut DWORD,
     result: *mut DWORD,
 ) -> DWORD {
-    let code = guard(|| {
-        // SAFETY: the caller promises `cb_auth` readable bytes at `auth`.
-        unsafe { auth_password::<E>(auth, cb_auth, options, cb_options) }.map(|_| 0)
-    });
-    if code != 0 {
-        return code;
-    }
-    // SAFETY: as above.
-    let password = unsafe { auth_password::<E>(auth, cb_auth, options, cb_options) }.ok().flatten();
+    // SAFETY: passed on under this function's contract.
+    let password = match unsafe { guarded_password::<E>(auth, cb_auth, options, cb_options) } {
+        Ok(p) => p,
+        Err(code) => return code,
+    };
     let pw = password.as_ref().map_or(std::ptr::null(), |p| p.as_ptr());
     // SAFETY: `pw` is NULL or NUL-terminated; the rest is the caller's.
     unsafe { use_connection::<E>(nr, pw, std::ptr::null(), flags, access, size, result) }

@@ -6,7 +6,7 @@ use std::os::unix::ffi::OsStrExt;
 use netdrive::{Error, Win32Error};
 
 use crate::guard::guard;
-use crate::strings::{write_str, Enc, A, W};
+use crate::strings::{write_str_counted, Enc, A, W};
 use crate::types::DWORD;
 use crate::universal::fail;
 
@@ -42,17 +42,8 @@ unsafe fn get_user<E: Enc>(name: *const E::Unit, user: *mut E::Unit, len: *mut D
                 netdrive::names::connection_user(c)
             }
         };
-        // SAFETY: checked non-NULL; any alignment.
-        let cap = unsafe { len.read_unaligned() } as usize;
-        // SAFETY: `user` is writable for `cap` units per the caller.
-        match unsafe { write_str::<E>(&who, user, cap) } {
-            Ok(()) => Ok(0),
-            Err(needed) => {
-                // SAFETY: checked non-NULL.
-                unsafe { len.write_unaligned(needed as DWORD) };
-                fail(Win32Error::ERROR_MORE_DATA, "the buffer is too small; *lpnLength is the size needed")
-            }
-        }
+        // SAFETY: `len` checked non-NULL; `user` is writable for `*len` units per the caller.
+        unsafe { write_str_counted::<E>(&who, user, len, "lpnLength") }
     })
 }
 

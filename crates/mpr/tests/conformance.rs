@@ -75,9 +75,7 @@ fn assert_clean(name: &str, out: &Output) {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{name}: {}\n{stdout}\n{stderr}", out.status);
-    for report in ["AddressSanitizer", "LeakSanitizer", "runtime error:"] {
-        assert!(!stderr.contains(report), "{name}: sanitizer report:\n{stderr}");
-    }
+    common::assert_no_sanitizer_report(name, &stderr);
 }
 
 /// Unmount whatever a failed run left on our own folders (never anyone else's).

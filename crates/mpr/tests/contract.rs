@@ -24,9 +24,7 @@ fn check(name: &str, phase: &str, out: &Output) {
         stdout.contains(&format!("contract {phase}: ")) && stdout.contains(" 0 failed"),
         "{name} {phase}: {stdout}\n{stderr}"
     );
-    for report in ["AddressSanitizer", "LeakSanitizer", "runtime error:"] {
-        assert!(!stderr.contains(report), "{name} {phase}: sanitizer report:\n{stderr}");
-    }
+    common::assert_no_sanitizer_report(&format!("{name} {phase}"), &stderr);
     println!("{name}: {}", stdout.trim());
 }
 

@@ -115,13 +115,7 @@ static WCHAR *escaped(const char *s) {
             p++;
             continue;
         }
-        if (c >= 0x10000) {
-            c -= 0x10000;
-            w[o++] = (WCHAR)(0xD800 | c >> 10);
-            w[o++] = (WCHAR)(0xDC00 | (c & 0x3FF));
-        } else {
-            w[o++] = (WCHAR)c;
-        }
+        o += wide_put(w + o, c);
         p += len;
     }
     return w;

@@ -9,6 +9,18 @@
 #include <string.h>
 #include <winnetwk.h>
 
+/* The code point c as UTF-16 at w (a surrogate pair above the BMP); returns the units written. */
+static inline size_t wide_put(WCHAR *w, unsigned c) {
+    if (c < 0x10000) {
+        w[0] = (WCHAR)c;
+        return 1;
+    }
+    c -= 0x10000;
+    w[0] = (WCHAR)(0xD800 | c >> 10);
+    w[1] = (WCHAR)(0xDC00 | (c & 0x3FF));
+    return 2;
+}
+
 /* s as a new UTF-16 string. */
 static inline WCHAR *wide(const char *s) {
     size_t n = strlen(s), o = 0;
@@ -20,13 +32,7 @@ static inline WCHAR *wide(const char *s) {
         else if ((*p & 0xE0) == 0xC0) { c = (p[0] & 0x1F) << 6 | (p[1] & 0x3F); p += 2; }
         else if ((*p & 0xF0) == 0xE0) { c = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F); p += 3; }
         else { c = (p[0] & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F); p += 4; }
-        if (c >= 0x10000) {
-            c -= 0x10000;
-            w[o++] = (WCHAR)(0xD800 | c >> 10);
-            w[o++] = (WCHAR)(0xDC00 | (c & 0x3FF));
-        } else {
-            w[o++] = (WCHAR)c;
-        }
+        o += wide_put(w + o, c);
     }
     return w;
 }

@@ -18,6 +18,13 @@ pub const SANITIZER_ENV: [(&str, &str); 2] = [
     ("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1"),
 ];
 
+/// Fail the test (naming `run`) if a sanitized program's `stderr` holds a sanitizer report.
+pub fn assert_no_sanitizer_report(run: &str, stderr: &str) {
+    for report in ["AddressSanitizer", "LeakSanitizer", "runtime error:"] {
+        assert!(!stderr.contains(report), "{run}: sanitizer report:\n{stderr}");
+    }
+}
+
 /// The repository's root.
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
