@@ -3,7 +3,7 @@
 //! each off its drawing thread and feeds back the [`ConnectEvent`] it gives.
 
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use netdrive::{ConnectRequest, Error, MountsBefore, Waiting};
@@ -75,25 +75,11 @@ impl ConnectWork {
         match self {
             ConnectWork::Recent { path } => ConnectEvent::Recent(recent::load(&path, recent::BOUND)),
             ConnectWork::Connect(a) => {
-                let id = a.id;
-                let after = a.timeout;
-                // The whole step is bounded, whatever hangs (a home folder on a dead
-                // server, a tool that ignores its signal): the person gets an answer.
-                let (tx, rx) = mpsc::channel();
-                let started = std::thread::Builder::new().name("netdrive-connect".into()).spawn(move || {
-                    let _ = tx.send(connect(&a));
-                });
-                let result = match started {
-                    Err(e) => Err(Error::NotEnoughMemory(format!("cannot start the connect: {e}"))),
-                    Ok(_) => rx.recv_timeout(after + SLACK).unwrap_or_else(|_| {
-                        Err(Error::NotResponding { target: "".into(), after, waiting: Waiting::Nothing })
-                    }),
-                };
-                ConnectEvent::Done { id, result }
+                let bound = a.timeout + SLACK;
+                run_within(a, bound)
             }
         }
     }
-
     /// The event for this work when it could not be run at all (its worker failed).
     pub fn lost(&self, why: &str) -> ConnectEvent {
         match self {
@@ -106,8 +92,57 @@ impl ConnectWork {
     }
 }
 
-/// The connect under way: what [`abandon_children`] cleans up when the person cancels.
+/// Where the dialog stands with an attempt still running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    /// It waits for the answer.
+    Waiting,
+    /// The connect succeeded and its answer is on its way: the dialog takes it.
+    Answered,
+    /// The dialog stopped waiting and told the person it failed: a late success is undone.
+    GivenUp,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Run attempt `a` on a thread of its own and wait for it at most `bound`, whatever hangs
+/// (a home folder on a dead server, a tool that ignores its signal): the person gets an
+/// answer. Past the bound the dialog gives up, and the attempt, should it still succeed,
+/// takes its own drive away again ([`connect`]), so what the person was told stays true.
+fn run_within(a: Box<Attempt>, bound: Duration) -> ConnectEvent {
+    let id = a.id;
+    let after = a.timeout;
+    let not_responding = || Err(Error::NotResponding { target: "".into(), after, waiting: Waiting::Nothing });
+    let fate = Arc::new(Mutex::new(Fate::Waiting));
+    let (tx, rx) = mpsc::channel();
+    let theirs = Arc::clone(&fate);
+    let started = std::thread::Builder::new().name("netdrive-connect".into()).spawn(move || {
+        let _ = tx.send(connect(&a, &theirs));
+    });
+    let result = match started {
+        Err(e) => Err(Error::NotEnoughMemory(format!("cannot start the connect: {e}"))),
+        Ok(_) => rx.recv_timeout(bound).unwrap_or_else(|_| {
+            let mut f = lock(&fate);
+            if *f == Fate::Answered {
+                // It connected just now: only the recent list (bounded) is left to do.
+                drop(f);
+                rx.recv_timeout(recent::BOUND + SLACK).unwrap_or_else(|_| not_responding())
+            } else {
+                *f = Fate::GivenUp;
+                not_responding()
+            }
+        }),
+    };
+    ConnectEvent::Done { id, result }
+}
+
+/// A connect under way: what [`abandon_children`] cleans up when the person cancels.
+#[derive(Clone)]
 struct UnderWay {
+    /// Which attempt.
+    id: u64,
     /// The folder it mounts on.
     local: PathBuf,
     /// The folder was made for it.
@@ -119,16 +154,13 @@ struct UnderWay {
     provider: &'static str,
 }
 
-static UNDER_WAY: Mutex<Option<UnderWay>> = Mutex::new(None);
-
-fn under_way() -> std::sync::MutexGuard<'static, Option<UnderWay>> {
-    UNDER_WAY.lock().unwrap_or_else(|p| p.into_inner())
-}
+/// Every connect still running (one given up on may run beside the next attempt).
+static UNDER_WAY: Mutex<Vec<UnderWay>> = Mutex::new(Vec::new());
 
 /// How long taking a failed attempt's drive away may take.
 const UNDO_BOUND: Duration = Duration::from_secs(3);
 
-fn connect(a: &Attempt) -> Result<Connected, Error> {
+fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<Connected, Error> {
     let (local, made) = prepare_local(&a.local, a.find_free)?;
     let before = MountsBefore::read().inspect_err(|_| {
         if made {
@@ -136,21 +168,48 @@ fn connect(a: &Attempt) -> Result<Connected, Error> {
         }
     })?;
     let u = UnderWay {
+        id: a.id,
         local,
         made,
         before,
         remote_name: a.remote.remote_name.clone(),
         provider: a.remote.provider,
     };
-    let local = u.local.clone();
-    *under_way() = Some(u);
-    let r = connect_on(a, &local);
-    if let Some(u) = under_way().take() {
-        if r.is_err() {
-            undo(&u);
+    lock(&UNDER_WAY).push(u.clone());
+    let r = connect_on(a, &u.local);
+    // Gone from the list: a cancel took it, and the person was told nothing connected.
+    let cancelled = {
+        let mut all = lock(&UNDER_WAY);
+        let at = all.iter().position(|w| w.id == a.id);
+        at.map(|i| all.remove(i)).is_none()
+    };
+    match r {
+        Err(e) => {
+            if !cancelled {
+                undo(&u);
+            }
+            Err(e)
+        }
+        Ok(c) => {
+            let mut f = lock(fate);
+            if *f == Fate::GivenUp || cancelled {
+                // The person was told it failed (or was cancelled): it must not stay.
+                drop(f);
+                undo(&u);
+                return Err(Error::NotResponding {
+                    target: u.local.into_os_string().into(),
+                    after: a.timeout,
+                    waiting: Waiting::Nothing,
+                });
+            }
+            *f = Fate::Answered;
+            drop(f);
+            if let Some(p) = &a.recent {
+                recent::add(p, &a.folder, recent::BOUND);
+            }
+            Ok(c)
         }
     }
-    r
 }
 
 fn connect_on(a: &Attempt, local: &Path) -> Result<Connected, Error> {
@@ -166,9 +225,6 @@ fn connect_on(a: &Attempt, local: &Path) -> Result<Connected, Error> {
         ..Default::default()
     };
     let c = netdrive::connect(&req)?;
-    if let Some(p) = &a.recent {
-        recent::add(p, &a.folder, recent::BOUND);
-    }
     Ok(Connected { local_name: c.local_name, remote_name: c.remote_name })
 }
 
@@ -226,12 +282,12 @@ fn prepare_local(local: &Path, find_free: bool) -> Result<(PathBuf, bool), Error
 /// own, waited for within a bound: the caller (a window's main thread) never blocks on it.
 pub fn abandon_children() {
     // Taken first: once its tool is killed, the connect's thread may clear it.
-    let taken = under_way().take();
+    let taken = std::mem::take(&mut *lock(&UNDER_WAY));
     kill_children();
-    if let Some(u) = taken {
+    if !taken.is_empty() {
         let (tx, rx) = mpsc::channel();
         let started = std::thread::Builder::new().name("netdrive-undo".into()).spawn(move || {
-            undo(&u);
+            taken.iter().for_each(undo);
             let _ = tx.send(());
         });
         if started.is_ok() {
@@ -374,6 +430,7 @@ mod tests {
         std::fs::create_dir(&h).unwrap();
         let a = attempt(&h, false);
         let u = UnderWay {
+            id: a.id,
             local: h.clone(),
             made: true,
             before: MountsBefore::read().unwrap(),
@@ -384,6 +441,68 @@ mod tests {
         undo(&u);
         assert!(mounted(&h), "a drive that is not the connect's stays on {}", h.display());
         assert!(h.is_dir(), "and so does its folder");
+    }
+
+    /// Whether a connect's thread is still running in this process.
+    fn connect_running() -> bool {
+        std::fs::read_dir("/proc/self/task").unwrap().flatten().any(|t| {
+            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "netdrive-connec")
+        })
+    }
+
+    /// The person's connect to a real sshd (with the test user's password), as the
+    /// conversation makes it.
+    fn to_sshd(sshd: &testbed::Sshd, local: &Path) -> (super::super::ConnectConversation, Attempt) {
+        use super::super::{ConnectConversation, ConnectEffect, ConnectSetup};
+        let mut c = ConnectConversation::new(ConnectSetup {
+            remote: None,
+            local: None,
+            flags: 0,
+            timeout: Duration::from_secs(20),
+            network_base: None,
+        });
+        let port = sshd.server.port;
+        let folder = format!("sftp://{}@127.0.0.1:{port}{}", testbed::TEST_USER, sshd.export.display());
+        c.handle(ConnectEvent::Folder(folder));
+        c.handle(ConnectEvent::Local(local.display().to_string()));
+        c.handle(ConnectEvent::Reconnect(false));
+        c.handle(ConnectEvent::OtherCredentials(true));
+        c.handle(ConnectEvent::Password(testbed::TEST_PASSWORD.into()));
+        let a = match c.handle(ConnectEvent::Connect).as_slice() {
+            [ConnectEffect::Run(ConnectWork::Connect(a))] => (**a).clone(),
+            other => panic!("expected one connect, got {other:?}"),
+        };
+        (c, a)
+    }
+
+    /// The dialog gives up on a connect (its server answers too late) and says it is not
+    /// responding; the connect then succeeds: the drive it mounted is taken away again, so
+    /// the person, told it failed, finds nothing connected.
+    #[test]
+    fn a_connect_the_dialog_gave_up_on_leaves_no_drive() {
+        testbed::ensure_test_user();
+        let sshd = testbed::Sshd::start();
+        sshd.forget_host_key();
+        let dir = testbed::open_tempdir();
+        let h = dir.path().join("h");
+        let (mut c, a) = to_sshd(&sshd, &h);
+        let frozen = sshd.server.freeze();
+        let done = run_within(Box::new(a), Duration::from_millis(500));
+        let ConnectEvent::Done { result: Err(e), .. } = &done else { panic!("gave up: {done:?}") };
+        assert_eq!(e.code(), netdrive::Win32Error::ERROR_SEM_TIMEOUT, "{e}");
+        c.handle(done);
+        let said = c.message().unwrap_or_default().to_owned();
+        assert!(said.starts_with("The server did not answer within 20 seconds."), "{said}");
+        assert!(c.outcome().is_none() && !c.connecting(), "the person may try again");
+        // The server answers after all: the connect goes on to mount, then undoes it.
+        drop(frozen);
+        let t0 = std::time::Instant::now();
+        while connect_running() {
+            assert!(t0.elapsed() < Duration::from_secs(40), "the connect ends");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(!mounted(&h), "nothing is left mounted on {}", h.display());
+        assert!(!h.exists(), "the folder made for it is gone again");
     }
 
     #[test]
