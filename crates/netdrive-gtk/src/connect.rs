@@ -334,7 +334,7 @@ impl Ui {
         self.other.set_active(c.other_credentials());
         self.credentials.set_visible(c.other_credentials());
         self.remember.set_active(c.remember());
-        let editing = !c.connecting();
+        let editing = c.editing();
         self.folder.set_editable(c.folder_editable());
         for w in
             [self.local.upcast_ref::<gtk::Widget>(), self.reconnect.upcast_ref(), self.other.upcast_ref()]
@@ -358,6 +358,9 @@ impl Ui {
         self.status.set_text(&c.status_line());
         self.spinner.set_spinning(c.connecting());
         self.connect.set_sensitive(c.can_connect());
+        if self.connect.label().as_deref() != Some(c.connect_label()) {
+            self.connect.set_label(c.connect_label());
+        }
         self.browse.set_sensitive(c.can_browse());
         let open = c.tree().is_open();
         if self.tree_pane.is_visible() != open {

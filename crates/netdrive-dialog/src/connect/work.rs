@@ -87,6 +87,7 @@ impl ConnectWork {
             ConnectWork::Connect(a) => ConnectEvent::Done {
                 id: a.id,
                 result: Err(Error::Extended { provider: "netdrive".into(), message: why.into() }),
+                notices: Vec::new(),
             },
         }
     }
@@ -121,7 +122,7 @@ fn run_within(a: Box<Attempt>, bound: Duration) -> ConnectEvent {
     let started = std::thread::Builder::new().name("netdrive-connect".into()).spawn(move || {
         let _ = tx.send(connect(&a, &theirs));
     });
-    let result = match started {
+    let answer = match started {
         Err(e) => Err(Error::NotEnoughMemory(format!("cannot start the connect: {e}"))),
         Ok(_) => rx.recv_timeout(bound).unwrap_or_else(|_| {
             let mut f = lock(&fate);
@@ -135,7 +136,11 @@ fn run_within(a: Box<Attempt>, bound: Duration) -> ConnectEvent {
             }
         }),
     };
-    ConnectEvent::Done { id, result }
+    let (result, notices) = match answer {
+        Ok((drive, notices)) => (Ok(drive), notices),
+        Err(e) => (Err(e), Vec::new()),
+    };
+    ConnectEvent::Done { id, result, notices }
 }
 
 /// A connect under way: what [`abandon_children`] cleans up when the person cancels.
@@ -160,7 +165,7 @@ static UNDER_WAY: Mutex<Vec<UnderWay>> = Mutex::new(Vec::new());
 /// How long taking a failed attempt's drive away may take.
 const UNDO_BOUND: Duration = Duration::from_secs(3);
 
-fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<Connected, Error> {
+fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<(Connected, Vec<String>), Error> {
     let (local, made) = prepare_local(&a.local, a.find_free)?;
     let before = MountsBefore::read().inspect_err(|_| {
         if made {
@@ -212,7 +217,7 @@ fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<Connected, Error> {
     }
 }
 
-fn connect_on(a: &Attempt, local: &Path) -> Result<Connected, Error> {
+fn connect_on(a: &Attempt, local: &Path) -> Result<(Connected, Vec<String>), Error> {
     let req = ConnectRequest {
         local_name: local.as_os_str().to_owned(),
         remote_name: a.remote.remote_name.clone().into(),
@@ -224,8 +229,12 @@ fn connect_on(a: &Attempt, local: &Path) -> Result<Connected, Error> {
         timeout: a.timeout,
         ..Default::default()
     };
-    let c = netdrive::connect(&req)?;
-    Ok(Connected { local_name: c.local_name, remote_name: c.remote_name })
+    let c = netdrive::connect_report(&req)?;
+    let drive = Connected { local_name: c.connection.local_name, remote_name: c.connection.remote_name };
+    // The drive works, but the person must hear what did not (a password not saved, a
+    // drive that will not come back at sign-in).
+    let notices = [c.profile_notice, c.keyring_notice].into_iter().flatten().collect();
+    Ok((drive, notices))
 }
 
 /// The folder to mount on, made if missing (and whether it was made here). A suggested
@@ -392,7 +401,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let h = dir.path().join("h");
         let _drive = PersonsDrive::mount(&h);
-        let ConnectEvent::Done { id: 7, result: Err(e) } =
+        let ConnectEvent::Done { id: 7, result: Err(e), .. } =
             ConnectWork::Connect(Box::new(attempt(&h, false))).run()
         else {
             panic!("the connect must fail")
@@ -452,7 +461,11 @@ mod tests {
 
     /// The person's connect to a real sshd (with the test user's password), as the
     /// conversation makes it.
-    fn to_sshd(sshd: &testbed::Sshd, local: &Path) -> (super::super::ConnectConversation, Attempt) {
+    fn to_sshd(
+        sshd: &testbed::Sshd,
+        local: &Path,
+        reconnect: bool,
+    ) -> (super::super::ConnectConversation, Attempt) {
         use super::super::{ConnectConversation, ConnectEffect, ConnectSetup};
         let mut c = ConnectConversation::new(ConnectSetup {
             remote: None,
@@ -465,7 +478,7 @@ mod tests {
         let folder = format!("sftp://{}@127.0.0.1:{port}{}", testbed::TEST_USER, sshd.export.display());
         c.handle(ConnectEvent::Folder(folder));
         c.handle(ConnectEvent::Local(local.display().to_string()));
-        c.handle(ConnectEvent::Reconnect(false));
+        c.handle(ConnectEvent::Reconnect(reconnect));
         c.handle(ConnectEvent::OtherCredentials(true));
         c.handle(ConnectEvent::Password(testbed::TEST_PASSWORD.into()));
         let a = match c.handle(ConnectEvent::Connect).as_slice() {
@@ -485,7 +498,7 @@ mod tests {
         sshd.forget_host_key();
         let dir = testbed::open_tempdir();
         let h = dir.path().join("h");
-        let (mut c, a) = to_sshd(&sshd, &h);
+        let (mut c, a) = to_sshd(&sshd, &h, false);
         let frozen = sshd.server.freeze();
         let done = run_within(Box::new(a), Duration::from_millis(500));
         let ConnectEvent::Done { result: Err(e), .. } = &done else { panic!("gave up: {done:?}") };
@@ -503,6 +516,30 @@ mod tests {
         }
         assert!(!mounted(&h), "nothing is left mounted on {}", h.display());
         assert!(!h.exists(), "the folder made for it is gone again");
+    }
+
+    /// The drive connects but "Reconnect at sign-in" cannot be saved (the profile cannot
+    /// be written): the person is told so before the dialog goes, and the drive stays.
+    #[test]
+    fn a_drive_that_cannot_be_remembered_is_said_to_the_person() {
+        testbed::ensure_test_user();
+        let sshd = testbed::Sshd::start();
+        sshd.forget_host_key();
+        let dir = testbed::open_tempdir();
+        // A profile that reads as empty and cannot be changed: its lock is a folder.
+        let config = dir.path().join("config");
+        std::fs::create_dir_all(config.join("netdrive").join(netdrive::profile::LOCK_NAME)).unwrap();
+        std::env::set_var("XDG_CONFIG_HOME", &config);
+        let h = dir.path().join("h");
+        let (mut c, a) = to_sshd(&sshd, &h, true);
+        let done = ConnectWork::Connect(Box::new(a)).run();
+        let _m = testbed::Mount::adopt(&h);
+        assert!(matches!(&done, ConnectEvent::Done { result: Ok(_), .. }), "{done:?}");
+        c.handle(done);
+        let said = c.message().unwrap_or_default().to_owned();
+        assert!(said.contains("is connected, but not remembered for sign-in"), "told: {said:?}");
+        assert!(c.outcome().is_none(), "the dialog stays to say it");
+        assert!(mounted(&h), "the drive stays connected");
     }
 
     #[test]
