@@ -291,29 +291,10 @@ fn wire(ui: &Rc<Ui>, cancel: &gtk::Button) {
         let ui = ui.clone();
         move |_| feed(&ui, ConnectEvent::Connect)
     });
-    cancel.connect_clicked({
+    crate::window::wire_cancel(&ui.window, cancel, {
         let ui = ui.clone();
-        move |_| feed(&ui, ConnectEvent::Cancel)
+        move || feed(&ui, ConnectEvent::Cancel)
     });
-    ui.window.connect_close_request({
-        let ui = ui.clone();
-        move |_| {
-            feed(&ui, ConnectEvent::Cancel);
-            glib::Propagation::Stop
-        }
-    });
-    let keys = gtk::EventControllerKey::new();
-    keys.connect_key_pressed({
-        let ui = ui.clone();
-        move |_, key, _, _| {
-            if key == gtk::gdk::Key::Escape {
-                feed(&ui, ConnectEvent::Cancel);
-                return glib::Propagation::Stop;
-            }
-            glib::Propagation::Proceed
-        }
-    });
-    ui.window.add_controller(keys);
 }
 
 fn set_text(e: &impl IsA<gtk::Editable>, text: &str) {
