@@ -66,8 +66,16 @@ pub enum ConnectWork {
     Connect(Box<Attempt>),
 }
 
-/// Time beyond the mount tool's own bound for making the folder and checking the mount.
+/// Time beyond the bounded steps for making the folder and reading the mount table.
 const SLACK: Duration = Duration::from_secs(2);
+
+/// How long the dialog waits for a connect that may take `timeout` to mount: besides the
+/// tool, the core asks the keyring for a password and tells it a new one, each within
+/// [`netdrive::keyring::BOUND`], and the recent list is written within [`recent::BOUND`].
+/// A step beyond these (a profile on a dead server) is met by the undo in [`connect`].
+fn bound(timeout: Duration) -> Duration {
+    timeout + 2 * netdrive::keyring::BOUND + recent::BOUND + SLACK
+}
 
 impl ConnectWork {
     /// Do it, within its bound, and say how it went.
@@ -75,7 +83,7 @@ impl ConnectWork {
         match self {
             ConnectWork::Recent { path } => ConnectEvent::Recent(recent::load(&path, recent::BOUND)),
             ConnectWork::Connect(a) => {
-                let bound = a.timeout + SLACK;
+                let bound = bound(a.timeout);
                 run_within(a, bound)
             }
         }
@@ -516,6 +524,48 @@ mod tests {
         }
         assert!(!mounted(&h), "nothing is left mounted on {}", h.display());
         assert!(!h.exists(), "the folder made for it is gone again");
+    }
+
+    /// A session bus that takes connections and never answers: every keyring call waits
+    /// its whole bound.
+    fn silent_bus(dir: &Path) -> String {
+        let path = dir.join("bus");
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in listener.incoming().flatten() {
+                held.push(s);
+            }
+        });
+        format!("unix:path={}", path.display())
+    }
+
+    /// A slow server (its answer comes late in the tool's bound) and a keyring that never
+    /// answers (its bound spent storing the password): every step stays within its own
+    /// bound, so the dialog waits for them all and says it connected, the keyring's
+    /// trouble said with it; it once said "not responding" and took the drive away.
+    #[test]
+    fn a_slow_server_and_a_silent_keyring_still_connect() {
+        testbed::ensure_test_user();
+        let sshd = testbed::Sshd::start();
+        sshd.forget_host_key();
+        let dir = testbed::open_tempdir();
+        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", silent_bus(dir.path()));
+        let h = dir.path().join("h");
+        let (mut c, a) = to_sshd(&sshd, &h, false);
+        c.handle(ConnectEvent::Remember(true));
+        let a = Attempt { remember: true, timeout: Duration::from_secs(5), ..a };
+        let frozen = sshd.server.freeze();
+        let run = std::thread::spawn(move || ConnectWork::Connect(Box::new(a)).run());
+        std::thread::sleep(Duration::from_millis(4200));
+        drop(frozen);
+        let done = run.join().unwrap();
+        let _m = testbed::Mount::adopt(&h);
+        let ConnectEvent::Done { result: Ok(_), notices, .. } = &done else { panic!("connected: {done:?}") };
+        assert!(notices.iter().any(|n| n.contains("keyring")), "{notices:?}");
+        assert!(mounted(&h), "the drive is there");
+        c.handle(done);
+        assert!(c.message().unwrap_or_default().starts_with("Connected."), "{:?}", c.message());
     }
 
     /// The drive connects but "Reconnect at sign-in" cannot be saved (the profile cannot
