@@ -148,3 +148,44 @@ fn a_server_that_never_answers_is_told_within_the_bound_and_escape_cancels_at_on
     assert_eq!((code, out["outcome"].as_str()), (1, Some("cancelled")), "{out}");
     assert!(!is_mounted(&local));
 }
+
+/// The drive connects but "Reconnect at sign-in" cannot be saved (the profile cannot be
+/// changed): the terminal dialog says so before it goes, Enter (OK) closes it, and the
+/// answer is "connected" with the drive there.
+#[test]
+fn a_drive_that_cannot_be_remembered_is_said_in_the_terminal() {
+    if !private_mount_namespace("a_drive_that_cannot_be_remembered_is_said_in_the_terminal") {
+        return;
+    }
+    testbed::ensure_test_user();
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    let home = base.path().join("home");
+    std::fs::create_dir_all(&home).unwrap();
+    // The profile reads as empty but cannot be changed: its lock is a folder.
+    let config = std::env::var("XDG_CONFIG_HOME").expect("the private namespace's profile folder");
+    std::fs::create_dir_all(Path::new(&config).join("netdrive/.connections.toml.lock")).unwrap();
+    let t = run_in_terminal("connect-dialog --tui", base.path(), &home);
+    t.wait_for("Map Network Drive", LONG).unwrap_or_else(|s| panic!("no dialog:\n{s}"));
+    let remote = format!("sftp://{TEST_USER}@127.0.0.1:{}{}", sshd.server.port, sshd.export.display());
+    t.keys(&[remote.as_str()]);
+    let screen = t.wait_for("/Network/127.0.0.1 export", LONG).unwrap_or_else(|s| panic!("suggested:\n{s}"));
+    assert!(screen.contains("[x] Reconnect at sign-in"), "{screen}");
+    t.keys(&["Tab", "Tab", "Tab", "Tab", "Space", "Tab", "Tab", TEST_PASSWORD, "Enter"]);
+    let screen = t.wait_for("not remembered for sign-in", LONG).unwrap_or_else(|s| {
+        panic!("told:\n{s}\n{:?}", std::fs::read_to_string(base.path().join("out.json")))
+    });
+    assert!(screen.contains("Connected."), "{screen}");
+    assert!(screen.contains("Enter OK") && screen.contains("Esc close"), "{screen}");
+    let local = home
+        .join("Network")
+        .join(format!("127.0.0.1 {}", sshd.export.file_name().unwrap().to_str().unwrap()));
+    let _m = testbed::Mount::adopt(&local);
+    assert!(is_mounted(&local), "connected while it says so");
+    t.keys(&["Enter"]);
+    let (out, code) = answer(base.path());
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out["outcome"], "connected", "{out}");
+    assert_eq!(out["connected"]["local_name"], local.to_str().unwrap(), "{out}");
+    assert!(is_mounted(&local));
+}

@@ -315,6 +315,15 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
     /// The button that connects.
     pub const CONNECT: &str = "Connect";
 
+    /// The same button once the drive is connected and the dialog says something about it.
+    pub const OK: &str = "OK";
+
+    /// Said when the drive connected but something asked for with it could not be done
+    /// (the notices are the core's own sentences: the keyring, "Reconnect at sign-in").
+    pub fn connected_but(notices: &[String]) -> String {
+        format!("Connected.\n{}", notices.join("\n"))
+    }
+
     /// Said when Connect is pressed with no folder typed.
     pub const TYPE_FOLDER_FIRST: &str = "Type the network folder to connect to first.";
 
@@ -401,6 +410,9 @@ sftp://user@host/path, user@host:/path, https://host/dav, nfs://server/export";
     /// The terminal dialog's key line while the tree has the keyboard.
     pub const TREE_KEYS: [(&str, &str); 5] =
         [("↑↓", "move"), ("→", "expand"), ("←", "collapse"), ("Enter", "choose"), ("Esc", "close tree")];
+
+    /// The terminal dialog's key line once the drive is connected and a notice shows.
+    pub const TOLD_KEYS: [(&str, &str); 2] = [("Enter", "OK"), ("Esc", "close")];
 
     /// The terminal dialog's key line.
     pub const KEYS: [(&str, &str); 6] = [

@@ -291,29 +291,10 @@ fn wire(ui: &Rc<Ui>, cancel: &gtk::Button) {
         let ui = ui.clone();
         move |_| feed(&ui, ConnectEvent::Connect)
     });
-    cancel.connect_clicked({
+    crate::window::wire_cancel(&ui.window, cancel, {
         let ui = ui.clone();
-        move |_| feed(&ui, ConnectEvent::Cancel)
+        move || feed(&ui, ConnectEvent::Cancel)
     });
-    ui.window.connect_close_request({
-        let ui = ui.clone();
-        move |_| {
-            feed(&ui, ConnectEvent::Cancel);
-            glib::Propagation::Stop
-        }
-    });
-    let keys = gtk::EventControllerKey::new();
-    keys.connect_key_pressed({
-        let ui = ui.clone();
-        move |_, key, _, _| {
-            if key == gtk::gdk::Key::Escape {
-                feed(&ui, ConnectEvent::Cancel);
-                return glib::Propagation::Stop;
-            }
-            glib::Propagation::Proceed
-        }
-    });
-    ui.window.add_controller(keys);
 }
 
 fn set_text(e: &impl IsA<gtk::Editable>, text: &str) {
@@ -334,7 +315,7 @@ impl Ui {
         self.other.set_active(c.other_credentials());
         self.credentials.set_visible(c.other_credentials());
         self.remember.set_active(c.remember());
-        let editing = !c.connecting();
+        let editing = c.editing();
         self.folder.set_editable(c.folder_editable());
         for w in
             [self.local.upcast_ref::<gtk::Widget>(), self.reconnect.upcast_ref(), self.other.upcast_ref()]
@@ -358,6 +339,9 @@ impl Ui {
         self.status.set_text(&c.status_line());
         self.spinner.set_spinning(c.connecting());
         self.connect.set_sensitive(c.can_connect());
+        if self.connect.label().as_deref() != Some(c.connect_label()) {
+            self.connect.set_label(c.connect_label());
+        }
         self.browse.set_sensitive(c.can_browse());
         let open = c.tree().is_open();
         if self.tree_pane.is_visible() != open {

@@ -164,29 +164,37 @@ fn connect(ui: &Rc<Ui>) {
         let ui = ui.clone();
         move |_, _| feed(&ui, Event::Disconnect)
     });
-    ui.cancel.connect_clicked({
+    wire_cancel(&ui.window, &ui.cancel, {
         let ui = ui.clone();
-        move |_| feed(&ui, Event::Cancel)
+        move || feed(&ui, Event::Cancel)
     });
-    ui.window.connect_close_request({
-        let ui = ui.clone();
+}
+
+/// The three ways a person ends a dialog, all as one `cancel`: the Cancel button, closing
+/// the window (which stays until the conversation ends it) and Escape. Shared by the
+/// disconnect and the connect windows.
+pub(crate) fn wire_cancel(window: &gtk::Window, button: &gtk::Button, cancel: impl Fn() + 'static) {
+    let cancel = Rc::new(cancel);
+    button.connect_clicked({
+        let cancel = cancel.clone();
+        move |_| cancel()
+    });
+    window.connect_close_request({
+        let cancel = cancel.clone();
         move |_| {
-            feed(&ui, Event::Cancel);
+            cancel();
             glib::Propagation::Stop
         }
     });
     let keys = gtk::EventControllerKey::new();
-    keys.connect_key_pressed({
-        let ui = ui.clone();
-        move |_, key, _, _| {
-            if key == gtk::gdk::Key::Escape {
-                feed(&ui, Event::Cancel);
-                return glib::Propagation::Stop;
-            }
-            glib::Propagation::Proceed
+    keys.connect_key_pressed(move |_, key, _, _| {
+        if key == gtk::gdk::Key::Escape {
+            cancel();
+            return glib::Propagation::Stop;
         }
+        glib::Propagation::Proceed
     });
-    ui.window.add_controller(keys);
+    window.add_controller(keys);
 }
 
 /// The kernel flags `/proc/self/mountinfo` with POLLPRI when the mount table changes: the

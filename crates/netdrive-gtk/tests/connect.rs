@@ -248,3 +248,75 @@ fn close_during_a_connect_leaves_nothing_behind() {
     assert!(sshfs_for(port).is_empty(), "the closed dialog's connect goes on: {:?}", sshfs_for(port));
     assert!(!mounted_at(&local), "the closed dialog's connect left a drive");
 }
+
+/// The drive connects but "Reconnect at sign-in" cannot be saved (the profile cannot be
+/// changed): the window says so, read over AT-SPI as a screen reader would, its button
+/// becomes OK, and however it is closed the answer is "connected" with the drive there.
+#[test]
+fn a_drive_that_cannot_be_remembered_is_said_in_the_window() {
+    if !private_mount_namespace("a_drive_that_cannot_be_remembered_is_said_in_the_window") {
+        return;
+    }
+    testbed::ensure_test_user();
+    let x = Xvfb::start();
+    let sshd = Sshd::start();
+    let base = testbed::open_tempdir();
+    require("dbus-run-session", "dbus");
+    // The profile reads as empty but cannot be changed: its lock is a folder.
+    let config = std::env::var("XDG_CONFIG_HOME").expect("the private namespace's profile folder");
+    std::fs::create_dir_all(Path::new(&config).join("netdrive/.connections.toml.lock")).unwrap();
+    let remote = format!("sftp://{TEST_USER}@127.0.0.1:{}{}", sshd.server.port, sshd.export.display());
+    let local = base.path().join("ssh");
+    let (tree, go) = (base.path().join("tree"), base.path().join("go"));
+    let script = format!(
+        "/usr/libexec/at-spi-bus-launcher --launch-immediately > /dev/null 2>&1 & bus=$!; sleep 1; \
+         {helper} --connect --timeout=15 --remote={remote} --local={local} < /dev/null & dialog=$!; \
+         while [ ! -e \"$GO\" ] && kill -0 $dialog 2>/dev/null; do sleep 0.2; done; \
+         /usr/bin/python3 {py} 10 > \"$T.part\"; mv \"$T.part\" \"$T\"; \
+         wait $dialog; status=$?; kill $bus; exit $status",
+        helper = env!("CARGO_BIN_EXE_netdrive-dialog-gtk"),
+        local = local.display(),
+        py = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/a11y_tree.py"),
+    );
+    let mut run = Command::new("dbus-run-session")
+        .args(["--", "sh", "-c", &script])
+        .env("DISPLAY", &x.display)
+        .env("T", &tree)
+        .env("GO", &go)
+        .env_remove("GTK_A11Y")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let w = x.wait_window(TITLE, Duration::from_secs(20)).expect("the window maps");
+    // Tab past Browse…, the local folder and "Reconnect at sign-in" (ticked) to "Connect
+    // using different credentials" (tick it), past the user to the password.
+    x.keys(w, &["Tab", "Tab", "Tab", "Tab", "space", "Tab", "Tab"]);
+    type_text(&x, w, TEST_PASSWORD);
+    x.keys(w, &["Return"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !mounted_at(&local) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _m = testbed::Mount::adopt(&local);
+    std::thread::sleep(Duration::from_secs(1));
+    assert!(x.window_exists(w), "the window stays to say it");
+    std::fs::write(&go, "").unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !tree.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let said = std::fs::read_to_string(&tree).unwrap();
+    assert!(said.contains("is connected, but not remembered for sign-in"), "told:\n{said}");
+    assert!(said.contains("|push button|OK\n"), "Connect became OK:\n{said}");
+    x.screenshot("connect-not-remembered");
+    x.keys(w, &["Escape"]);
+    let status = run.wait().unwrap();
+    let mut out = String::new();
+    run.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    let answer: serde_json::Value = serde_json::from_str(out.lines().last().unwrap_or("")).unwrap();
+    assert!(status.success(), "{answer}");
+    assert_eq!(answer["outcome"], "connected", "{answer}");
+    assert_eq!(answer["connected"]["local_name"], local.to_str().unwrap(), "{answer}");
+    assert!(mounted_at(&local), "{} is mounted", local.display());
+}

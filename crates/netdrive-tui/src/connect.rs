@@ -172,6 +172,13 @@ impl ConnectApp {
         if self.c.connecting() {
             return;
         }
+        if self.c.connected_with_notice() {
+            // Connected: Enter (OK) closes, after the notice was read.
+            if k.code == KeyCode::Enter {
+                self.feed(ConnectEvent::Connect);
+            }
+            return;
+        }
         if self.c.tree().is_open() {
             return self.tree_key(k.code);
         }
@@ -289,7 +296,7 @@ impl ConnectApp {
                 Field::Password => (texts::PASSWORD, "•".repeat(self.c.password().chars().count())),
                 Field::Remember => ("", format!("{} {}", mark(self.c.remember()), texts::REMEMBER)),
             };
-            let here = field == self.at && !self.c.connecting() && !tree_open;
+            let here = field == self.at && self.c.editing() && !tree_open;
             let cursor = if here && !label.is_empty() { "▏" } else { "" };
             let style =
                 if here { Style::default().add_modifier(Modifier::REVERSED) } else { Style::default() };
@@ -317,10 +324,16 @@ impl ConnectApp {
         if tree_open {
             self.draw_tree(f, tree);
         }
-        let keys_line: Vec<Span> = if tree_open { &texts::TREE_KEYS[..] } else { &texts::KEYS[..] }
-            .iter()
-            .flat_map(|(k, what)| [Span::raw(*k).bold(), Span::raw(format!(" {what}  "))])
-            .collect();
+        let keys_line: Vec<Span> = if self.c.connected_with_notice() {
+            &texts::TOLD_KEYS[..]
+        } else if tree_open {
+            &texts::TREE_KEYS[..]
+        } else {
+            &texts::KEYS[..]
+        }
+        .iter()
+        .flat_map(|(k, what)| [Span::raw(*k).bold(), Span::raw(format!(" {what}  "))])
+        .collect();
         f.render_widget(Paragraph::new(Line::from(keys_line)), keys);
     }
 

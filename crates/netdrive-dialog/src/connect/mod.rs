@@ -62,6 +62,9 @@ pub enum ConnectEvent {
         id: u64,
         /// The drive, or why not.
         result: Result<Connected, Error>,
+        /// What the person must be told about a drive that did connect (a password not
+        /// saved in the keyring, "Reconnect at sign-in" not saved); empty on failure.
+        notices: Vec<String>,
     },
     /// Browse…: show the network as a tree (its first level is asked for).
     Browse,
@@ -189,7 +192,12 @@ impl std::fmt::Debug for ConnectEvent {
             E::Password(_) => one("Password", &HIDDEN, f),
             E::Remember(v) => one("Remember", v, f),
             E::Connect => f.write_str("Connect"),
-            E::Done { id, result } => f.debug_struct("Done").field("id", id).field("result", result).finish(),
+            E::Done { id, result, notices } => f
+                .debug_struct("Done")
+                .field("id", id)
+                .field("result", result)
+                .field("notices", notices)
+                .finish(),
             E::Browse => f.write_str("Browse"),
             E::CloseBrowse => f.write_str("CloseBrowse"),
             E::Expand(v) => one("Expand", v, f),
@@ -229,6 +237,8 @@ pub struct ConnectConversation {
     focus: (u64, Field),
     ticks: u64,
     outcome: Option<Outcome>,
+    /// Connected, with something the person must read before the dialog goes.
+    told: Option<Connected>,
     tree: Tree,
 }
 
@@ -252,6 +262,7 @@ impl std::fmt::Debug for ConnectConversation {
             .field("focus", &self.focus)
             .field("ticks", &self.ticks)
             .field("outcome", &self.outcome)
+            .field("told", &self.told)
             .field("tree", &self.tree)
             .finish()
     }
@@ -284,6 +295,7 @@ impl ConnectConversation {
             focus: (0, Field::Folder),
             ticks: 0,
             outcome: None,
+            told: None,
             tree: Tree::default(),
         };
         c.suggest();
@@ -294,6 +306,20 @@ impl ConnectConversation {
     pub fn handle(&mut self, event: ConnectEvent) -> Vec<ConnectEffect> {
         if self.outcome.is_some() {
             return Vec::new();
+        }
+        if let Some(c) = &self.told {
+            // The drive is connected: however the person closes the dialog, it says so.
+            return match event {
+                ConnectEvent::Connect | ConnectEvent::Cancel | ConnectEvent::OwnerGone => {
+                    let c = c.clone();
+                    self.finish(Outcome::Connected(c))
+                }
+                ConnectEvent::Tick => {
+                    self.ticks = self.ticks.wrapping_add(1);
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
         }
         let editing = self.connecting.is_none();
         match event {
@@ -323,7 +349,9 @@ impl ConnectConversation {
             ConnectEvent::Password(p) if editing => self.password = p,
             ConnectEvent::Remember(on) if editing => self.remember = on,
             ConnectEvent::Connect if editing => return self.connect(),
-            ConnectEvent::Done { id, result } if id == self.attempt && !editing => return self.done(result),
+            ConnectEvent::Done { id, result, notices } if id == self.attempt && !editing => {
+                return self.done(result, notices)
+            }
             ConnectEvent::Browse if editing && self.folder_editable() => return self.tree.open(),
             ConnectEvent::CloseBrowse if self.tree.is_open() => return self.tree.close(),
             ConnectEvent::Expand(n) if self.tree.is_open() => {
@@ -421,10 +449,18 @@ impl ConnectConversation {
         vec![ConnectEffect::Run(ConnectWork::Connect(Box::new(attempt)))]
     }
 
-    fn done(&mut self, result: Result<Connected, Error>) -> Vec<ConnectEffect> {
+    fn done(&mut self, result: Result<Connected, Error>, notices: Vec<String>) -> Vec<ConnectEffect> {
         self.connecting = None;
         match result {
-            Ok(c) => self.finish(Outcome::Connected(c)),
+            Ok(c) if notices.is_empty() => self.finish(Outcome::Connected(c)),
+            Ok(c) => {
+                // Said before the dialog goes, as Windows does when a drive is mapped but
+                // not remembered: it ends (connected) when the person has read it.
+                self.message = Some(texts::connected_but(&notices));
+                self.told = Some(c);
+                // Nothing is left to browse for.
+                self.tree.close()
+            }
             Err(e) => {
                 self.message = Some(texts::failure(&e));
                 if texts::wants_password(&e) {
@@ -452,7 +488,28 @@ impl ConnectConversation {
 
     /// Whether the Folder can be changed (not with `CONNDLG_RO_PATH`, nor while connecting).
     pub fn folder_editable(&self) -> bool {
-        !self.setup.read_only_path() && self.connecting.is_none()
+        !self.setup.read_only_path() && self.editing()
+    }
+
+    /// Whether the fields can be changed: not while connecting, nor once connected.
+    pub fn editing(&self) -> bool {
+        self.connecting.is_none() && self.told.is_none()
+    }
+
+    /// Whether the drive is connected and the dialog shows what the person must know
+    /// ([`ConnectConversation::message`]); Connect (then labelled
+    /// [`ConnectConversation::connect_label`]) or Cancel closes it.
+    pub fn connected_with_notice(&self) -> bool {
+        self.told.is_some()
+    }
+
+    /// The Connect button's label: "Connect", or "OK" once connected with a notice.
+    pub fn connect_label(&self) -> &'static str {
+        if self.told.is_some() {
+            texts::OK
+        } else {
+            texts::CONNECT
+        }
     }
 
     /// The recent folders to offer (`CONNDLG_USE_MRU`), newest first.
@@ -500,9 +557,9 @@ impl ConnectConversation {
         self.connecting.is_some()
     }
 
-    /// Whether Connect would start anything now.
+    /// Whether Connect would do anything now (once connected with a notice: close).
     pub fn can_connect(&self) -> bool {
-        self.connecting.is_none() && !self.folder.trim().is_empty()
+        self.told.is_some() || self.connecting.is_none() && !self.folder.trim().is_empty()
     }
 
     /// The status line: what is under way, or nothing.

@@ -51,7 +51,11 @@ fn typing_a_folder_suggests_a_local_one_and_connect_mounts_it() {
     // Fields are locked while it runs.
     c.handle(ConnectEvent::Folder("x".into()));
     assert_eq!(c.folder(), r"\\nas\media");
-    let end = c.handle(ConnectEvent::Done { id: a.id, result: connected("/home/me/Network/nas media") });
+    let end = c.handle(ConnectEvent::Done {
+        id: a.id,
+        result: connected("/home/me/Network/nas media"),
+        notices: Vec::new(),
+    });
     let want = Outcome::Connected(Connected {
         local_name: "/home/me/Network/nas media".into(),
         remote_name: r"\\nas\media".into(),
@@ -100,7 +104,7 @@ fn a_wrong_password_asks_again_with_the_message() {
         };
         let _ = id;
         let code = e.code();
-        let again = c.handle(ConnectEvent::Done { id: c.attempt, result: Err(e) });
+        let again = c.handle(ConnectEvent::Done { id: c.attempt, result: Err(e), notices: Vec::new() });
         assert!(again.is_empty(), "not the end: asked again");
         assert!(!c.connecting() && c.other_credentials());
         assert_eq!(c.password(), "", "the wrong password is gone");
@@ -136,7 +140,7 @@ fn failures_are_said_in_plain_words_with_their_code_and_the_form_stays() {
         let mut c = ConnectConversation::new(setup(0));
         c.handle(ConnectEvent::Folder(r"\\nas\media".into()));
         let a = attempt(c.handle(ConnectEvent::Connect));
-        assert!(c.handle(ConnectEvent::Done { id: a.id, result: Err(e) }).is_empty());
+        assert!(c.handle(ConnectEvent::Done { id: a.id, result: Err(e), notices: Vec::new() }).is_empty());
         let m = c.message().unwrap();
         assert!(m.contains(words) && m.contains(&format!("({code})")), "{m}");
         assert!(!m.contains("--detach"), "{m}");
@@ -153,7 +157,9 @@ fn cancel_works_at_once_even_while_connecting_and_a_late_answer_changes_nothing(
         c.handle(ConnectEvent::Cancel),
         vec![ConnectEffect::End(Outcome::Cancelled(CancelledBy::Person))]
     );
-    assert!(c.handle(ConnectEvent::Done { id: a.id, result: connected("/x") }).is_empty());
+    assert!(c
+        .handle(ConnectEvent::Done { id: a.id, result: connected("/x"), notices: Vec::new() })
+        .is_empty());
     assert_eq!(c.outcome(), Some(&Outcome::Cancelled(CancelledBy::Person)));
     let mut c = ConnectConversation::new(setup(0));
     assert_eq!(
@@ -249,10 +255,15 @@ fn events() -> impl Strategy<Value = ConnectEvent> {
         any::<bool>().prop_map(ConnectEvent::Remember),
         LazyJust::new(|| ConnectEvent::Connect),
         LazyJust::new(|| ConnectEvent::Connect),
-        (0u64..4, 0u8..4).prop_map(|(id, r)| ConnectEvent::Done {
+        (0u64..4, 0u8..5).prop_map(|(id, r)| ConnectEvent::Done {
             id,
+            notices: if r == 4 {
+                vec!["/x is connected, but not remembered for sign-in: no".into()]
+            } else {
+                Vec::new()
+            },
             result: match r {
-                0 => connected("/x"),
+                0 | 4 => connected("/x"),
                 1 => Err(Error::LogonFailure("no".into())),
                 2 => Err(Error::BadNetName("no".into())),
                 _ => Err(Error::AccessDenied { target: "/x".into(), reason: "no".into() }),
@@ -285,8 +296,10 @@ proptest! {
         let mut c = ConnectConversation::new(ConnectSetup { remote: Some(r"\\r\o".into()), ..setup(flags) });
         let mut out: Option<u64> = None;
         let mut ends = 0;
+        // Connected, the dialog saying something first: it ends connected when closed.
+        let mut told = false;
         for e in evs {
-            let done_id = match &e { ConnectEvent::Done { id, result: Ok(_) } => Some(*id), _ => None };
+            let done_id = match &e { ConnectEvent::Done { id, result: Ok(_), .. } => Some(*id), _ => None };
             for eff in c.handle(e) {
                 match eff {
                     ConnectEffect::Run(ConnectWork::Connect(a)) => {
@@ -299,11 +312,17 @@ proptest! {
                     ConnectEffect::StopListing => prop_assert!(!c.tree().listing()),
                     ConnectEffect::End(o) => {
                         ends += 1;
-                        if let Outcome::Connected(_) = o {
-                            prop_assert_eq!(done_id, out);
+                        match o {
+                            Outcome::Connected(_) => prop_assert!(told || done_id == out),
+                            _ => prop_assert!(!told, "a connected drive is never reported cancelled"),
                         }
                     }
                 }
+            }
+            if c.connected_with_notice() {
+                prop_assert!(told || done_id == out, "connected only after its own answer");
+                prop_assert!(c.can_connect() && !c.editing() && !c.connecting());
+                told = true;
             }
             if !c.connecting() { out = None; }
             if flags & CONNDLG_RO_PATH != 0 { prop_assert_eq!(c.folder(), r"\\r\o"); }
@@ -313,6 +332,40 @@ proptest! {
         if ends == 0 {
             prop_assert_eq!(c.handle(ConnectEvent::Cancel).len(), 1);
         }
+    }
+}
+
+/// A drive that connects but cannot be remembered (or whose password could not be
+/// saved): the dialog says so, in the core's own words, and ends connected when the
+/// person closes it, however they close it.
+#[test]
+fn a_connected_drive_with_a_notice_is_said_before_the_dialog_goes() {
+    for close in [ConnectEvent::Connect, ConnectEvent::Cancel, ConnectEvent::OwnerGone] {
+        let mut c = ConnectConversation::new(setup(0));
+        c.handle(ConnectEvent::Folder(r"\\nas\media".into()));
+        let a = attempt(c.handle(ConnectEvent::Connect));
+        let notice = "/home/me/Network/nas media is connected, but not remembered for sign-in: \
+                      cannot write the profile";
+        let shown = c.handle(ConnectEvent::Done {
+            id: a.id,
+            result: connected("/home/me/Network/nas media"),
+            notices: vec![notice.into(), "The desktop keyring could not be used.".into()],
+        });
+        assert!(shown.iter().all(|e| !matches!(e, ConnectEffect::End(_))), "it stays: {shown:?}");
+        assert_eq!(
+            c.message(),
+            Some(format!("Connected.\n{notice}\nThe desktop keyring could not be used.").as_str())
+        );
+        assert!(!c.connecting() && !c.editing() && c.can_connect());
+        assert_eq!(c.connect_label(), "OK");
+        // Nothing changes it now.
+        c.handle(ConnectEvent::Folder("other".into()));
+        assert_eq!(c.folder(), r"\\nas\media");
+        let want = Outcome::Connected(Connected {
+            local_name: "/home/me/Network/nas media".into(),
+            remote_name: r"\\nas\media".into(),
+        });
+        assert_eq!(c.handle(close), vec![ConnectEffect::End(want)]);
     }
 }
 

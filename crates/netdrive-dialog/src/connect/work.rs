@@ -3,7 +3,7 @@
 //! each off its drawing thread and feeds back the [`ConnectEvent`] it gives.
 
 use std::path::{Path, PathBuf};
-use std::sync::{mpsc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use netdrive::{ConnectRequest, Error, MountsBefore, Waiting};
@@ -66,8 +66,16 @@ pub enum ConnectWork {
     Connect(Box<Attempt>),
 }
 
-/// Time beyond the mount tool's own bound for making the folder and checking the mount.
+/// Time beyond the bounded steps for making the folder and reading the mount table.
 const SLACK: Duration = Duration::from_secs(2);
+
+/// How long the dialog waits for a connect that may take `timeout` to mount: besides the
+/// tool, the core asks the keyring for a password and tells it a new one, each within
+/// [`netdrive::keyring::BOUND`], and the recent list is written within [`recent::BOUND`].
+/// A step beyond these (a profile on a dead server) is met by the undo in [`connect`].
+fn bound(timeout: Duration) -> Duration {
+    timeout + 2 * netdrive::keyring::BOUND + recent::BOUND + SLACK
+}
 
 impl ConnectWork {
     /// Do it, within its bound, and say how it went.
@@ -75,25 +83,11 @@ impl ConnectWork {
         match self {
             ConnectWork::Recent { path } => ConnectEvent::Recent(recent::load(&path, recent::BOUND)),
             ConnectWork::Connect(a) => {
-                let id = a.id;
-                let after = a.timeout;
-                // The whole step is bounded, whatever hangs (a home folder on a dead
-                // server, a tool that ignores its signal): the person gets an answer.
-                let (tx, rx) = mpsc::channel();
-                let started = std::thread::Builder::new().name("netdrive-connect".into()).spawn(move || {
-                    let _ = tx.send(connect(&a));
-                });
-                let result = match started {
-                    Err(e) => Err(Error::NotEnoughMemory(format!("cannot start the connect: {e}"))),
-                    Ok(_) => rx.recv_timeout(after + SLACK).unwrap_or_else(|_| {
-                        Err(Error::NotResponding { target: "".into(), after, waiting: Waiting::Nothing })
-                    }),
-                };
-                ConnectEvent::Done { id, result }
+                let bound = bound(a.timeout);
+                run_within(a, bound)
             }
         }
     }
-
     /// The event for this work when it could not be run at all (its worker failed).
     pub fn lost(&self, why: &str) -> ConnectEvent {
         match self {
@@ -101,13 +95,67 @@ impl ConnectWork {
             ConnectWork::Connect(a) => ConnectEvent::Done {
                 id: a.id,
                 result: Err(Error::Extended { provider: "netdrive".into(), message: why.into() }),
+                notices: Vec::new(),
             },
         }
     }
 }
 
-/// The connect under way: what [`abandon_children`] cleans up when the person cancels.
+/// Where the dialog stands with an attempt still running.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    /// It waits for the answer.
+    Waiting,
+    /// The connect succeeded and its answer is on its way: the dialog takes it.
+    Answered,
+    /// The dialog stopped waiting and told the person it failed: a late success is undone.
+    GivenUp,
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Run attempt `a` on a thread of its own and wait for it at most `bound`, whatever hangs
+/// (a home folder on a dead server, a tool that ignores its signal): the person gets an
+/// answer. Past the bound the dialog gives up, and the attempt, should it still succeed,
+/// takes its own drive away again ([`connect`]), so what the person was told stays true.
+fn run_within(a: Box<Attempt>, bound: Duration) -> ConnectEvent {
+    let id = a.id;
+    let after = a.timeout;
+    let not_responding = || Err(Error::NotResponding { target: "".into(), after, waiting: Waiting::Nothing });
+    let fate = Arc::new(Mutex::new(Fate::Waiting));
+    let (tx, rx) = mpsc::channel();
+    let theirs = Arc::clone(&fate);
+    let started = std::thread::Builder::new().name("netdrive-connect".into()).spawn(move || {
+        let _ = tx.send(connect(&a, &theirs));
+    });
+    let answer = match started {
+        Err(e) => Err(Error::NotEnoughMemory(format!("cannot start the connect: {e}"))),
+        Ok(_) => rx.recv_timeout(bound).unwrap_or_else(|_| {
+            let mut f = lock(&fate);
+            if *f == Fate::Answered {
+                // It connected just now: only the recent list (bounded) is left to do.
+                drop(f);
+                rx.recv_timeout(recent::BOUND + SLACK).unwrap_or_else(|_| not_responding())
+            } else {
+                *f = Fate::GivenUp;
+                not_responding()
+            }
+        }),
+    };
+    let (result, notices) = match answer {
+        Ok((drive, notices)) => (Ok(drive), notices),
+        Err(e) => (Err(e), Vec::new()),
+    };
+    ConnectEvent::Done { id, result, notices }
+}
+
+/// A connect under way: what [`abandon_children`] cleans up when the person cancels.
+#[derive(Clone)]
 struct UnderWay {
+    /// Which attempt.
+    id: u64,
     /// The folder it mounts on.
     local: PathBuf,
     /// The folder was made for it.
@@ -119,16 +167,13 @@ struct UnderWay {
     provider: &'static str,
 }
 
-static UNDER_WAY: Mutex<Option<UnderWay>> = Mutex::new(None);
-
-fn under_way() -> std::sync::MutexGuard<'static, Option<UnderWay>> {
-    UNDER_WAY.lock().unwrap_or_else(|p| p.into_inner())
-}
+/// Every connect still running (one given up on may run beside the next attempt).
+static UNDER_WAY: Mutex<Vec<UnderWay>> = Mutex::new(Vec::new());
 
 /// How long taking a failed attempt's drive away may take.
 const UNDO_BOUND: Duration = Duration::from_secs(3);
 
-fn connect(a: &Attempt) -> Result<Connected, Error> {
+fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<(Connected, Vec<String>), Error> {
     let (local, made) = prepare_local(&a.local, a.find_free)?;
     let before = MountsBefore::read().inspect_err(|_| {
         if made {
@@ -136,24 +181,51 @@ fn connect(a: &Attempt) -> Result<Connected, Error> {
         }
     })?;
     let u = UnderWay {
+        id: a.id,
         local,
         made,
         before,
         remote_name: a.remote.remote_name.clone(),
         provider: a.remote.provider,
     };
-    let local = u.local.clone();
-    *under_way() = Some(u);
-    let r = connect_on(a, &local);
-    if let Some(u) = under_way().take() {
-        if r.is_err() {
-            undo(&u);
+    lock(&UNDER_WAY).push(u.clone());
+    let r = connect_on(a, &u.local);
+    // Gone from the list: a cancel took it, and the person was told nothing connected.
+    let cancelled = {
+        let mut all = lock(&UNDER_WAY);
+        let at = all.iter().position(|w| w.id == a.id);
+        at.map(|i| all.remove(i)).is_none()
+    };
+    match r {
+        Err(e) => {
+            if !cancelled {
+                undo(&u);
+            }
+            Err(e)
+        }
+        Ok(c) => {
+            let mut f = lock(fate);
+            if *f == Fate::GivenUp || cancelled {
+                // The person was told it failed (or was cancelled): it must not stay.
+                drop(f);
+                undo(&u);
+                return Err(Error::NotResponding {
+                    target: u.local.into_os_string().into(),
+                    after: a.timeout,
+                    waiting: Waiting::Nothing,
+                });
+            }
+            *f = Fate::Answered;
+            drop(f);
+            if let Some(p) = &a.recent {
+                recent::add(p, &a.folder, recent::BOUND);
+            }
+            Ok(c)
         }
     }
-    r
 }
 
-fn connect_on(a: &Attempt, local: &Path) -> Result<Connected, Error> {
+fn connect_on(a: &Attempt, local: &Path) -> Result<(Connected, Vec<String>), Error> {
     let req = ConnectRequest {
         local_name: local.as_os_str().to_owned(),
         remote_name: a.remote.remote_name.clone().into(),
@@ -165,11 +237,12 @@ fn connect_on(a: &Attempt, local: &Path) -> Result<Connected, Error> {
         timeout: a.timeout,
         ..Default::default()
     };
-    let c = netdrive::connect(&req)?;
-    if let Some(p) = &a.recent {
-        recent::add(p, &a.folder, recent::BOUND);
-    }
-    Ok(Connected { local_name: c.local_name, remote_name: c.remote_name })
+    let c = netdrive::connect_report(&req)?;
+    let drive = Connected { local_name: c.connection.local_name, remote_name: c.connection.remote_name };
+    // The drive works, but the person must hear what did not (a password not saved, a
+    // drive that will not come back at sign-in).
+    let notices = [c.profile_notice, c.keyring_notice].into_iter().flatten().collect();
+    Ok((drive, notices))
 }
 
 /// The folder to mount on, made if missing (and whether it was made here). A suggested
@@ -226,12 +299,12 @@ fn prepare_local(local: &Path, find_free: bool) -> Result<(PathBuf, bool), Error
 /// own, waited for within a bound: the caller (a window's main thread) never blocks on it.
 pub fn abandon_children() {
     // Taken first: once its tool is killed, the connect's thread may clear it.
-    let taken = under_way().take();
+    let taken = std::mem::take(&mut *lock(&UNDER_WAY));
     kill_children();
-    if let Some(u) = taken {
+    if !taken.is_empty() {
         let (tx, rx) = mpsc::channel();
         let started = std::thread::Builder::new().name("netdrive-undo".into()).spawn(move || {
-            undo(&u);
+            taken.iter().for_each(undo);
             let _ = tx.send(());
         });
         if started.is_ok() {
@@ -336,7 +409,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let h = dir.path().join("h");
         let _drive = PersonsDrive::mount(&h);
-        let ConnectEvent::Done { id: 7, result: Err(e) } =
+        let ConnectEvent::Done { id: 7, result: Err(e), .. } =
             ConnectWork::Connect(Box::new(attempt(&h, false))).run()
         else {
             panic!("the connect must fail")
@@ -374,6 +447,7 @@ mod tests {
         std::fs::create_dir(&h).unwrap();
         let a = attempt(&h, false);
         let u = UnderWay {
+            id: a.id,
             local: h.clone(),
             made: true,
             before: MountsBefore::read().unwrap(),
@@ -384,6 +458,138 @@ mod tests {
         undo(&u);
         assert!(mounted(&h), "a drive that is not the connect's stays on {}", h.display());
         assert!(h.is_dir(), "and so does its folder");
+    }
+
+    /// Whether a connect's thread is still running in this process.
+    fn connect_running() -> bool {
+        std::fs::read_dir("/proc/self/task").unwrap().flatten().any(|t| {
+            std::fs::read_to_string(t.path().join("comm")).is_ok_and(|c| c.trim() == "netdrive-connec")
+        })
+    }
+
+    /// The person's connect to a real sshd (with the test user's password), as the
+    /// conversation makes it.
+    fn to_sshd(
+        sshd: &testbed::Sshd,
+        local: &Path,
+        reconnect: bool,
+    ) -> (super::super::ConnectConversation, Attempt) {
+        use super::super::{ConnectConversation, ConnectEffect, ConnectSetup};
+        let mut c = ConnectConversation::new(ConnectSetup {
+            remote: None,
+            local: None,
+            flags: 0,
+            timeout: Duration::from_secs(20),
+            network_base: None,
+        });
+        let port = sshd.server.port;
+        let folder = format!("sftp://{}@127.0.0.1:{port}{}", testbed::TEST_USER, sshd.export.display());
+        c.handle(ConnectEvent::Folder(folder));
+        c.handle(ConnectEvent::Local(local.display().to_string()));
+        c.handle(ConnectEvent::Reconnect(reconnect));
+        c.handle(ConnectEvent::OtherCredentials(true));
+        c.handle(ConnectEvent::Password(testbed::TEST_PASSWORD.into()));
+        let a = match c.handle(ConnectEvent::Connect).as_slice() {
+            [ConnectEffect::Run(ConnectWork::Connect(a))] => (**a).clone(),
+            other => panic!("expected one connect, got {other:?}"),
+        };
+        (c, a)
+    }
+
+    /// The dialog gives up on a connect (its server answers too late) and says it is not
+    /// responding; the connect then succeeds: the drive it mounted is taken away again, so
+    /// the person, told it failed, finds nothing connected.
+    #[test]
+    fn a_connect_the_dialog_gave_up_on_leaves_no_drive() {
+        testbed::ensure_test_user();
+        let sshd = testbed::Sshd::start();
+        sshd.forget_host_key();
+        let dir = testbed::open_tempdir();
+        let h = dir.path().join("h");
+        let (mut c, a) = to_sshd(&sshd, &h, false);
+        let frozen = sshd.server.freeze();
+        let done = run_within(Box::new(a), Duration::from_millis(500));
+        let ConnectEvent::Done { result: Err(e), .. } = &done else { panic!("gave up: {done:?}") };
+        assert_eq!(e.code(), netdrive::Win32Error::ERROR_SEM_TIMEOUT, "{e}");
+        c.handle(done);
+        let said = c.message().unwrap_or_default().to_owned();
+        assert!(said.starts_with("The server did not answer within 20 seconds."), "{said}");
+        assert!(c.outcome().is_none() && !c.connecting(), "the person may try again");
+        // The server answers after all: the connect goes on to mount, then undoes it.
+        drop(frozen);
+        let t0 = std::time::Instant::now();
+        while connect_running() {
+            assert!(t0.elapsed() < Duration::from_secs(40), "the connect ends");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        assert!(!mounted(&h), "nothing is left mounted on {}", h.display());
+        assert!(!h.exists(), "the folder made for it is gone again");
+    }
+
+    /// A session bus that takes connections and never answers: every keyring call waits
+    /// its whole bound.
+    fn silent_bus(dir: &Path) -> String {
+        let path = dir.join("bus");
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for s in listener.incoming().flatten() {
+                held.push(s);
+            }
+        });
+        format!("unix:path={}", path.display())
+    }
+
+    /// A slow server (its answer comes late in the tool's bound) and a keyring that never
+    /// answers (its bound spent storing the password): every step stays within its own
+    /// bound, so the dialog waits for them all and says it connected, the keyring's
+    /// trouble said with it; it once said "not responding" and took the drive away.
+    #[test]
+    fn a_slow_server_and_a_silent_keyring_still_connect() {
+        testbed::ensure_test_user();
+        let sshd = testbed::Sshd::start();
+        sshd.forget_host_key();
+        let dir = testbed::open_tempdir();
+        std::env::set_var("DBUS_SESSION_BUS_ADDRESS", silent_bus(dir.path()));
+        let h = dir.path().join("h");
+        let (mut c, a) = to_sshd(&sshd, &h, false);
+        c.handle(ConnectEvent::Remember(true));
+        let a = Attempt { remember: true, timeout: Duration::from_secs(5), ..a };
+        let frozen = sshd.server.freeze();
+        let run = std::thread::spawn(move || ConnectWork::Connect(Box::new(a)).run());
+        std::thread::sleep(Duration::from_millis(4200));
+        drop(frozen);
+        let done = run.join().unwrap();
+        let _m = testbed::Mount::adopt(&h);
+        let ConnectEvent::Done { result: Ok(_), notices, .. } = &done else { panic!("connected: {done:?}") };
+        assert!(notices.iter().any(|n| n.contains("keyring")), "{notices:?}");
+        assert!(mounted(&h), "the drive is there");
+        c.handle(done);
+        assert!(c.message().unwrap_or_default().starts_with("Connected."), "{:?}", c.message());
+    }
+
+    /// The drive connects but "Reconnect at sign-in" cannot be saved (the profile cannot
+    /// be written): the person is told so before the dialog goes, and the drive stays.
+    #[test]
+    fn a_drive_that_cannot_be_remembered_is_said_to_the_person() {
+        testbed::ensure_test_user();
+        let sshd = testbed::Sshd::start();
+        sshd.forget_host_key();
+        let dir = testbed::open_tempdir();
+        // A profile that reads as empty and cannot be changed: its lock is a folder.
+        let config = dir.path().join("config");
+        std::fs::create_dir_all(config.join("netdrive").join(netdrive::profile::LOCK_NAME)).unwrap();
+        std::env::set_var("XDG_CONFIG_HOME", &config);
+        let h = dir.path().join("h");
+        let (mut c, a) = to_sshd(&sshd, &h, true);
+        let done = ConnectWork::Connect(Box::new(a)).run();
+        let _m = testbed::Mount::adopt(&h);
+        assert!(matches!(&done, ConnectEvent::Done { result: Ok(_), .. }), "{done:?}");
+        c.handle(done);
+        let said = c.message().unwrap_or_default().to_owned();
+        assert!(said.contains("is connected, but not remembered for sign-in"), "told: {said:?}");
+        assert!(c.outcome().is_none(), "the dialog stays to say it");
+        assert!(mounted(&h), "the drive stays connected");
     }
 
     #[test]
