@@ -45,13 +45,19 @@ fn run_in_terminal(args: &str, dir: &Path, env: &[(String, String)]) -> Tmux {
     Tmux::start(&cmd, 80, 24, &env)
 }
 
-fn answer(dir: &Path) -> (serde_json::Value, i32) {
-    let deadline = Instant::now() + LONG;
+/// The command's JSON answer and exit status, once it ended; what its terminal shows if
+/// it did not within twice [`LONG`].
+fn answer(dir: &Path, t: &Tmux) -> (serde_json::Value, i32) {
+    // A connect may take the tool's time and the keyring's (its first store is slow).
+    let deadline = Instant::now() + 2 * LONG;
     while !dir.join("code").exists() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(50));
     }
     std::thread::sleep(Duration::from_millis(100));
-    let code = std::fs::read_to_string(dir.join("code")).unwrap().trim().parse().unwrap();
+    let Ok(code) = std::fs::read_to_string(dir.join("code")) else {
+        panic!("the dialog did not end within {:?}; its terminal shows:\n{}", 2 * LONG, t.screen())
+    };
+    let code = code.trim().parse().unwrap();
     let out = serde_json::from_slice(&std::fs::read(dir.join("out.json")).unwrap()).unwrap();
     std::fs::remove_file(dir.join("code")).unwrap();
     (out, code)
@@ -100,7 +106,7 @@ fn map_restore_at_sign_in_with_the_keyring_and_disconnect() {
     assert!(!screen.contains(TEST_PASSWORD), "the password is not shown:\n{screen}");
     save("walkthrough-1-connect.txt", &screen);
     t.keys(&["Enter"]);
-    let (out, code) = answer(base.path());
+    let (out, code) = answer(base.path(), &t);
     assert_eq!((code, &out["outcome"]), (0, &serde_json::json!("connected")), "{out}");
     assert_eq!(out["connected"]["local_name"], l, "{out}");
     drop(t);
@@ -144,7 +150,7 @@ fn map_restore_at_sign_in_with_the_keyring_and_disconnect() {
     let screen = t.screen();
     save("walkthrough-3-disconnect.txt", &screen);
     t.keys(&["Enter"]);
-    let (out, code) = answer(&again);
+    let (out, code) = answer(&again, &t);
     assert_eq!(code, 0, "{out}");
     assert_eq!(out["outcome"], "disconnected", "{out}");
     assert_eq!(out["disconnected"][0]["local_name"], l, "{out}");

@@ -18,8 +18,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::Duration;
 
-/// How long one keyring call may take (D-Bus activation of the keyring included).
+/// How long a lookup may take (D-Bus activation of the keyring included): connecting
+/// waits for it, restoring at sign-in waits for it once per drive.
 pub const BOUND: Duration = Duration::from_secs(3);
+
+/// How long storing a password may take: the person asked for it and the drive is
+/// connected already, and a keyring's first store (making its collection's key, under
+/// load) takes longer than a lookup.
+pub const STORE_BOUND: Duration = Duration::from_secs(10);
 
 /// The libsecret schema name gvfs and GNOME use for network passwords.
 pub const SCHEMA: &str = "org.gnome.keyring.NetworkPassword";
@@ -117,9 +123,10 @@ fn bus_present() -> Result<(), Unavailable> {
     }
 }
 
-/// Run `work` with the keyring on a worker thread, for at most [`BOUND`]. A call that
+/// Run `work` with the keyring on a worker thread, for at most `bound`. A call that
 /// does not end in time is left to finish on its own; its result is dropped.
 fn bounded<T: Send + 'static>(
+    bound: Duration,
     work: impl FnOnce(&secret_service::blocking::SecretService) -> Result<T, secret_service::Error>
         + Send
         + 'static,
@@ -134,10 +141,10 @@ fn bounded<T: Send + 'static>(
             let _ = tx.send(r);
         })
         .map_err(|e| Unavailable(format!("cannot start a worker: {e}")))?;
-    match rx.recv_timeout(BOUND) {
+    match rx.recv_timeout(bound) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(Unavailable(describe(&e))),
-        Err(_) => Err(Unavailable(format!("no answer within {} s", BOUND.as_secs()))),
+        Err(_) => Err(Unavailable(format!("no answer within {} s", bound.as_secs()))),
     }
 }
 
@@ -165,7 +172,7 @@ fn describe(e: &secret_service::Error) -> String {
 pub fn lookup(key: &Key) -> Result<Option<Found>, Unavailable> {
     let attrs = key.match_attributes();
     let domain = key.domain.clone();
-    bounded(move |ss| {
+    bounded(BOUND, move |ss| {
         let map: HashMap<&str, &str> = attrs.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let found = ss.search_items(map)?;
         let mut candidates = Vec::with_capacity(found.unlocked.len());
@@ -195,7 +202,7 @@ pub fn store(key: &Key, password: &str) -> Result<(), Unavailable> {
     let attrs = key.store_attributes();
     let label = key.label();
     let secret = password.as_bytes().to_vec();
-    bounded(move |ss| {
+    bounded(STORE_BOUND, move |ss| {
         let coll = ss.get_default_collection()?;
         if coll.is_locked()? {
             return Err(secret_service::Error::Locked);

@@ -70,11 +70,12 @@ pub enum ConnectWork {
 const SLACK: Duration = Duration::from_secs(2);
 
 /// How long the dialog waits for a connect that may take `timeout` to mount: besides the
-/// tool, the core asks the keyring for a password and tells it a new one, each within
-/// [`netdrive::keyring::BOUND`], and the recent list is written within [`recent::BOUND`].
-/// A step beyond these (a profile on a dead server) is met by the undo in [`connect`].
+/// tool, the core asks the keyring for a password (within [`netdrive::keyring::BOUND`])
+/// and tells it a new one (within [`netdrive::keyring::STORE_BOUND`]), and the recent
+/// list is written within [`recent::BOUND`]. A step beyond these (a profile on a dead
+/// server) is met by the undo in [`connect`].
 fn bound(timeout: Duration) -> Duration {
-    timeout + 2 * netdrive::keyring::BOUND + recent::BOUND + SLACK
+    timeout + netdrive::keyring::BOUND + netdrive::keyring::STORE_BOUND + recent::BOUND + SLACK
 }
 
 impl ConnectWork {
