@@ -166,6 +166,9 @@ struct UnderWay {
     /// What it connects, as the core is asked (for telling its mount from another).
     remote_name: String,
     provider: &'static str,
+    /// The folders the profile remembered before it started (`None`: unknown), when it
+    /// is to be remembered: an entry it added is forgotten again if it is undone.
+    remembered_before: Option<Vec<String>>,
 }
 
 /// Every connect still running (one given up on may run beside the next attempt).
@@ -181,6 +184,11 @@ fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<(Connected, Vec<String>), 
             let _ = std::fs::remove_dir(&local);
         }
     })?;
+    let remembered_before = if a.reconnect {
+        netdrive::profile::load().ok().map(|es| es.into_iter().map(|e| e.local_name).collect())
+    } else {
+        Some(Vec::new())
+    };
     let u = UnderWay {
         id: a.id,
         local,
@@ -188,6 +196,7 @@ fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<(Connected, Vec<String>), 
         before,
         remote_name: a.remote.remote_name.clone(),
         provider: a.remote.provider,
+        remembered_before,
     };
     lock(&UNDER_WAY).push(u.clone());
     let r = connect_on(a, &u.local);
@@ -207,9 +216,15 @@ fn connect(a: &Attempt, fate: &Mutex<Fate>) -> Result<(Connected, Vec<String>), 
         Ok(c) => {
             let mut f = lock(fate);
             if *f == Fate::GivenUp || cancelled {
-                // The person was told it failed (or was cancelled): it must not stay.
+                // The person was told it failed (or was cancelled): it must not stay,
+                // nor be reconnected at sign-in.
                 drop(f);
                 undo(&u);
+                let local = c.0.local_name.to_str().unwrap_or_default();
+                if a.reconnect && u.remembered_before.as_ref().is_some_and(|b| !b.iter().any(|l| l == local))
+                {
+                    let _ = netdrive::profile::forget(local);
+                }
                 return Err(Error::NotResponding {
                     target: u.local.into_os_string().into(),
                     after: a.timeout,
@@ -454,6 +469,7 @@ mod tests {
             before: MountsBefore::read().unwrap(),
             remote_name: a.remote.remote_name.clone(),
             provider: a.remote.provider,
+            remembered_before: None,
         };
         let _drive = PersonsDrive::mount(&h);
         undo(&u);
@@ -506,8 +522,9 @@ mod tests {
         let sshd = testbed::Sshd::start();
         sshd.forget_host_key();
         let dir = testbed::open_tempdir();
+        std::env::set_var("XDG_CONFIG_HOME", dir.path().join("config"));
         let h = dir.path().join("h");
-        let (mut c, a) = to_sshd(&sshd, &h, false);
+        let (mut c, a) = to_sshd(&sshd, &h, true);
         let frozen = sshd.server.freeze();
         let done = run_within(Box::new(a), Duration::from_millis(500));
         let ConnectEvent::Done { result: Err(e), .. } = &done else { panic!("gave up: {done:?}") };
@@ -525,6 +542,8 @@ mod tests {
         }
         assert!(!mounted(&h), "nothing is left mounted on {}", h.display());
         assert!(!h.exists(), "the folder made for it is gone again");
+        let remembered = netdrive::profile::load().unwrap();
+        assert!(remembered.is_empty(), "not reconnected at sign-in either: {remembered:?}");
     }
 
     /// A session bus that takes connections and never answers: every keyring call waits
