@@ -172,9 +172,9 @@ impl Job {
     fn server(&self) -> String {
         match self {
             Job::Profile(e) => server_of(e),
-            Job::Fstab(f) => target::parse(&f.source.to_string_lossy(), Some(f.provider))
-                .map(|t| t.server())
-                .unwrap_or_else(|_| format!("local:{}", f.mount_point.to_string_lossy())),
+            Job::Fstab(f) => {
+                server_named(&f.source.to_string_lossy(), Some(f.provider), &f.mount_point.to_string_lossy())
+            }
         }
     }
 
@@ -253,9 +253,13 @@ impl Drop for Turn {
 fn server_of(entry: &RememberedEntry) -> String {
     let remote = if entry.source.is_empty() { &entry.remote_name } else { &entry.source };
     let provider = Provider::from_name(&entry.provider).filter(|p| *p != Provider::Gvfs);
-    target::parse(remote, provider)
-        .map(|t| t.server())
-        .unwrap_or_else(|_| format!("local:{}", entry.local_name))
+    server_named(remote, provider, &entry.local_name)
+}
+
+/// The server `remote` names with `provider`; the drive's own folder when it cannot be
+/// read (no limit then).
+fn server_named(remote: &str, provider: Option<Provider>, local: &str) -> String {
+    target::parse(remote, provider).map(|t| t.server()).unwrap_or_else(|_| format!("local:{local}"))
 }
 
 /// Restore one remembered connection (`WNetRestoreSingleConnection`), with credentials

@@ -157,8 +157,6 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
         .stderr(Stdio::from(log))
         // Its own process group: a Ctrl-C meant for the caller does not end the drive.
         .process_group(0);
-    // What is mounted before it runs is never this tool's to take away.
-    let before = super::MountsBefore::read()?;
     let mut child = cmd.spawn().map_err(spawn_error)?;
     let said = |f: &std::fs::File| {
         let mut buf = vec![0u8; 64 * 1024];
@@ -183,8 +181,8 @@ pub(crate) fn mount_backend(target: &Target, local: &OsStr, how: &How) -> Result
         }
         if Instant::now() >= deadline {
             let _ = child.kill();
+            // What it may have left on the folder: the caller takes it away.
             std::thread::spawn(move || child.wait());
-            super::undo::undo(local, target, &before, Duration::from_secs(3));
             return Err(Error::NotResponding {
                 target: local.into(),
                 after: how.timeout,

@@ -191,7 +191,10 @@ pub(crate) fn mount_fstab(e: &profile::FstabEntry, timeout: Duration) -> Result<
         cmd.arg("--fstab").arg(other);
     }
     cmd.arg("--target").arg(&e.mount_point);
-    run_tool(cmd, Input::None, &target, &e.mount_point, &how)
+    let before = MountsBefore::read()?;
+    run_tool(cmd, Input::None, &target, &e.mount_point, &how).inspect_err(|_| {
+        undo::undo(&e.mount_point, &target, &before, Duration::from_secs(3));
+    })
 }
 
 /// May this user mount the fstab entry, and is it one the system mounts at boot (so one
@@ -281,8 +284,6 @@ pub(super) fn run_tool(
     let program = cmd.get_program().to_string_lossy().into_owned();
     // Its own process group: past the bound it goes with what it started (ssh).
     std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
-    // What is mounted before it runs is never this tool's to take away.
-    let before = MountsBefore::read()?;
     let ran = crate::child::run_bounded_input(&mut cmd, input, how.timeout).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             Error::NotSupported(format!("{program} is not installed (apt-get install {})", package(&program)))
@@ -309,10 +310,9 @@ pub(super) fn run_tool(
             }
             Err(classify(target, local, how, &said))
         }
+        // sshfs mounts before the server has answered: what a tool that gave up left on
+        // the folder is taken away by the caller, which knew what was there before.
         None => {
-            // sshfs mounts before the server has answered: a drive left on the folder
-            // by a tool that gave up would hang whoever opens it.
-            undo::undo(local, target, &before, Duration::from_secs(3));
             Err(Error::NotResponding { target: local.into(), after: how.timeout, waiting: Waiting::Nothing })
         }
     }
